@@ -17,6 +17,7 @@ export const MIME = {
 
 const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
 const HEIF_BRANDS = new Set(['mif1', 'msf1', 'mif2']);
+const QUICKTIME_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 
 export function detectType(bytes: Uint8Array): string | null {
@@ -32,6 +33,7 @@ export function detectType(bytes: Uint8Array): string | null {
   }
   if (asciiAt(bytes, 0, '%PDF-')) return MIME.pdf;
   if (asciiAt(bytes, 4, 'ftyp')) return isoBmffType(bytes);
+  if (QUICKTIME_ATOMS.has(latin1(bytes, 4, 8))) return 'video/quicktime'; // old files without ftyp
   if (asciiAt(bytes, 0, 'PK\x03\x04') || asciiAt(bytes, 0, 'PK\x05\x06')) {
     const kind = officeKindOf(bytes);
     return kind ? MIME[kind] : 'application/zip';
