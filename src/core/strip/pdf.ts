@@ -12,7 +12,8 @@
 // which name the signer and could not stay valid after a rewrite anyway; and, in JPEG images
 // (DCTDecode streams), the same metadata the JPEG stripper removes from a photo.
 // Not written by us: pdf-lib's own Producer/Creator/dates stamp (load with updateMetadata: false
-// adds none; save() writes only Root and Size in the trailer once Info and ID are gone).
+// adds none; save() writes only Root and Size in the trailer once Info and ID are gone). Objects
+// are written plainly (no object streams): the widest-read form, and one a reviewer can grep.
 // Encrypted PDFs are refused: their objects cannot be read, so they cannot be checked.
 import { EncryptedPDFError, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
 import type { PDFObject } from 'pdf-lib';
@@ -68,7 +69,7 @@ export async function stripPdf(input: Uint8Array): Promise<StripOutput> {
   }
   collectGarbage(doc);
   if (doc.getPageCount() < 1) throw malformed(KIND, 'no pages');
-  const bytes = await doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
+  const bytes = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
   return { bytes, removed };
 }
 
