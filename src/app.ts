@@ -1,0 +1,62 @@
+// createApp(deps): the whole Relais HTTP service as a Hono app. It imports nothing specific to a
+// runtime: the Node entry (node.ts) and the Workers entry (worker.ts) build the store, read the
+// secrets and the config, and pass them in, with a static-asset handler of their own.
+
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { ResolvedConfig } from './config/resolve.ts';
+import { officerRoutes } from './routes/officer.ts';
+import { residentRoutes } from './routes/resident.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { Audit } from './server/audit.ts';
+import type { Env, Relais } from './server/context.ts';
+import { minimalRequest } from './server/minimal-request.ts';
+import { errorResponse, handleError, requestLog, securityHeaders } from './server/http.ts';
+import { publicConfig } from './server/public-config.ts';
+import type { ServerSecrets } from './server/secrets.ts';
+import type { Store } from './store/store.ts';
+
+export interface AppDeps {
+  config: ResolvedConfig;
+  store: Store;
+  secrets: ServerSecrets;
+  clock?: () => number;
+  /** one line per request: method, route pattern, status, duration */
+  log?: (line: string) => void;
+  /** serves web/dist (runtime-specific); answers nothing for unknown paths */
+  assets?: MiddlewareHandler;
+}
+
+export function createRelais(deps: AppDeps): Relais {
+  const clock = deps.clock ?? (() => Date.now());
+  return {
+    config: deps.config,
+    publicConfig: publicConfig(deps.config),
+    store: deps.store,
+    secrets: deps.secrets,
+    clock,
+    log: deps.log ?? (() => {}),
+    audit: new Audit(deps.store, clock),
+  };
+}
+
+export interface RelaisApp {
+  /** the entry point for runtimes: strips the request to what Relais reads, then routes it */
+  fetch: (req: Request) => Promise<Response>;
+  app: Hono<Env>;
+  relais: Relais;
+}
+
+export function createApp(deps: AppDeps): RelaisApp {
+  const relais = createRelais(deps);
+  const app = new Hono<Env>();
+  app.use('*', requestLog(relais.log, relais.clock));
+  app.use('*', securityHeaders({ onion: deps.config.config.site.onion }));
+  app.onError(handleError(relais.log));
+  app.notFound((c) => errorResponse(c, 404, 'not_found', 'Nothing here.'));
+
+  app.route('/api/v1', residentRoutes(relais));
+  app.route('/api/v1/session', sessionRoutes(relais));
+  app.route('/api/v1/reports', officerRoutes(relais));
+  if (deps.assets) app.use('*', deps.assets);
+  return { fetch: async (req) => app.fetch(minimalRequest(req)), app, relais };
+}

@@ -1,0 +1,68 @@
+// A small typed client for the Relais HTTP API, on fetch only, shared by the CLI and the web
+// pages. Errors from the server arrive as ApiClientError with the server's stable code.
+
+import type { PublicConfig } from '../server/public-config.ts';
+
+export class ApiClientError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClientOptions {
+  /** base URL of the server, e.g. http://127.0.0.1:8787 */
+  server: string;
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  private readonly base: string;
+  private readonly doFetch: typeof fetch;
+  token: string | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.base = options.server.replace(/\/+$/, '');
+    this.doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.token = options.token;
+  }
+
+  async request(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (contentType) headers['Content-Type'] = contentType;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const res = await this.doFetch(`${this.base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), referrerPolicy: 'no-referrer', credentials: 'omit', cache: 'no-store' });
+    if (!res.ok) {
+      let data: Record<string, unknown> = {};
+      try {
+        data = (await res.json()) as Record<string, unknown>;
+      } catch {
+        // not JSON: keep the status only
+      }
+      throw new ApiClientError(res.status, String(data.error ?? `http_${res.status}`), String(data.message ?? res.statusText), data);
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+    return (await res.json()) as T;
+  }
+
+  async bytes(path: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request('GET', path)).arrayBuffer());
+  }
+
+  config(): Promise<PublicConfig> {
+    return this.json('GET', '/api/v1/config');
+  }
+
+  challenge(purpose: 'report' | 'lookup'): Promise<{ challenge: string; bits: number }> {
+    return this.json('POST', '/api/v1/challenges', { purpose });
+  }
+}

@@ -1,0 +1,88 @@
+// Checks a member's OpenPGP public key before the config may use it (DESIGN "Config", promise 1).
+// A key must be readable, public, version 4 (GnuPG 2.2 reads neither v5 nor v6), use only
+// algorithms GnuPG 2.2 knows, be neither expired nor revoked, and have a usable encryption
+// subkey (to seal reports) and a usable signing key (to log in). The result lists every key ID
+// that may legitimately appear as a recipient of a part sealed to this member.
+
+import * as openpgp from 'openpgp';
+
+export class KeyProblem extends Error {}
+
+export interface CheckedKey {
+  armored: string;
+  fingerprint: string;
+  /** key IDs (16 hex) of every currently valid encryption-capable key, with its algorithm id */
+  encryptionKeyIds: { keyId: string; algorithm: number }[];
+  /** when the key stops being usable, if it expires */
+  expires: Date | null;
+  key: openpgp.PublicKey;
+}
+
+const { publicKey: alg } = openpgp.enums;
+/** Public-key algorithms GnuPG 2.2 implements (RFC 4880bis numbering). */
+const GNUPG_22_ALGORITHMS = new Set<number>([
+  alg.rsaEncryptSign, alg.rsaEncrypt, alg.rsaSign, alg.elgamal, alg.dsa, alg.ecdh, alg.ecdsa, alg.eddsaLegacy,
+]);
+const GNUPG_22_CURVES = new Set<string>([
+  'ed25519Legacy', 'curve25519Legacy', 'nistP256', 'nistP384', 'nistP521',
+  'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1', 'secp256k1',
+]);
+const MIN_RSA_BITS = 2048;
+
+function algorithmId(name: string): number {
+  return (openpgp.enums.publicKey as unknown as Record<string, number>)[name] ?? -1;
+}
+
+function checkAlgorithm(packet: { getAlgorithmInfo(): openpgp.AlgorithmInfo }, what: string): void {
+  const info = packet.getAlgorithmInfo();
+  const id = algorithmId(info.algorithm);
+  if (!GNUPG_22_ALGORITHMS.has(id)) throw new KeyProblem(`${what} uses algorithm ${info.algorithm}, which GnuPG 2.2 cannot read`);
+  if (info.curve && !GNUPG_22_CURVES.has(info.curve)) throw new KeyProblem(`${what} uses curve ${info.curve}, which GnuPG 2.2 cannot read`);
+  if (info.bits !== undefined && info.bits < MIN_RSA_BITS) throw new KeyProblem(`${what} is an RSA key of ${info.bits} bits; at least ${MIN_RSA_BITS} are required`);
+}
+
+export async function checkMemberKey(armored: string, now: Date): Promise<CheckedKey> {
+  if (armored.includes('PRIVATE KEY BLOCK')) throw new KeyProblem('this is a PRIVATE key; keys/ holds public keys only');
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armored });
+  } catch {
+    throw new KeyProblem('not a readable OpenPGP public key');
+  }
+  if (key.isPrivate()) throw new KeyProblem('this is a PRIVATE key; keys/ holds public keys only');
+  if (key.keyPacket.version !== 4) throw new KeyProblem(`a version ${key.keyPacket.version} key; GnuPG 2.2 reads only version 4 keys`);
+  checkAlgorithm(key.keyPacket, 'the primary key');
+  if (await key.isRevoked(undefined, undefined, now)) throw new KeyProblem('the key is revoked');
+  const expiration = await key.getExpirationTime().catch(() => null);
+  if (expiration instanceof Date && expiration <= now) throw new KeyProblem(`the key expired on ${expiration.toISOString().slice(0, 10)}`);
+  try {
+    await key.verifyPrimaryKey(now);
+  } catch {
+    throw new KeyProblem('the key has no valid self-signature (expired, revoked or broken)');
+  }
+
+  const encryptionKeyIds: CheckedKey['encryptionKeyIds'] = [];
+  for (const candidate of [key, ...key.subkeys]) {
+    const keyId = candidate.getKeyID();
+    const usable = await key.getEncryptionKey(keyId, now).then(() => true, () => false);
+    if (!usable) continue;
+    checkAlgorithm(candidate.keyPacket, `encryption key ${keyId.toHex()}`);
+    const algorithm = algorithmId(candidate.getAlgorithmInfo().algorithm);
+    encryptionKeyIds.push({ keyId: keyId.toHex(), algorithm });
+  }
+  if (encryptionKeyIds.length === 0) throw new KeyProblem('the key has no usable encryption subkey');
+  const signing = await key.getSigningKey(undefined, now).catch(() => null);
+  if (!signing) throw new KeyProblem('the key has no usable signing key, which staff need to log in');
+  checkAlgorithm(signing.keyPacket, 'the signing key');
+  // The encryption key OpenPGP.js will pick must be among the accepted ones, in a GnuPG 2.2 algorithm.
+  const preferred = await key.getEncryptionKey(undefined, now);
+  checkAlgorithm(preferred.keyPacket, 'the preferred encryption key');
+
+  return {
+    armored: key.armor(),
+    fingerprint: key.getFingerprint(),
+    encryptionKeyIds,
+    expires: expiration instanceof Date ? expiration : null,
+    key: key as openpgp.PublicKey,
+  };
+}

@@ -1,0 +1,167 @@
+// Turns a parsed config file and the text of its key files into the resolved config the server
+// uses: every member with their checked key, the recipients of each category, and the config hash
+// that clients send back with each report. Pure (no file system), so the Node entry, the CLI and
+// the Workers entry (config bundled at deploy time) share it. DESIGN "Config", promises 1 and 8.
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import type * as openpgp from 'openpgp';
+import { toHex, utf8 } from '../core/bytes.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
+import { checkMemberKey, KeyProblem } from './keys.ts';
+import { ConfigSchema, type Category, type Config, type Inbox } from './schema.ts';
+
+export interface ConfigProblem {
+  /** the file the problem is in (the config file or a key file) */
+  file: string;
+  /** where in the config, e.g. inboxes.0.members.1.key */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.file}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
+  }
+}
+
+export type StaffRole = 'officer' | 'custodian' | 'auditor';
+
+export interface ResolvedMember {
+  id: string;
+  name: string;
+  fingerprint: string;
+  armored: string;
+  key: openpgp.PublicKey;
+  encryptionKeyIds: { keyId: string; algorithm: number }[];
+  expires: Date | null;
+  /** inboxes this member belongs to (none for auditors) */
+  inboxes: string[];
+  roles: StaffRole[];
+}
+
+/** The people a part must be sealed to: the members of some inboxes, each counted once. */
+export interface RecipientSet {
+  inboxes: string[];
+  members: ResolvedMember[];
+}
+
+export interface Routing {
+  /** the report, attachments and messages (the testimony, for a witness category) */
+  main: RecipientSet;
+  /** the witness's identity; only for witness categories */
+  identity: RecipientSet | null;
+}
+
+export interface ResolvedConfig {
+  config: Config;
+  hash: string;
+  inboxes: Map<string, Inbox>;
+  categories: Map<string, Category>;
+  /** inbox members and auditors, by member id */
+  staff: Map<string, ResolvedMember>;
+  routing: Map<string, Routing>;
+  logVerifierKey: string;
+}
+
+export interface ConfigSource {
+  /** name of the config file, for messages */
+  file: string;
+  /** parsed JSON of the config file */
+  json: unknown;
+  /** text of a file relative to the config file (key files, the log key); throws if unreadable */
+  readFile: (relativePath: string) => Promise<string>;
+  now: Date;
+}
+
+export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfig> {
+  const parsed = ConfigSchema.safeParse(source.json);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ file: source.file, path: i.path.join('.'), message: i.message })));
+  }
+  const config = parsed.data;
+  const problems: ConfigProblem[] = [];
+  const staff = new Map<string, ResolvedMember>();
+  const keyTexts: Record<string, string> = {};
+
+  const addMember = async (m: { id: string; name: string; key: string }, path: string, inbox: Inbox | null) => {
+    let member = staff.get(m.id);
+    if (!member) {
+      let armored: string;
+      try {
+        armored = await source.readFile(m.key);
+      } catch {
+        problems.push({ file: m.key, path, message: 'cannot read the key file' });
+        return;
+      }
+      try {
+        const checked = await checkMemberKey(armored, source.now);
+        keyTexts[m.key] = checked.armored;
+        member = { id: m.id, name: m.name, ...checked, inboxes: [], roles: [] };
+        staff.set(m.id, member);
+      } catch (e) {
+        problems.push({ file: m.key, path, message: e instanceof KeyProblem ? e.message : 'unreadable key' });
+        return;
+      }
+    }
+    if (inbox) {
+      member.inboxes.push(inbox.id);
+      const role: StaffRole = inbox.kind === 'witness-custody' ? 'custodian' : 'officer';
+      if (!member.roles.includes(role)) member.roles.push(role);
+    } else {
+      member.roles.push('auditor');
+    }
+  };
+  for (const [i, inbox] of config.inboxes.entries()) {
+    for (const [j, m] of inbox.members.entries()) await addMember(m, `inboxes.${i}.members.${j}.key`, inbox);
+  }
+  for (const [i, a] of config.auditors.entries()) await addMember(a, `auditors.${i}.key`, null);
+
+  let logVerifierKey = '';
+  try {
+    logVerifierKey = (await source.readFile(config.log.publicKey)).trim();
+  } catch {
+    problems.push({ file: config.log.publicKey, path: 'log.publicKey', message: 'cannot read the log’s public key' });
+  }
+  if (logVerifierKey && !/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(logVerifierKey)) {
+    problems.push({ file: config.log.publicKey, path: 'log.publicKey', message: 'not a signed-note verifier key (name+hash+key)' });
+  }
+  // Two members must not share a key: each recipient key ID must identify one person.
+  const owners = new Map<string, string>();
+  for (const member of staff.values()) {
+    const other = owners.get(member.fingerprint);
+    if (other) problems.push({ file: source.file, path: '', message: `members "${other}" and "${member.id}" use the same key` });
+    owners.set(member.fingerprint, member.id);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const inboxes = new Map(config.inboxes.map((i) => [i.id, i]));
+  const recipients = (ids: string[]): RecipientSet => {
+    const members = new Map<string, ResolvedMember>();
+    for (const id of ids) for (const m of inboxes.get(id)?.members ?? []) members.set(m.id, staff.get(m.id) as ResolvedMember);
+    return { inboxes: ids, members: [...members.values()] };
+  };
+  const routing = new Map<string, Routing>();
+  for (const c of config.categories) {
+    routing.set(
+      c.id,
+      c.kind === 'witness'
+        ? { main: recipients(c.testimony), identity: recipients(c.identity) }
+        : { main: recipients(c.inboxes), identity: null },
+    );
+  }
+  const hash = toHex(sha256(utf8(canonicalJson({ config: stripSchemaRef(config), keys: keyTexts, log: logVerifierKey }))));
+  return {
+    config,
+    hash,
+    inboxes,
+    categories: new Map(config.categories.map((c) => [c.id, c])),
+    staff,
+    routing,
+    logVerifierKey,
+  };
+}
+
+function stripSchemaRef(config: Config): Omit<Config, '$schema'> {
+  const { $schema: _ignored, ...rest } = config;
+  return rest;
+}

@@ -1,0 +1,55 @@
+// The audit-log entry format (DESIGN promise 7): one canonical-JSON object per event, so that the
+// same event always has the same bytes and hash. Entries name staff members, reports, inboxes and
+// actions; they never carry report content or anything about a resident. Staff events carry the
+// time to the second; report-received events carry only their time bucket.
+
+import { canonicalJson, type JsonValue } from './canonical-json.ts';
+
+export const AUDIT_ACTIONS = [
+  'config.changed',
+  'staff.login',
+  'staff.logout',
+  'report.received',
+  'report.list',
+  'report.read',
+  'attachment.download',
+  'report.reply',
+  'report.status',
+  'report.note',
+  'report.deleted',
+  'witness.identity.read',
+  'disclosure.requested',
+  'disclosure.approved',
+  'disclosure.refused',
+  'disclosure.withdrawn',
+  'disclosure.fetched',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEvent {
+  action: AuditAction;
+  /** `member:<id>` for staff, `system` for the server itself */
+  actor: string;
+  /** exact time (ms) for staff and system events */
+  time?: number;
+  /** time bucket start (unix seconds) for report-received events */
+  bucket?: number;
+  report?: string;
+  inbox?: string;
+  details?: { [key: string]: JsonValue };
+}
+
+export function auditEntryJson(event: AuditEvent): string {
+  if (!AUDIT_ACTIONS.includes(event.action)) throw new Error('audit: unknown action');
+  if ((event.time === undefined) === (event.bucket === undefined)) throw new Error('audit: exactly one of time and bucket');
+  return canonicalJson({
+    v: 1,
+    action: event.action,
+    actor: event.actor,
+    time: event.time === undefined ? undefined : new Date(Math.floor(event.time / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    bucket: event.bucket === undefined ? undefined : new Date(event.bucket * 1000).toISOString().replace('.000Z', 'Z'),
+    report: event.report,
+    inbox: event.inbox,
+    details: event.details,
+  });
+}

@@ -1,0 +1,94 @@
+// Node entry (DESIGN "Shape of the code"): the SQLite store, migrations from migrations/, static
+// pages from web/dist, maintenance every minute, and an HTTP server on @hono/node-server.
+// The request listener hands Hono a standard Request; nothing here passes on the socket or
+// its address (DESIGN promise 2), so no route could read them even by mistake.
+
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { readdirSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import type { ResolvedConfig } from './config/resolve.ts';
+import type { Relais } from './server/context.ts';
+import { recordConfigVersion } from './server/config-change.ts';
+import { runMaintenance } from './server/maintenance.ts';
+import { deriveSecrets } from './server/secrets.ts';
+import { SqlBlobStore } from './store/blobs.ts';
+import { applyMigrations, type Migration } from './store/migrate.ts';
+import { openSqlite } from './store/sqlite.ts';
+import { Store } from './store/store.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+export const WEB_DIST_DIR = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .map((name) => ({ name, sql: readFileSync(`${dir}/${name}`, 'utf8') }));
+}
+
+export async function openNodeStore(dbPath: string): Promise<Store> {
+  const db = openSqlite(dbPath);
+  await applyMigrations(db, readMigrations());
+  return new Store(db, new SqlBlobStore(db));
+}
+
+export interface NodeServerOptions {
+  config: ResolvedConfig;
+  dbPath: string;
+  serverSecret: Uint8Array;
+  port: number;
+  hostname?: string;
+  webRoot?: string;
+  log?: (line: string) => void;
+  clock?: () => number;
+  maintenanceIntervalMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  relais: Relais;
+  close(): Promise<void>;
+}
+
+export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
+  const store = await openNodeStore(options.dbPath);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const webRoot = options.webRoot ?? WEB_DIST_DIR;
+  const { fetch, relais } = createApp({
+    config: options.config,
+    store,
+    secrets: deriveSecrets(options.serverSecret),
+    log,
+    ...(options.clock ? { clock: options.clock } : {}),
+    assets: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }),
+  });
+  await recordConfigVersion(relais);
+  await runMaintenance(relais);
+
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runMaintenance(relais)
+      .catch((e: Error) => log(`maintenance failed: ${e.name}`))
+      .finally(() => (running = false));
+  }, options.maintenanceIntervalMs ?? 60_000);
+  timer.unref();
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: (req: Request) => fetch(req), port: options.port, hostname: options.hostname ?? '127.0.0.1' }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
+    relais,
+    close: async () => {
+      clearInterval(timer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.db.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Officer and custodian API (DESIGN "Officer session", promise 8): list the reports routed to
+// your inboxes, see one, fetch its sealed parts. A report routed elsewhere answers exactly like a
+// report that does not exist (404). Every fetch of sealed content is written to the audit log
+// before the bytes are sent.
+
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AuditAction } from '../core/audit-entry.ts';
+import { REPORT_REF_PATTERN } from '../core/refs.ts';
+import type { Audience, PartRole } from '../store/reports.ts';
+import { requireStaff } from '../server/auth.ts';
+import type { Env, Relais } from '../server/context.ts';
+import { ApiError } from '../server/http.ts';
+
+const ListQuery = z
+  .object({
+    category: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
+    status: z.enum(['received', 'in-progress', 'closed']).optional(),
+    unread: z.enum(['1']).optional(),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    perPage: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+const PART_AUDIENCE: Record<PartRole, Audience> = { report: 'main', attachment: 'main', identity: 'identity' };
+const PART_ACTION: Record<PartRole, AuditAction> = { report: 'report.read', attachment: 'attachment.download', identity: 'witness.identity.read' };
+
+function checkRef(ref: string): string {
+  if (!REPORT_REF_PATTERN.test(ref)) throw new ApiError(404, 'not_found', 'No such report.');
+  return ref;
+}
+
+export function officerRoutes(relais: Relais): Hono<Env> {
+  const app = new Hono<Env>();
+  // Per route, not app.use('*'): POST /api/v1/reports (resident intake) shares this prefix.
+  const staff = requireStaff(relais, ['officer', 'custodian']);
+
+  app.get('/', staff, async (c) => {
+    const parsed = ListQuery.safeParse(c.req.query());
+    if (!parsed.success) throw new ApiError(400, 'bad_query', 'The query parameters are not valid.');
+    const q = parsed.data;
+    const { member } = c.get('staff');
+    await relais.audit.append({
+      action: 'report.list',
+      actor: `member:${member.id}`,
+      details: { page: q.page, ...(q.category ? { category: q.category } : {}), ...(q.status ? { status: q.status } : {}), ...(q.unread ? { unread: true } : {}) },
+    });
+    const { total, reports } = await relais.store.reports.list({
+      inboxIds: member.inboxes,
+      memberId: member.id,
+      ...(q.category ? { category: q.category } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      unreadOnly: q.unread === '1',
+      limit: q.perPage,
+      offset: (q.page - 1) * q.perPage,
+    });
+    return c.json({ total, page: q.page, perPage: q.perPage, reports });
+  });
+
+  app.get('/:ref', staff, async (c) => {
+    const ref = checkRef(c.req.param('ref'));
+    const { member } = c.get('staff');
+    const audiences = await relais.store.reports.audiences(ref, member.inboxes);
+    const report = audiences.length > 0 ? await relais.store.reports.get(ref) : null;
+    if (!report) throw new ApiError(404, 'not_found', 'No such report.');
+    return c.json({ ...report, parts: report.parts.filter((p) => audiences.includes(PART_AUDIENCE[p.role])) });
+  });
+
+  app.get('/:ref/parts/:idx', staff, async (c) => {
+    const ref = checkRef(c.req.param('ref'));
+    const idxText = c.req.param('idx');
+    if (!/^[0-9]{1,3}$/.test(idxText)) throw new ApiError(404, 'not_found', 'No such part.');
+    const idx = Number(idxText);
+    const { member } = c.get('staff');
+    const audiences = await relais.store.reports.audiences(ref, member.inboxes);
+    const report = audiences.length > 0 ? await relais.store.reports.get(ref) : null;
+    if (!report) throw new ApiError(404, 'not_found', 'No such report.');
+    const part = report.parts.find((p) => p.idx === idx);
+    if (!part || !audiences.includes(PART_AUDIENCE[part.role])) throw new ApiError(404, 'not_found', 'No such part.');
+    const bytes = await relais.store.reports.partBytes(ref, idx);
+    if (!bytes) throw new ApiError(404, 'not_found', 'No such part.');
+    await relais.store.batch([
+      relais.audit.statement({ action: PART_ACTION[part.role], actor: `member:${member.id}`, report: ref, details: { part: idx } }),
+      relais.store.reports.markReadStatement(ref, member.id),
+    ]);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
+  });
+
+  return app;
+}

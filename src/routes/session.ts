@@ -1,0 +1,92 @@
+// Staff login and logout (DESIGN "Officer session"): ask for a challenge, sign its text with your
+// OpenPGP key, get a bearer token. Refusals say why (bad signature, unknown key, expired or
+// reused challenge) but log nothing about the caller.
+
+import { Hono } from 'hono';
+import * as openpgp from 'openpgp';
+import { z } from 'zod';
+import type { ResolvedMember } from '../config/resolve.ts';
+import { checkLoginChallenge, issueLoginChallenge } from '../core/login-challenge.ts';
+import { ConstraintError } from '../store/driver.ts';
+import { newSessionToken, requireStaff, SESSION_IDLE_MS, SESSION_MAX_MS, tokenHash } from '../server/auth.ts';
+import type { Env, Relais } from '../server/context.ts';
+import { ApiError } from '../server/http.ts';
+import { jsonLimit, readJson } from './resident.ts';
+
+const CHALLENGE_TTL_SECONDS = 120;
+const LoginRequest = z.object({ challenge: z.string().max(200), signature: z.string().max(8192) }).strict();
+
+/** The member whose key (primary or subkey) made the signature, if any. */
+function signerOf(relais: Relais, signature: openpgp.Signature): ResolvedMember | null {
+  const ids = new Set(signature.getSigningKeyIDs().map((k) => k.toHex()));
+  for (const member of relais.config.staff.values()) {
+    if ([member.key, ...member.key.subkeys].some((k) => ids.has(k.getKeyID().toHex()))) return member;
+  }
+  return null;
+}
+
+export function memberView(member: ResolvedMember) {
+  return { id: member.id, name: member.name, roles: member.roles, inboxes: member.inboxes };
+}
+
+export function sessionRoutes(relais: Relais): Hono<Env> {
+  const app = new Hono<Env>();
+  const origin = relais.config.config.site.origin;
+
+  app.post('/challenge', (c) => {
+    const challenge = issueLoginChallenge(relais.secrets.login, origin, relais.clock(), CHALLENGE_TTL_SECONDS);
+    return c.json({ challenge: challenge.token, text: challenge.text, expires: challenge.expires }, 201);
+  });
+
+  app.post('/', jsonLimit(), async (c) => {
+    const body = await readJson(c.req.raw, LoginRequest);
+    const now = relais.clock();
+    const checked = checkLoginChallenge(relais.secrets.login, body.challenge, origin, now);
+    if (typeof checked === 'string') throw new ApiError(401, `login_${checked}`, 'The login challenge is not valid; ask for a new one.');
+    let signature: openpgp.Signature;
+    try {
+      signature = await openpgp.readSignature({ armoredSignature: body.signature });
+    } catch {
+      throw new ApiError(400, 'login_signature_malformed', 'The signature is not an armored OpenPGP signature.');
+    }
+    const member = signerOf(relais, signature);
+    if (!member) throw new ApiError(401, 'login_unknown_key', 'This key does not belong to any member of this Relais.');
+    const verified = await openpgp
+      .verify({ message: await openpgp.createMessage({ text: checked.text }), signature, verificationKeys: member.key, expectSigned: true, date: new Date(now) })
+      .then(() => true, () => false);
+    if (!verified) throw new ApiError(401, 'login_signature_invalid', 'The signature does not match the challenge.');
+    if (await relais.store.reports.isChallengeSpent(checked.nonce)) throw new ApiError(401, 'login_challenge_replayed', 'This challenge was already used.');
+
+    const token = newSessionToken();
+    const expires = now + SESSION_MAX_MS;
+    try {
+      await relais.store.batch([
+        relais.store.spendChallengeStatement(checked.nonce, checked.expires),
+        relais.store.sessions.createStatement(tokenHash(token), member.id, now, expires),
+        relais.audit.statement({ action: 'staff.login', actor: `member:${member.id}` }),
+      ]);
+    } catch (e) {
+      if (e instanceof ConstraintError) throw new ApiError(401, 'login_challenge_replayed', 'This challenge was already used.');
+      throw e;
+    }
+    return c.json({ token, expires, idleSeconds: SESSION_IDLE_MS / 1000, member: memberView(member) }, 201);
+  });
+
+  const anyStaff = requireStaff(relais, ['officer', 'custodian', 'auditor']);
+
+  app.get('/', anyStaff, (c) => {
+    const { member, expires } = c.get('staff');
+    return c.json({ member: memberView(member), expires });
+  });
+
+  app.delete('/', anyStaff, async (c) => {
+    const { member, tokenHash: hash } = c.get('staff');
+    await relais.store.batch([
+      relais.store.sessions.deleteStatement(hash),
+      relais.audit.statement({ action: 'staff.logout', actor: `member:${member.id}` }),
+    ]);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

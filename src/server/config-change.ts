@@ -1,0 +1,58 @@
+// Logs config changes (DESIGN "Config", promise 8): when the server starts with a config whose
+// hash differs from the last one it saw, it appends a config.changed entry with the membership
+// diff (who joined or left which inbox, whose key changed, routing changes, auditors).
+
+import type { JsonValue } from '../core/canonical-json.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
+import type { ResolvedConfig } from '../config/resolve.ts';
+import type { Relais } from './context.ts';
+
+type Membership = Record<string, Record<string, string>>;
+
+/** inbox id (or "auditors", or "route:<category>") → member id (or inbox id) → key fingerprint (or audience) */
+export function membershipOf(resolved: ResolvedConfig): Membership {
+  const out: Membership = {};
+  for (const inbox of resolved.config.inboxes) {
+    out[`inbox:${inbox.id}`] = Object.fromEntries(inbox.members.map((m) => [m.id, resolved.staff.get(m.id)?.fingerprint ?? '']));
+  }
+  out.auditors = Object.fromEntries(resolved.config.auditors.map((a) => [a.id, resolved.staff.get(a.id)?.fingerprint ?? '']));
+  for (const [id, routing] of resolved.routing) {
+    out[`route:${id}`] = Object.fromEntries([
+      ...routing.main.inboxes.map((i) => [i, 'main']),
+      ...(routing.identity?.inboxes ?? []).map((i) => [i, 'identity']),
+    ]);
+  }
+  return out;
+}
+
+export function membershipDiff(before: Membership, after: Membership): JsonValue[] {
+  const changes: JsonValue[] = [];
+  for (const group of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    const a = before[group] ?? {};
+    const b = after[group] ?? {};
+    for (const id of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (!(id in a)) changes.push({ group, id, change: 'added', value: b[id] as string });
+      else if (!(id in b)) changes.push({ group, id, change: 'removed', value: a[id] as string });
+      else if (a[id] !== b[id]) changes.push({ group, id, change: 'changed', from: a[id] as string, to: b[id] as string });
+    }
+  }
+  return changes;
+}
+
+/** Records the running config; logs config.changed if it differs from the last one seen. */
+export async function recordConfigVersion(relais: Relais): Promise<boolean> {
+  const { store, config } = relais;
+  const membership = membershipOf(config);
+  const latest = await store.configVersions.latest();
+  if (latest?.hash === config.hash) return false;
+  const before = latest ? (JSON.parse(latest.membership) as Membership) : {};
+  await store.batch([
+    store.configVersions.recordStatement(config.hash, canonicalJson(membership), relais.clock()),
+    relais.audit.statement({
+      action: 'config.changed',
+      actor: 'system',
+      details: { hash: config.hash, previous: latest?.hash ?? null, changes: membershipDiff(before, membership) },
+    }),
+  ]);
+  return true;
+}

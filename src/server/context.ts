@@ -1,0 +1,37 @@
+// What every route handler can reach: the resolved config, the store, the secrets, the clock and
+// the audit log. Built once by createApp() from the runtime entry's dependencies.
+
+import type { ResolvedConfig, ResolvedMember } from '../config/resolve.ts';
+import type { Store } from '../store/store.ts';
+import type { Audit } from './audit.ts';
+import type { PublicConfig } from './public-config.ts';
+import type { ServerSecrets } from './secrets.ts';
+
+export interface Relais {
+  config: ResolvedConfig;
+  publicConfig: PublicConfig;
+  store: Store;
+  secrets: ServerSecrets;
+  clock: () => number;
+  log: (line: string) => void;
+  audit: Audit;
+}
+
+export interface StaffSession {
+  member: ResolvedMember;
+  tokenHash: string;
+  expires: number;
+}
+
+export type Env = { Variables: { staff: StaffSession } };
+
+/** Start of the time bucket containing `nowMs`, in unix seconds (DESIGN promise 2). */
+export function bucketStart(nowMs: number, bucketSeconds: number): number {
+  const seconds = Math.floor(nowMs / 1000);
+  return seconds - (seconds % bucketSeconds);
+}
+
+/** The first bucket boundary at or after `seconds`. */
+export function bucketCeil(seconds: number, bucketSeconds: number): number {
+  return Math.ceil(seconds / bucketSeconds) * bucketSeconds;
+}

@@ -1,0 +1,78 @@
+// HTTP plumbing shared by every route: stable error answers (DESIGN promise 10: a 4xx with a
+// stable code and no echo of the input), security headers (promise 9) and the request log, whose
+// lines carry the method, the route pattern, the status and the duration, and nothing else
+// (promise 2: no address, no header, no query string, no concrete path).
+
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return c.json({ error: code, message, ...extra }, status);
+}
+
+/** Turns any error into an answer. Only ApiError texts reach the client; others become 500. */
+export function handleError(log: (line: string) => void) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.extra);
+    // A library's message may quote the input, so only the error's class and the place it was
+    // thrown are logged.
+    const where = (err.stack ?? '').split('\n').find((l) => l.trim().startsWith('at ')) ?? '';
+    log(`internal error: ${err.name} ${where.trim()}`);
+    return errorResponse(c, 500, 'internal', 'The server could not complete this request.');
+  };
+}
+
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "font-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+export function securityHeaders(options: { onion?: string | undefined }): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    h.set('Cache-Control', 'no-store');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Content-Security-Policy', PAGE_CSP);
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    h.set('Cross-Origin-Resource-Policy', 'same-origin');
+    h.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
+    h.delete('Set-Cookie');
+    if (options.onion && (h.get('Content-Type') ?? '').startsWith('text/html')) {
+      h.set('Onion-Location', options.onion + new URL(c.req.url).pathname);
+    }
+  };
+}
+
+export function requestLog(log: (line: string) => void, clock: () => number): MiddlewareHandler {
+  return async (c, next) => {
+    const start = clock();
+    await next();
+    // The pattern of the handler that answered (e.g. /api/v1/reports/:ref), never the real path.
+    const route = matchedRoutes(c)[c.req.routeIndex]?.path ?? '-';
+    log(`${c.req.method} ${route} ${c.res.status} ${Math.max(0, clock() - start)}ms`);
+  };
+}

@@ -1,0 +1,58 @@
+// Periodic work, run every minute by the Node entry and by the Workers cron trigger:
+// - report-received entries go into the audit log in one batch per closed time bucket, in random
+//   order, so neither leaf order nor log timing says more than the bucket (DESIGN promise 2, 7);
+// - reports older than the retention period are deleted, each deletion logged ("Retention");
+// - spent challenges and sessions past their expiry are dropped.
+
+import { auditEntryJson } from '../core/audit-entry.ts';
+import { shuffle } from '../core/random.ts';
+import type { Statement } from '../store/driver.ts';
+import { bucketStart, type Relais } from './context.ts';
+import { SESSION_IDLE_MS } from './auth.ts';
+
+const RETENTION_BATCH = 100;
+
+export async function logClosedBuckets(relais: Relais): Promise<number> {
+  const { store, config } = relais;
+  const current = bucketStart(relais.clock(), config.config.timeBucketSeconds);
+  const pending = await store.reports.unloggedBefore(current);
+  const byBucket = new Map<number, typeof pending>();
+  for (const r of pending) byBucket.set(r.receivedBucket, [...(byBucket.get(r.receivedBucket) ?? []), r]);
+  for (const bucket of [...byBucket.keys()].sort((a, b) => a - b)) {
+    const statements: Statement[] = [];
+    for (const r of shuffle(byBucket.get(bucket) ?? [])) {
+      statements.push(
+        store.audit.appendStatement(auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details: { category: r.category } })),
+        store.reports.markReceiptLoggedStatement(r.ref),
+      );
+    }
+    await store.batch(statements);
+  }
+  return pending.length;
+}
+
+export async function deleteExpiredReports(relais: Relais): Promise<number> {
+  const { store, config } = relais;
+  const cutoff = bucketStart(relais.clock(), config.config.timeBucketSeconds) - config.config.retentionDays * 86_400;
+  let deleted = 0;
+  for (;;) {
+    const refs = await store.reports.receivedBefore(cutoff, RETENTION_BATCH);
+    if (refs.length === 0) return deleted;
+    for (const ref of refs) {
+      const blobKeys = await store.reports.blobKeys(ref);
+      await store.batch([store.reports.deleteStatement(ref), relais.audit.statement({ action: 'report.deleted', actor: 'system', report: ref, details: { reason: 'retention' } })]);
+      await store.blobs.delete(blobKeys);
+      deleted++;
+    }
+  }
+}
+
+export async function runMaintenance(relais: Relais): Promise<{ logged: number; deleted: number }> {
+  // Receipts are logged before retention runs, so that every deleted report was first logged.
+  const logged = await logClosedBuckets(relais);
+  const deleted = await deleteExpiredReports(relais);
+  const now = relais.clock();
+  await relais.store.deleteExpiredChallenges(Math.floor(now / 1000));
+  await relais.store.sessions.deleteExpired(now, SESSION_IDLE_MS);
+  return { logged, deleted };
+}

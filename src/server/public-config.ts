@@ -1,0 +1,61 @@
+// What GET /api/v1/config tells a resident's browser (DESIGN "Flows: Tip"): the categories with
+// their labels, for each one the fingerprints of the keys every part must be sealed to, the keys
+// themselves, the inbox names that will read it, the proof-of-work difficulty, the size limits
+// and the config hash to send back. Member names and auditors are not in it.
+
+import type { ResolvedConfig } from '../config/resolve.ts';
+
+export interface PublicCategory {
+  id: string;
+  kind: 'tip' | 'witness';
+  labels: Record<string, string>;
+  hints: Record<string, string>;
+  /** fingerprints of the keys the report, attachments and messages are sealed to */
+  sealTo: string[];
+  /** names of the inboxes that read it */
+  readBy: string[];
+  /** witness categories: fingerprints of the custodians the identity is sealed to */
+  identitySealTo?: string[];
+  identityReadBy?: string[];
+}
+
+export interface PublicConfig {
+  hash: string;
+  site: { name: string; languages: string[]; onion?: string };
+  categories: PublicCategory[];
+  keys: Record<string, string>;
+  proofOfWork: { reportBits: number; lookupBits: number; ttlSeconds: number };
+  limits: ResolvedConfig['config']['limits'];
+  timeBucketSeconds: number;
+}
+
+export function publicConfig(resolved: ResolvedConfig): PublicConfig {
+  const { config } = resolved;
+  const keys: Record<string, string> = {};
+  const inboxNames = (ids: string[]) => ids.map((id) => resolved.inboxes.get(id)?.name ?? id);
+  const categories = config.categories.map((c): PublicCategory => {
+    const routing = resolved.routing.get(c.id);
+    if (!routing) throw new Error(`no routing for ${c.id}`);
+    for (const m of [...routing.main.members, ...(routing.identity?.members ?? [])]) keys[m.fingerprint] = m.armored;
+    return {
+      id: c.id,
+      kind: c.kind,
+      labels: c.labels,
+      hints: c.hints ?? {},
+      sealTo: routing.main.members.map((m) => m.fingerprint),
+      readBy: inboxNames(routing.main.inboxes),
+      ...(routing.identity
+        ? { identitySealTo: routing.identity.members.map((m) => m.fingerprint), identityReadBy: inboxNames(routing.identity.inboxes) }
+        : {}),
+    };
+  });
+  return {
+    hash: resolved.hash,
+    site: { name: config.site.name, languages: config.site.languages, ...(config.site.onion ? { onion: config.site.onion } : {}) },
+    categories,
+    keys,
+    proofOfWork: { reportBits: config.proofOfWork.reportBits, lookupBits: config.proofOfWork.lookupBits, ttlSeconds: config.proofOfWork.ttlSeconds },
+    limits: config.limits,
+    timeBucketSeconds: config.timeBucketSeconds,
+  };
+}

@@ -1,0 +1,38 @@
+// The one small async interface every storage backend implements (in the manner of OpenAuth's
+// storage adapters): run SQL with positional parameters, and run several statements atomically.
+// Adapters: sqlite.ts (better-sqlite3, Node) and d1.ts (Cloudflare D1). Everything above this
+// layer (store.ts and its parts) is written once against it, and test/store/contract.test.ts runs
+// against every adapter. D1 has no interactive transactions, so multi-statement writes are
+// always expressed as one batch, never as read-then-write inside a transaction.
+
+export type SqlValue = null | number | string | Uint8Array;
+
+export interface Statement {
+  sql: string;
+  params: SqlValue[];
+}
+
+export interface RunResult {
+  /** rows inserted, updated or deleted */
+  changes: number;
+}
+
+export interface SqlDriver {
+  /** adapter name, for messages */
+  readonly name: string;
+  all<T = Record<string, SqlValue>>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  first<T = Record<string, SqlValue>>(sql: string, params?: SqlValue[]): Promise<T | null>;
+  run(sql: string, params?: SqlValue[]): Promise<RunResult>;
+  /** Runs the statements in order, all or nothing. */
+  batch(statements: Statement[]): Promise<RunResult[]>;
+  /** Runs a script of several statements (migrations) atomically. */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sql(text: string, ...params: SqlValue[]): Statement {
+  return { sql: text, params };
+}
+
+/** A constraint violation (unique, primary key, check, foreign key) reported by any adapter. */
+export class ConstraintError extends Error {}

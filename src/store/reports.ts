@@ -1,0 +1,210 @@
+// Reports, their routes and their sealed parts: written in one batch so that a report is either
+// complete or absent (DESIGN promise 10), read back only through the inboxes it was routed to
+// (promise 8). Attachment bytes go to the blob store first; if the batch then fails they are
+// deleted again.
+
+import { randomBytes, toBase64Url } from '../core/bytes.ts';
+import type { BlobStore } from './blobs.ts';
+import { ConstraintError, sql, type SqlDriver, type Statement } from './driver.ts';
+
+export type Audience = 'main' | 'identity';
+export type PartRole = 'report' | 'attachment' | 'identity';
+export type ReportStatus = 'received' | 'in-progress' | 'closed';
+
+export interface NewReport {
+  category: string;
+  receivedBucket: number;
+  configHash: string;
+  routes: { inboxId: string; audience: Audience }[];
+  parts: { role: PartRole; bytes: Uint8Array }[];
+  /** the proof-of-work challenge this report spends, with its bucketed expiry */
+  spentChallenge: { nonce: string; expires: number };
+}
+
+export interface ReportSummary {
+  ref: string;
+  category: string;
+  receivedBucket: number;
+  status: ReportStatus;
+  attachments: number;
+  read: boolean;
+}
+
+export interface PartInfo {
+  idx: number;
+  role: PartRole;
+  size: number;
+}
+
+export interface ListQuery {
+  inboxIds: string[];
+  memberId: string;
+  category?: string;
+  status?: ReportStatus;
+  unreadOnly?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export type InsertOutcome = { ok: true; ref: string } | { ok: false; reason: 'challenge_spent' };
+
+const INLINE_ROLES: PartRole[] = ['report', 'identity'];
+
+export class ReportRepository {
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly blobs: BlobStore,
+    private readonly newRef: () => string,
+  ) {}
+
+  async isChallengeSpent(nonce: string): Promise<boolean> {
+    return (await this.db.first('SELECT 1 AS x FROM spent_challenges WHERE nonce = ?', [nonce])) !== null;
+  }
+
+  async insert(report: NewReport, extra: Statement[] = []): Promise<InsertOutcome> {
+    if (await this.isChallengeSpent(report.spentChallenge.nonce)) return { ok: false, reason: 'challenge_spent' };
+    const blobKeys: (string | null)[] = [];
+    try {
+      for (const part of report.parts) {
+        if (INLINE_ROLES.includes(part.role)) {
+          blobKeys.push(null);
+        } else {
+          const key = toBase64Url(randomBytes(18));
+          await this.blobs.put(key, part.bytes);
+          blobKeys.push(key);
+        }
+      }
+      // A reference collision (2^-60 per pair) is retried with a fresh reference.
+      for (let attempt = 0; ; attempt++) {
+        const ref = this.newRef();
+        try {
+          await this.db.batch([
+            sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', report.spentChallenge.nonce, report.spentChallenge.expires),
+            sql('INSERT INTO reports (ref, category, received_bucket, config_hash) VALUES (?, ?, ?, ?)', ref, report.category, report.receivedBucket, report.configHash),
+            ...report.routes.map((r) => sql('INSERT INTO report_routes (ref, inbox_id, audience) VALUES (?, ?, ?)', ref, r.inboxId, r.audience)),
+            ...report.parts.map((p, idx) =>
+              sql('INSERT INTO parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)', ref, idx, p.role, p.bytes.length, blobKeys[idx] ? null : p.bytes, blobKeys[idx] ?? null),
+            ),
+            ...extra,
+          ]);
+          return { ok: true, ref };
+        } catch (e) {
+          if (!(e instanceof ConstraintError)) throw e;
+          if (await this.isChallengeSpent(report.spentChallenge.nonce)) {
+            await this.blobs.delete(blobKeys.filter((k): k is string => k !== null));
+            return { ok: false, reason: 'challenge_spent' };
+          }
+          if (attempt >= 2) throw e;
+        }
+      }
+    } catch (e) {
+      await this.blobs.delete(blobKeys.filter((k): k is string => k !== null)).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** The audiences through which any of these inboxes sees the report (empty: not visible). */
+  async audiences(ref: string, inboxIds: string[]): Promise<Audience[]> {
+    if (inboxIds.length === 0) return [];
+    const rows = await this.db.all<{ audience: Audience }>(
+      `SELECT DISTINCT audience FROM report_routes WHERE ref = ? AND inbox_id IN (${placeholders(inboxIds)})`,
+      [ref, ...inboxIds],
+    );
+    return rows.map((r) => r.audience);
+  }
+
+  async list(q: ListQuery): Promise<{ total: number; reports: ReportSummary[] }> {
+    if (q.inboxIds.length === 0) return { total: 0, reports: [] };
+    const where = [`EXISTS (SELECT 1 FROM report_routes rt WHERE rt.ref = r.ref AND rt.inbox_id IN (${placeholders(q.inboxIds)}))`];
+    const params: (string | number)[] = [...q.inboxIds];
+    if (q.category) {
+      where.push('r.category = ?');
+      params.push(q.category);
+    }
+    if (q.status) {
+      where.push('r.status = ?');
+      params.push(q.status);
+    }
+    if (q.unreadOnly) {
+      where.push('NOT EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?)');
+      params.push(q.memberId);
+    }
+    const clause = where.join(' AND ');
+    const total = await this.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM reports r WHERE ${clause}`, params);
+    const rows = await this.db.all<{ ref: string; category: string; received_bucket: number; status: ReportStatus; attachments: number; read: number }>(
+      `SELECT r.ref, r.category, r.received_bucket, r.status,
+         (SELECT COUNT(*) FROM parts p WHERE p.ref = r.ref AND p.role = 'attachment') AS attachments,
+         EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?) AS read
+       FROM reports r WHERE ${clause}
+       ORDER BY r.received_bucket DESC, r.ref LIMIT ? OFFSET ?`,
+      [q.memberId, ...params, q.limit, q.offset],
+    );
+    return {
+      total: total?.n ?? 0,
+      reports: rows.map((r) => ({
+        ref: r.ref,
+        category: r.category,
+        receivedBucket: r.received_bucket,
+        status: r.status,
+        attachments: r.attachments,
+        read: r.read === 1,
+      })),
+    };
+  }
+
+  async get(ref: string): Promise<Omit<ReportSummary, 'read' | 'attachments'> & { parts: PartInfo[] } | null> {
+    const r = await this.db.first<{ ref: string; category: string; received_bucket: number; status: ReportStatus }>(
+      'SELECT ref, category, received_bucket, status FROM reports WHERE ref = ?',
+      [ref],
+    );
+    if (!r) return null;
+    const parts = await this.db.all<PartInfo>('SELECT idx, role, size FROM parts WHERE ref = ? ORDER BY idx', [ref]);
+    return { ref: r.ref, category: r.category, receivedBucket: r.received_bucket, status: r.status, parts };
+  }
+
+  async partBytes(ref: string, idx: number): Promise<Uint8Array | null> {
+    const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
+      'SELECT data, blob_key FROM parts WHERE ref = ? AND idx = ?',
+      [ref, idx],
+    );
+    if (!row) return null;
+    return row.data ?? (row.blob_key ? this.blobs.get(row.blob_key) : null);
+  }
+
+  /** Reports whose report-received entry is not yet in the log, from buckets before `bucket`. */
+  async unloggedBefore(bucket: number): Promise<{ ref: string; category: string; receivedBucket: number }[]> {
+    const rows = await this.db.all<{ ref: string; category: string; received_bucket: number }>(
+      'SELECT ref, category, received_bucket FROM reports WHERE receipt_logged = 0 AND received_bucket < ?',
+      [bucket],
+    );
+    return rows.map((r) => ({ ref: r.ref, category: r.category, receivedBucket: r.received_bucket }));
+  }
+
+  markReceiptLoggedStatement(ref: string): Statement {
+    return sql('UPDATE reports SET receipt_logged = 1 WHERE ref = ?', ref);
+  }
+
+  /** References of reports received before `bucket` (for retention). */
+  async receivedBefore(bucket: number, limit: number): Promise<string[]> {
+    const rows = await this.db.all<{ ref: string }>('SELECT ref FROM reports WHERE received_bucket < ? LIMIT ?', [bucket, limit]);
+    return rows.map((r) => r.ref);
+  }
+
+  async blobKeys(ref: string): Promise<string[]> {
+    const rows = await this.db.all<{ blob_key: string }>('SELECT blob_key FROM parts WHERE ref = ? AND blob_key IS NOT NULL', [ref]);
+    return rows.map((r) => r.blob_key);
+  }
+
+  /** Deletes a report; its routes, parts and read marks go with it (ON DELETE CASCADE). */
+  deleteStatement(ref: string): Statement {
+    return sql('DELETE FROM reports WHERE ref = ?', ref);
+  }
+
+  markReadStatement(ref: string, memberId: string): Statement {
+    return sql('INSERT OR IGNORE INTO report_reads (ref, member_id) VALUES (?, ?)', ref, memberId);
+  }
+}
+
+function placeholders(values: unknown[]): string {
+  return values.map(() => '?').join(', ');
+}

@@ -1,0 +1,42 @@
+// The Store: everything Relais keeps, built once on an SqlDriver and a BlobStore. The Node entry
+// builds it on SQLite, the Workers entry on D1 and R2; the routes see only this.
+
+import { randomBytes } from '../core/bytes.ts';
+import { newReportRef } from '../core/refs.ts';
+import { AuditTable } from './audit-table.ts';
+import type { BlobStore } from './blobs.ts';
+import { ConfigVersions } from './config-versions.ts';
+import { sql, type SqlDriver, type Statement } from './driver.ts';
+import { ReportRepository } from './reports.ts';
+import { SessionRepository } from './sessions.ts';
+
+export class Store {
+  readonly reports: ReportRepository;
+  readonly sessions: SessionRepository;
+  readonly audit: AuditTable;
+  readonly configVersions: ConfigVersions;
+
+  constructor(
+    readonly db: SqlDriver,
+    readonly blobs: BlobStore,
+    newRef: () => string = () => newReportRef(randomBytes),
+  ) {
+    this.reports = new ReportRepository(db, blobs, newRef);
+    this.sessions = new SessionRepository(db);
+    this.audit = new AuditTable(db);
+    this.configVersions = new ConfigVersions(db);
+  }
+
+  /** Runs statements from several repositories as one atomic batch. */
+  async batch(statements: Statement[]): Promise<void> {
+    if (statements.length > 0) await this.db.batch(statements);
+  }
+
+  spendChallengeStatement(nonce: string, expires: number): Statement {
+    return sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', nonce, expires);
+  }
+
+  async deleteExpiredChallenges(nowSeconds: number): Promise<number> {
+    return (await this.db.run('DELETE FROM spent_challenges WHERE expires <= ?', [nowSeconds])).changes;
+  }
+}
