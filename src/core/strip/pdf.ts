@@ -77,7 +77,9 @@ async function loadPdf(input: Uint8Array): Promise<PDFDocument> {
   try {
     return await PDFDocument.load(input, { updateMetadata: false, ignoreEncryption: false });
   } catch (e) {
-    if (e instanceof EncryptedPDFError) {
+    // pdf-lib's errors are compiled to ES5, where `instanceof` on Error subclasses fails: match
+    // the class or its message.
+    if (e instanceof EncryptedPDFError || (e instanceof Error && /is encrypted/.test(e.message))) {
       throw new StripError(
         'unsupported_type',
         'This PDF is encrypted or password-protected, so we cannot check it for hidden information. ' +
