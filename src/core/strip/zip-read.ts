@@ -5,7 +5,7 @@
 // checked against its declared length and CRC-32, so a lying header or a zip bomb is refused as
 // malformed instead of exhausting memory.
 import { inflateSync } from 'fflate';
-import { asciiAt, u16le, u32le } from './bytes.ts';
+import { asciiAt, latin1, u16le, u32le } from './bytes.ts';
 import { crc32 } from './crc32.ts';
 import { StripError, malformed } from './errors.ts';
 
@@ -122,7 +122,9 @@ export function officeKindOf(bytes: Uint8Array): 'docx' | 'xlsx' | 'pptx' | unde
   try {
     dir = readZipDirectory(bytes);
   } catch {
-    return undefined;
+    // A damaged package is still an Office file: let its stripper refuse it as malformed
+    // rather than call it an unsupported type. Local headers carry the part names.
+    return kindFromLocalNames(bytes);
   }
   const names = new Set(dir.entries.map((e) => e.name));
   if (!names.has('[Content_Types].xml')) return undefined;
@@ -131,6 +133,15 @@ export function officeKindOf(bytes: Uint8Array): 'docx' | 'xlsx' | 'pptx' | unde
     if (n.startsWith('xl/')) return 'xlsx';
     if (n.startsWith('ppt/')) return 'pptx';
   }
+  return undefined;
+}
+
+function kindFromLocalNames(bytes: Uint8Array): 'docx' | 'xlsx' | 'pptx' | undefined {
+  const head = latin1(bytes, 0, Math.min(bytes.length, 1 << 20));
+  if (!head.includes('[Content_Types].xml')) return undefined;
+  if (head.includes('word/')) return 'docx';
+  if (head.includes('xl/')) return 'xlsx';
+  if (head.includes('ppt/')) return 'pptx';
   return undefined;
 }
 
