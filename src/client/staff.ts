@@ -19,8 +19,15 @@ export async function unlockPrivateKey(armored: string, passphrase: string): Pro
   return key.isDecrypted() ? key : openpgp.decryptKey({ privateKey: key, passphrase });
 }
 
-export async function login(api: ApiClient, privateKey: openpgp.PrivateKey): Promise<{ member: StaffMember; expires: number }> {
+/**
+ * Logs in by signing the server's challenge. The challenge names the origin it is for; it must be
+ * the origin we are talking to, or a hostile server could relay another Relais' challenge and
+ * log in there with our signature.
+ */
+export async function login(api: ApiClient, privateKey: openpgp.PrivateKey, expectedOrigin: string): Promise<{ member: StaffMember; expires: number }> {
   const { challenge, text } = await api.json<{ challenge: string; text: string }>('POST', '/api/v1/session/challenge');
+  const origin = /^origin: (.+)$/m.exec(text)?.[1];
+  if (origin !== expectedOrigin) throw new Error(`the server asked to sign a login for ${origin ?? 'an unknown origin'}, not for ${expectedOrigin}`);
   const signature = await openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: privateKey, detached: true, format: 'armored' });
   const session = await api.json<{ token: string; expires: number; member: StaffMember }>('POST', '/api/v1/session', { challenge, signature });
   api.token = session.token;

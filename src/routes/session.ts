@@ -31,7 +31,7 @@ export function memberView(member: ResolvedMember) {
 
 export function sessionRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
-  const origin = relais.config.config.site.origin;
+  const origin = new URL(relais.config.config.site.origin).origin;
 
   app.post('/challenge', (c) => {
     const challenge = issueLoginChallenge(relais.secrets.login, origin, relais.clock(), CHALLENGE_TTL_SECONDS);

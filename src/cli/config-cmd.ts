@@ -1,0 +1,47 @@
+// `relais config check` and `relais config schema`: validate the config and its keys the way the
+// server will at start, and write the JSON Schema that editors use for relais.config.json.
+
+import { writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { loadConfigFile } from '../config/load-node.ts';
+import { ConfigSchema } from '../config/schema.ts';
+import { parse, say, UsageError } from './args.ts';
+
+const USAGE = `relais config check [--config relais.config.json]
+relais config schema [--out relais.config.schema.json]`;
+
+const EXPIRY_WARNING_DAYS = 30;
+
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+export async function configCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parse(rest, { config: { type: 'string' }, out: { type: 'string' } }, USAGE);
+  if (values.help) return say(USAGE), 0;
+  if (sub === 'schema') {
+    const out = values.out ?? 'relais.config.schema.json';
+    writeFileSync(out, `${JSON.stringify({ title: 'relais.config.json', ...configJsonSchema() }, null, 2)}\n`);
+    say(`wrote ${out}`);
+    return 0;
+  }
+  if (sub !== 'check') throw new UsageError(USAGE);
+  const path = values.config ?? 'relais.config.json';
+  const now = new Date();
+  const resolved = await loadConfigFile(path, now);
+  const { config } = resolved;
+  say(`${path}: OK (hash ${resolved.hash})`);
+  for (const inbox of config.inboxes) say(`  inbox ${inbox.id} (${inbox.kind}): ${inbox.members.map((m) => m.id).join(', ')}`);
+  for (const c of config.categories) {
+    const r = resolved.routing.get(c.id);
+    say(`  category ${c.id}: sealed to ${r?.main.members.length} keys${r?.identity ? `, identity to ${r.identity.members.length} custodians` : ''}`);
+  }
+  say(`  auditors: ${config.auditors.map((a) => a.id).join(', ') || 'none'}`);
+  for (const m of resolved.staff.values()) {
+    if (m.expires && m.expires.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * 86_400_000) {
+      say(`  warning: the key of ${m.id} expires on ${m.expires.toISOString().slice(0, 10)}`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,91 @@
+// `relais demo` (what `npm start` runs): on first use, makes a complete demo setup in ./demo —
+// config, member keys (public keys in demo/keys/, private keys in demo/private/, all locked with
+// the passphrase "demo"), a server secret and a log key — then serves it on localhost with a loud
+// banner. demo/ is git-ignored; nothing in it may ever be used for real reports.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes, toBase64 } from '../core/bytes.ts';
+import { generateSignerKey } from '../core/tlog/index.ts';
+import { parse, say } from './args.ts';
+import { generateStaffKey } from './keygen.ts';
+import { portOption, serveWith } from './serve.ts';
+
+const USAGE = `relais demo [--dir demo] [--port 8787]`;
+export const DEMO_PASSPHRASE = 'demo-passphrase';
+
+const INBOXES = [
+  { id: 'police-stup', name: 'Police nationale — brigade des stupéfiants', kind: 'police', members: [['liaison-police-1', 'Police — liaison 1'], ['liaison-police-2', 'Police — liaison 2']] },
+  { id: 'mairie-prevention', name: 'Mairie — prévention de la délinquance', kind: 'city', members: [['prevention-1', 'Mairie — prévention 1']] },
+  { id: 'protection-enfance', name: 'Aide sociale à l’enfance', kind: 'child-protection', members: [['ase-1', 'ASE — référent 1']] },
+  { id: 'garde-temoins', name: 'Protection des témoins', kind: 'witness-custody', members: [['gardien-1', 'Garde des témoins 1'], ['gardien-2', 'Garde des témoins 2']] },
+] as const;
+const AUDITORS = [['auditeur-1', 'Audit — inspection 1']] as const;
+
+function demoConfig(port: number) {
+  const member = ([id, name]: readonly [string, string]) => ({ id, name, key: `keys/${id}.asc` });
+  return {
+    $schema: '../relais.config.schema.json',
+    site: { name: 'Relais — DÉMONSTRATION', languages: ['fr', 'en'], origin: `http://localhost:${port}` },
+    timeBucketSeconds: 3600,
+    retentionDays: 365,
+    inboxes: INBOXES.map((i) => ({ id: i.id, name: i.name, kind: i.kind, members: i.members.map(member) })),
+    categories: [
+      { id: 'point-de-deal', labels: { fr: 'Point de deal', en: 'Drug dealing spot' }, hints: { fr: 'Où, quand, combien de personnes, quels signes (guetteurs, allées et venues).', en: 'Where, when, how many people, what signs (lookouts, comings and goings).' }, inboxes: ['police-stup', 'mairie-prevention'] },
+      { id: 'recrutement-mineurs', labels: { fr: 'Recrutement de mineurs', en: 'Recruitment of minors' }, hints: { fr: 'Ce que vous avez vu, sans donner le nom des enfants si vous ne le connaissez pas avec certitude.', en: 'What you saw; do not name children unless you are sure.' }, inboxes: ['police-stup', 'protection-enfance'] },
+      { id: 'armes', labels: { fr: 'Armes', en: 'Weapons' }, inboxes: ['police-stup'] },
+      { id: 'temoin-protege', kind: 'witness', labels: { fr: 'Je veux témoigner sous protection', en: 'I want to testify under protection' }, testimony: ['police-stup'], identity: ['garde-temoins'] },
+    ],
+    auditors: AUDITORS.map(member),
+    log: { origin: `localhost:${port}/relais-demo-log`, publicKey: 'keys/log.pub' },
+  };
+}
+
+export async function createDemo(dir: string, port: number): Promise<void> {
+  for (const sub of ['keys', 'private', 'secrets']) mkdirSync(join(dir, sub), { recursive: true });
+  const people: (readonly [string, string])[] = [...INBOXES.flatMap((i): (readonly [string, string])[] => [...i.members]), ...AUDITORS];
+  for (const [id, name] of people) {
+    const key = await generateStaffKey(`${name} (DEMO)`, DEMO_PASSPHRASE);
+    writeFileSync(join(dir, 'keys', `${id}.asc`), key.publicKey);
+    writeFileSync(join(dir, 'private', `${id}.key.asc`), key.privateKey, { mode: 0o600 });
+  }
+  const config = demoConfig(port);
+  const log = generateSignerKey(config.log.origin);
+  writeFileSync(join(dir, 'keys', 'log.pub'), `${log.verifierKey}\n`);
+  writeFileSync(join(dir, 'secrets', 'log.key'), `${log.signerKey}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'secrets', 'server.secret'), `${toBase64(randomBytes(32))}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'relais.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'README.txt'),
+    `DEMO SETUP — NOT FOR REAL REPORTS\n\nEvery private key in private/ is locked with the passphrase "${DEMO_PASSPHRASE}",\nwhich is written here in clear. Anyone with this folder reads every report.\nDelete this folder to start again from scratch.\n`,
+  );
+}
+
+export function banner(url: string, dir: string): string {
+  const lines = [
+    'RELAIS DEMO — NOT FOR REAL REPORTS',
+    '',
+    `Resident form:   ${url}/`,
+    `Officer console: ${url}/console/`,
+    `Staff keys:      ${dir}/private/*.key.asc (passphrase "${DEMO_PASSPHRASE}")`,
+    '',
+    'These keys are public knowledge: anyone can read what is sent here.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '#'.repeat(width + 6);
+  return [bar, ...lines.map((l) => `## ${l.padEnd(width)} ##`), bar].join('\n');
+}
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { dir: { type: 'string' }, port: { type: 'string' } }, USAGE);
+  if (values.help) return say(USAGE), 0;
+  const dir = values.dir ?? 'demo';
+  const port = portOption(values.port ?? process.env.PORT, 8787);
+  if (!existsSync(join(dir, 'relais.config.json'))) {
+    say(`creating a demo setup in ${dir}/ …`);
+    await createDemo(dir, port);
+  }
+  const server = await serveWith({ config: join(dir, 'relais.config.json'), db: join(dir, 'relais.db'), secretFile: join(dir, 'secrets', 'server.secret'), port, host: '127.0.0.1' });
+  say(banner(server.url.replace('127.0.0.1', 'localhost'), dir));
+  return new Promise<number>(() => {});
+}

@@ -1,0 +1,50 @@
+// The `relais` command (DESIGN "Shape of the code": cli/). One file per command; this one only
+// dispatches and turns expected errors into a message and an exit code.
+
+import { ApiClientError } from '../client/api.ts';
+import { ConfigError } from '../config/resolve.ts';
+import { say, UsageError } from './args.ts';
+import { configCommand } from './config-cmd.ts';
+import { demoCommand } from './demo.ts';
+import { keygenCommand } from './keygen.ts';
+import { pullCommand } from './pull.ts';
+import { serveCommand } from './serve.ts';
+import { submitCommand } from './submit.ts';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  demo: { run: demoCommand, summary: 'create a demo setup in ./demo if there is none, and serve it' },
+  serve: { run: serveCommand, summary: 'run the server on a SQLite file' },
+  config: { run: configCommand, summary: 'check relais.config.json and its keys, or write its JSON Schema' },
+  keygen: { run: keygenCommand, summary: 'make a staff OpenPGP key pair (v4, Ed25519 + Curve25519)' },
+  submit: { run: submitCommand, summary: 'file a report exactly as a resident’s browser does' },
+  pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `relais <command> [options]   (relais <command> --help for details)\n\n${Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+    .join('\n')}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    say(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    say(`unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) return say(e.message), 2;
+    if (e instanceof ConfigError) return say(e.message), 1;
+    if (e instanceof ApiClientError) return say(`the server refused: ${e.code}: ${e.message}`), 1;
+    say(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+// `relais serve`: the Node server on a SQLite file. The server secret comes from a file or the
+// RELAIS_SERVER_SECRET environment variable, never from the config.
+
+import { readFileSync } from 'node:fs';
+import { loadConfigFile } from '../config/load-node.ts';
+import { startNodeServer, type RunningServer } from '../node.ts';
+import { parseServerSecret } from '../server/secrets.ts';
+import { parse, say, UsageError } from './args.ts';
+
+const USAGE = `relais serve [--config relais.config.json] [--db relais.db] [--secret-file FILE]
+             [--port 8787] [--host 127.0.0.1]
+
+The server secret (32 random bytes, base64) comes from --secret-file or RELAIS_SERVER_SECRET.`;
+
+export interface ServeSettings {
+  config: string;
+  db: string;
+  secretFile?: string | undefined;
+  port: number;
+  host: string;
+}
+
+export async function serveWith(settings: ServeSettings): Promise<RunningServer> {
+  const secretText = settings.secretFile ? readFileSync(settings.secretFile, 'utf8') : process.env.RELAIS_SERVER_SECRET;
+  if (!secretText) throw new UsageError('no server secret: use --secret-file or RELAIS_SERVER_SECRET');
+  const config = await loadConfigFile(settings.config);
+  const server = await startNodeServer({
+    config,
+    dbPath: settings.db,
+    serverSecret: parseServerSecret(secretText),
+    port: settings.port,
+    hostname: settings.host,
+  });
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}
+
+export function portOption(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
+  return port;
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { config: { type: 'string' }, db: { type: 'string' }, 'secret-file': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, USAGE);
+  if (values.help) return say(USAGE), 0;
+  const server = await serveWith({
+    config: values.config ?? 'relais.config.json',
+    db: values.db ?? 'relais.db',
+    secretFile: values['secret-file'],
+    port: portOption(values.port ?? process.env.PORT, 8787),
+    host: values.host ?? '127.0.0.1',
+  });
+  say(`Relais is listening on ${server.url}`);
+  return new Promise<number>(() => {});
+}
