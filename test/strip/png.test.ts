@@ -109,8 +109,8 @@ describe('the PNG stripper', () => {
   });
 
   const broken: Array<[string, () => Uint8Array]> = [
-    ['a chunk whose CRC does not match', () => { const b = png(ihdr(4, 4), IDAT, chunk('IEND', '')); b[b.length - 20] ^= 0xff; return b; }],
-    ['a CRC error in a chunk we would drop anyway', () => { const t = chunk('tEXt', 'Author\0x'); t[t.length - 1] ^= 1; return png(ihdr(4, 4), t, IDAT, chunk('IEND', '')); }],
+    ['a chunk whose CRC does not match', () => { const b = png(ihdr(4, 4), IDAT, chunk('IEND', '')); b[b.length - 20] = b[b.length - 20]! ^ 0xff; return b; }],
+    ['a CRC error in a chunk we would drop anyway', () => { const t = chunk('tEXt', 'Author\0x'); t[t.length - 1] = t[t.length - 1]! ^ 1; return png(ihdr(4, 4), t, IDAT, chunk('IEND', '')); }],
     ['no end chunk', () => png(ihdr(4, 4), IDAT)],
     ['a chunk length past the end', () => { const b = png(ihdr(4, 4), IDAT, chunk('IEND', '')); b[33] = 0x7f; return b; }],
     ['image data before its header', () => png(IDAT, ihdr(4, 4), chunk('IEND', ''))],

@@ -17,7 +17,7 @@ function chunksOf(bytes: Uint8Array): RiffChunk[] {
   return out;
 }
 
-function riff(chunks: RiffChunk[], trailer = new Uint8Array(0)): Uint8Array {
+function riff(chunks: RiffChunk[], trailer: Uint8Array = new Uint8Array(0)): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const c of chunks) {
     const head = new Uint8Array(8);
