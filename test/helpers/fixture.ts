@@ -4,6 +4,7 @@
 
 import * as openpgp from 'openpgp';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from '../../src/core/bytes.ts';
@@ -23,7 +24,22 @@ export async function makeKey(name: string, passphrase = 'correct horse battery 
   return { publicKey, privateKey, passphrase };
 }
 
+/** A port that was free a moment ago, so the config's origin can name it before the server starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 export interface Fixture {
+  port: number;
+  origin: string;
   dir: string;
   configPath: string;
   keys: Record<string, TestKey>;
@@ -58,8 +74,10 @@ export async function makeFixture(options: { keys?: Record<string, TestKey>; pat
   const { signerKey, verifierKey } = generateSignerKey('relais.test/log');
   writeFileSync(join(dir, 'keys', 'log.pub'), `${verifierKey}\n`);
   const member = (id: string) => ({ id, name: `Name of ${id}`, key: `keys/${id}.asc` });
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
   const json: Record<string, any> = {
-    site: { name: 'Relais test', languages: ['fr', 'en'], origin: 'http://127.0.0.1' },
+    site: { name: 'Relais test', languages: ['fr', 'en'], origin },
     timeBucketSeconds: 3600,
     proofOfWork: { reportBits: 8, lookupBits: 8, loginBits: 4 },
     inboxes: DEFAULT_LAYOUT.inboxes.map((i) => ({ id: i.id, name: i.name, kind: i.kind, members: i.members.map(member) })),
@@ -70,7 +88,7 @@ export async function makeFixture(options: { keys?: Record<string, TestKey>; pat
   options.patch?.(json);
   const configPath = join(dir, 'relais.config.json');
   writeFileSync(configPath, JSON.stringify(json, null, 2));
-  return { dir, configPath, keys, logSignerKey: signerKey, json };
+  return { port, origin, dir, configPath, keys, logSignerKey: signerKey, json };
 }
 
 export interface TestServer extends RunningServer {
@@ -91,7 +109,7 @@ export async function startTestServer(fixture?: Fixture, options: { clock?: () =
     config,
     dbPath,
     serverSecret,
-    port: 0,
+    port: fx.port,
     log: (line) => logLines.push(line),
     ...(options.clock ? { clock: options.clock } : {}),
   });
