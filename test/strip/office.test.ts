@@ -187,6 +187,26 @@ describe('the Office stripper', () => {
     expect((err as StripError).message).toMatch(/macro/i);
   });
 
+  it('cleans a document embedded in a document, and refuses an embedded old-format OLE object', async () => {
+    const inner = zip(wordDoc());
+    const outer = wordDoc();
+    outer['word/embeddings/Inner.docx'] = inner;
+    outer['word/_rels/document.xml.rels'] = strToU8(rels([
+      ['rId7', `${R}/settings`, 'settings.xml'], ['rId9', `${R}/image`, 'media/image1.jpeg'],
+      ['rId10', `${R}/package`, 'embeddings/Inner.docx'],
+    ]));
+    const out = await cleanFile(zip(outer));
+    const embedded = unzipSync(unzipSync(out.bytes)['word/embeddings/Inner.docx']!);
+    expect(Object.keys(embedded).some((n) => n.startsWith('docProps/'))).toBe(false);
+    expect(hasText(embedded, 'Jeanne')).toEqual([]);
+    expect(strFromU8(embedded['word/document.xml']!)).toContain('The deal point is behind hall B.');
+
+    outer['word/embeddings/Inner.docx'] = Buffer.from('\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old Excel sheet by Jeanne', 'latin1');
+    const err = await cleanFile(zip(outer)).then(() => undefined, (e: unknown) => e);
+    expect((err as StripError).code).toBe('unsupported_type');
+    expect((err as StripError).message).toMatch(/embedded object/);
+  });
+
   it('refuses a plain ZIP archive as unsupported', async () => {
     const err = await cleanFile(zip({ 'notes.txt': strToU8('hello') })).then(() => undefined, (e: unknown) => e);
     expect((err as StripError).code).toBe('unsupported_type');

@@ -85,6 +85,27 @@ describe('the PDF stripper', () => {
     expect(await pageCount(out.bytes)).toBe(1);
   });
 
+  it('cleans an embedded photo whose JPEG stream lacks its end marker, and drops the page thumbnail', async () => {
+    const photo = readCorpus('exif-samples-DSCN0010.jpg');
+    const unterminated = photo.subarray(0, photo.length - 2);
+    const input = await simplePdf((doc) => {
+      const ctx = doc.context;
+      const dict = { Type: 'XObject', Subtype: 'Image', Filter: 'DCTDecode', Width: 640, Height: 480, BitsPerComponent: 8, ColorSpace: 'DeviceRGB' };
+      const image = ctx.register(ctx.stream(unterminated, dict));
+      const thumb = ctx.register(ctx.stream(readCorpus('exiftool-Apple.jpg'), { ...dict, Width: 8, Height: 8 }));
+      const page = doc.getPage(0).node;
+      page.set(PDFName.of('Resources'), ctx.obj({ XObject: { Im9: image } }));
+      page.set(PDFName.of('Thumb'), thumb);
+    });
+    const out = await cleanFile(input);
+    expect(out.removed).toEqual(expect.arrayContaining(['gps', 'camera', 'thumbnail']));
+    for (const s of ['NIKON', 'iPhone', '/Thumb']) expect(contains(out.bytes, s), s).toBe(false);
+    const reloaded = await PDFDocument.load(out.bytes, { updateMetadata: false });
+    const xobjects = reloaded.getPage(0).node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
+    const stream = reloaded.context.lookup(xobjects.get(PDFName.of('Im9'))) as unknown as { contents: Uint8Array };
+    expect([...stream.contents.subarray(-2)]).toEqual([0xff, 0xd9]); // closed with an EOI
+  });
+
   it('removes comment authors and dates, attached files and XMP on pages', async () => {
     const input = await simplePdf(async (doc) => {
       const ctx = doc.context;

@@ -50,7 +50,16 @@ interface AppState {
   sawAdobe: boolean;
 }
 
-export function stripJpeg(input: Uint8Array): StripOutput {
+export interface JpegOptions {
+  /**
+   * Accept image data that runs to the end of the input without an EOI marker, and close it.
+   * Only for JPEG streams inside a PDF, where some producers omit EOI and the container, not the
+   * JPEG, marks the end. A standalone file without EOI is still refused.
+   */
+  closeUnterminated?: boolean;
+}
+
+export function stripJpeg(input: Uint8Array, opts: JpegOptions = {}): StripOutput {
   if (input.length < 4 || input[0] !== 0xff || input[1] !== 0xd8) throw malformed(KIND, 'no start marker');
   const removed = new RemovedSet();
   const body = new PartList(); // everything after the APP0/APP1 we write ourselves
@@ -90,8 +99,12 @@ export function stripJpeg(input: Uint8Array): StripOutput {
     } else if (code === 0xda) {
       if (!sawFrame) throw malformed(KIND, 'scan before frame header');
       body.push(segment);
-      pos = copyScan(input, pos, body);
+      pos = copyScan(input, pos, body, opts.closeUnterminated === true);
       sawScan = true;
+      if (pos === len) {
+        body.push(Uint8Array.of(0xff, 0xd9)); // unterminated scan closed on request
+        break;
+      }
     } else if (isDecodingSegment(code)) {
       if (isFrameHeader(code)) sawFrame = true;
       body.push(segment);
@@ -109,16 +122,20 @@ export function stripJpeg(input: Uint8Array): StripOutput {
 
 /**
  * Copies entropy-coded data from `start` up to the next real marker (not a stuffed 0xFF00, not
- * RSTn) and returns the marker's offset. Fill 0xFF bytes before that marker are left out.
+ * RSTn) and returns the marker's offset. Fill 0xFF bytes before that marker are left out. With
+ * closeUnterminated, data running to the end is copied and input.length returned.
  */
-function copyScan(input: Uint8Array, start: number, out: PartList): number {
+function copyScan(input: Uint8Array, start: number, out: PartList, closeUnterminated: boolean): number {
   let i = start;
   for (;;) {
     const ff = input.indexOf(0xff, i);
-    if (ff < 0) throw malformed(KIND, 'image data cut off');
     let j = ff;
-    while (j < input.length && input[j] === 0xff) j++;
-    if (j >= input.length) throw malformed(KIND, 'image data cut off');
+    while (j >= 0 && j < input.length && input[j] === 0xff) j++;
+    if (ff < 0 || j >= input.length) {
+      if (!closeUnterminated) throw malformed(KIND, 'image data cut off');
+      out.push(input.subarray(start, ff < 0 ? input.length : ff));
+      return input.length;
+    }
     const next = input[j]!;
     if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
       i = j + 1; // stuffed byte or restart marker: still scan data

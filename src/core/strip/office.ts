@@ -8,9 +8,10 @@
 // people/authors parts, revision logs and user-name lists, customXml data, printer settings
 // (they name the printer), sensitivity labels, signatures, and any part no relationship reaches.
 // Scrubbed parts: see office-xml.ts (tracked changes, rsids, GUIDs, template and save paths).
-// Embedded JPEG/PNG/WebP pictures go through the picture strippers (a photo pasted into a
-// document keeps its GPS otherwise). Macro-enabled files are refused: macros are code, and
-// their project stores paths and names we cannot safely rewrite.
+// Embedded JPEG/PNG/WebP pictures, PDFs and Office files go through their own strippers (a photo
+// pasted into a document keeps its GPS otherwise). Refused: macro-enabled files (macros are
+// code, and their project stores paths and names we cannot safely rewrite) and documents with
+// embedded OLE objects (old-format binary files with their own author fields we cannot clean).
 import { zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
 import { RemovedSet } from './types.ts';
@@ -29,7 +30,13 @@ import type { StripOutput } from './jpeg.ts';
 const KIND = 'Office';
 const CONTENT_TYPES = '[Content_Types].xml';
 const DOS_EPOCH = new Date(1980, 0, 1, 0, 0, 0); // fflate writes local date fields: 1980-01-01 00:00
-const PICTURES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+/** Embedded files we clean with their own stripper (a photo or a document inside a document). */
+const NESTED = new Set([
+  'image/jpeg', 'image/png', 'image/webp', 'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+]);
 
 export type CleanNested = (bytes: Uint8Array) => Promise<CleanResult>;
 
@@ -124,11 +131,12 @@ async function cleanPart(
   name: string, data: Uint8Array, removed: RemovedSet, cleanNested: CleanNested,
 ): Promise<[Uint8Array, { level: 0 | 6 }]> {
   const type = detectType(data);
-  if (type !== null && PICTURES.has(type)) {
+  if (type !== null && NESTED.has(type)) {
     const out = await cleanNested(data);
     for (const c of out.removed) removed.add(c);
-    return [out.bytes, { level: 0 }];
+    return [out.bytes, { level: type.startsWith('image/') ? 0 : 6 }];
   }
+  if (type === 'application/x-ole-storage') throw embeddedObjectRefusal(name);
   const scrub = scrubberFor(name);
   if (!scrub) return [data, { level: 6 }];
   const xml = new TextDecoder('utf-8', { fatal: false }).decode(data);
@@ -154,6 +162,18 @@ function noteDroppedPart(rel: Relationship, xml: string | undefined, removed: Re
   } else {
     removed.add(code);
   }
+}
+
+function embeddedObjectRefusal(name: string): StripError {
+  return new StripError(
+    'unsupported_type',
+    `This document contains an embedded object (${name.split('/').pop()}) in an old format that ` +
+      'keeps hidden information we cannot remove. Export the document as PDF (or take screenshots) ' +
+      'and attach that instead.',
+    `Ce document contient un objet intégré (${name.split('/').pop()}) dans un ancien format qui ` +
+      'garde des informations cachées que nous ne pouvons pas retirer. Exportez le document en PDF ' +
+      "(ou faites des captures d'écran) puis joignez-le.",
+  );
 }
 
 function macroRefusal(): StripError {

@@ -7,7 +7,8 @@
 // Removed: the trailer's Info dictionary (author, creator, producer, dates, title) and /ID; every
 // /Metadata XMP stream (catalog, pages, images, fonts); /PieceInfo (application private data,
 // e.g. Photoshop's IPTC) and /LastModified everywhere; the author (/T) and dates (/M,
-// /CreationDate) of comments and other non-form annotations; embedded files (/EF of file
+// /CreationDate) of comments and other non-form annotations; page thumbnails (/Thumb, which can
+// show an earlier state of the page); embedded files (/EF of file
 // specifications) and /AF associated files; signature values (/V of signature fields, /Perms),
 // which name the signer and could not stay valid after a rewrite anyway; and, in JPEG images
 // (DCTDecode streams), the same metadata the JPEG stripper removes from a photo.
@@ -114,6 +115,7 @@ function scrubObject(object: PDFObject | undefined, lookup: Lookup, removed: Rem
   dropKey(dict, 'PieceInfo', 'other', removed);
   dropKey(dict, 'LastModified', 'datetime', removed);
   dropKey(dict, 'AF', 'attachment', removed);
+  dropKey(dict, 'Thumb', 'thumbnail', removed); // page thumbnails can show an older page
   const type = dict.get(N('Type'));
   const subtype = dict.get(N('Subtype'));
   const isAnnotation = type === N('Annot') || (subtype instanceof PDFName && dict.has(N('Rect')));
@@ -154,7 +156,7 @@ function isPlainJpeg(stream: PDFRawStream): boolean {
 
 function cleanEmbeddedJpeg(stream: PDFRawStream, removed: RemovedSet): Uint8Array {
   try {
-    const out = stripJpeg(stream.contents);
+    const out = stripJpeg(stream.contents, { closeUnterminated: true });
     for (const c of out.removed.toArray()) removed.add(c);
     return out.bytes;
   } catch {
