@@ -86,11 +86,11 @@ describe('the JPEG stripper', () => {
   });
 
   it('keeps every scan and restart marker of a progressive file while dropping its GPS', async () => {
-    const input = readFixture('progressive-restart-gps.jpg');
+    const input = exiftoolWrite(readFixture('progressive-restart.jpg'), 'jpg', ['-GPSLatitude=48.85', '-GPSLatitudeRef=N', '-Make=NIKON', '-Comment=hall B']);
     const scans = (b: Uint8Array): number => { let n = 0; for (let i = firstScan(b); i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xda) n++; return n; };
     const restarts = (b: Uint8Array): number => { let n = 0; for (let i = firstScan(b); i + 1 < b.length; i++) if (b[i] === 0xff && (b[i + 1]! & 0xf8) === 0xd0) n++; return n; };
     expect(scans(input)).toBeGreaterThan(2);
-    expect(restarts(input)).toBeGreaterThan(10);
+    expect(restarts(input)).toBeGreaterThan(4);
     const out = await cleanFile(input);
     expect(out.removed).toContain('gps');
     expect(scans(out.bytes)).toBe(scans(input));
