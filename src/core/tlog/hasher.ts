@@ -6,11 +6,16 @@
 //
 // The SHA-256 function is injectable because it dominates every cost in this module: the
 // default is @noble/hashes (pure JS, runs in the browser, Node and Workers alike); a Node
-// caller may pass one built on node:crypto, e.g.
+// caller may pass one built on node:crypto; the one-shot crypto.hash (Node ≥ 20.12) is the
+// fastest (bench/tlog.bench.ts measures all three):
 //
-//   import { createHash } from 'node:crypto';
-//   const hasher = createTreeHasher((m) => createHash('sha256').update(m).digest());
+//   import { hash } from 'node:crypto';
+//   const hasher = createTreeHasher((m) => hash('sha256', m, 'buffer'));
 //
+// Every function of this module that hashes takes such a hasher as its last, optional argument
+// (or, for Frontier, at construction) and defaults to defaultTreeHasher. Workers and browsers
+// keep the default: WebCrypto's digest is asynchronous, which this synchronous interface (and
+// the hot loops built on it) cannot use.
 // A Sha256Fn must be synchronous, must not keep a reference to its input (the hasher reuses a
 // scratch buffer between calls) and must return a fresh 32-byte array each time.
 // createTreeHasher checks the function against known answers before using it.

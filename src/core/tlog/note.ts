@@ -129,9 +129,9 @@ export function openNote(message: string | Uint8Array, verifiers: readonly NoteV
 function decodeMessage(message: string | Uint8Array): string {
   let bytes: Uint8Array;
   if (typeof message === 'string') {
+    if (message.length > MAX_NOTE_BYTES) throw new NoteError('malformed-note', 'note too large');
     bytes = utf8Encoder.encode(message);
     // TextEncoder turns a lone surrogate into U+FFFD: a string that changes is not UTF-8 text.
-    if (bytes.length > MAX_NOTE_BYTES) throw new NoteError('malformed-note', 'note too large');
     if (utf8Decoder.decode(bytes) !== message) throw new NoteError('malformed-note', 'note is not valid UTF-8');
   } else if (message instanceof Uint8Array) {
     bytes = message;
