@@ -59,7 +59,7 @@ export default async function (): Promise<void> {
   const read = await time('read every byte', photo.length, () => {
     let s = 0;
     for (let i = 0; i < photo.length; i++) s = (s + photo[i]!) | 0;
-    sink ^= s;
+    sink = (sink + s) | 0;
   });
   const clean = await time('cleanFile (JPEG)', photo.length, () => cleanFile(photo));
   const out = await cleanFile(photo);
