@@ -14,6 +14,12 @@ import { ApiError } from '../server/http.ts';
 import { jsonLimit, readJson } from './resident.ts';
 
 const CHALLENGE_TTL_SECONDS = 120;
+/**
+ * The challenge's expiry already bounds freshness; the signature's own creation time comes from
+ * the officer's computer, whose clock may run ahead. Verifying "as of" a few minutes from now
+ * accepts that skew (a key that expires within those minutes is refused a little early).
+ */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const LoginRequest = z.object({ challenge: z.string().max(200), signature: z.string().max(8192) }).strict();
 
 /** The member whose key (primary or subkey) made the signature, if any. */
@@ -52,7 +58,7 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
     const member = signerOf(relais, signature);
     if (!member) throw new ApiError(401, 'login_unknown_key', 'This key does not belong to any member of this Relais.');
     const verified = await openpgp
-      .verify({ message: await openpgp.createMessage({ text: checked.text }), signature, verificationKeys: member.key, expectSigned: true, date: new Date(now) })
+      .verify({ message: await openpgp.createMessage({ text: checked.text }), signature, verificationKeys: member.key, expectSigned: true, date: new Date(now + CLOCK_SKEW_MS) })
       .then(() => true, () => false);
     if (!verified) throw new ApiError(401, 'login_signature_invalid', 'The signature does not match the challenge.');
     if (await relais.store.reports.isChallengeSpent(checked.nonce)) throw new ApiError(401, 'login_challenge_replayed', 'This challenge was already used.');

@@ -52,8 +52,9 @@ describe('reading the recipients of a sealed part without decrypting it', () => 
 
   it('seals as SEIPD v1 even when every key advertises SEIPD v2', async () => {
     const { publicKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name: 'aead' }], config: { aeadProtect: true }, format: 'object' });
-    const features = (await publicKey.getPrimarySelfSignature()).features ?? [];
-    expect((features[0] ?? 0) & openpgp.enums.features.seipdv2).not.toBe(0);
+    // Features subpacket (RFC 9580 §5.2.3.32): bit 0x08 advertises SEIPD v2.
+    const selfSignature = await (publicKey as unknown as { getPrimarySelfSignature(): Promise<{ features?: number[] }> }).getPrimarySelfSignature();
+    expect((selfSignature.features?.[0] ?? 0) & 0x08).not.toBe(0);
     expect(code(await sealEnvelope(envelope, [publicKey]))).toBe('accepted');
     // Whereas OpenPGP.js left to itself would choose v2, which GnuPG 2.2 cannot read:
     const v2 = await openpgp.encrypt({ message: await openpgp.createMessage({ binary: utf8('x') }), encryptionKeys: publicKey, format: 'binary' });

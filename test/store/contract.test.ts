@@ -1,0 +1,146 @@
+// The store contract: what every adapter must do, tested through the interface only.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConstraintError, sql, type SqlDriver } from '../../src/store/driver.ts';
+import { applyMigrations } from '../../src/store/migrate.ts';
+import type { NewReport } from '../../src/store/reports.ts';
+import { Store } from '../../src/store/store.ts';
+import { readMigrations } from '../../src/node.ts';
+import { ADAPTERS } from './adapters.ts';
+
+function report(overrides: Partial<NewReport> = {}): NewReport {
+  return {
+    category: 'trafic',
+    receivedBucket: 1_800_000_000 - (1_800_000_000 % 3600),
+    configHash: 'c'.repeat(64),
+    routes: [{ inboxId: 'police', audience: 'main' }, { inboxId: 'city', audience: 'main' }],
+    parts: [{ role: 'report', bytes: new Uint8Array([1, 2, 3]) }, { role: 'attachment', bytes: new Uint8Array(100_000).fill(9) }],
+    spentChallenge: { nonce: `n-${crypto.randomUUID()}`, expires: 1_800_003_600 },
+    ...overrides,
+  };
+}
+
+describe.each(ADAPTERS)('store contract: $name', (adapter) => {
+  let db: SqlDriver;
+  let store: Store;
+  let close: () => Promise<void>;
+
+  beforeEach(async () => {
+    const opened = await adapter.open();
+    db = opened.db;
+    close = opened.close;
+    store = new Store(db, opened.blobs);
+  });
+  afterEach(async () => close());
+
+  it('applies migrations once, however often it starts', async () => {
+    expect(await applyMigrations(db, readMigrations())).toEqual([]);
+    const names = await db.all<{ name: string }>('SELECT name FROM d1_migrations ORDER BY id');
+    expect(names.map((n) => n.name)).toEqual(readMigrations().map((m) => m.name).sort());
+  });
+
+  it('runs a batch all or nothing', async () => {
+    await expect(
+      db.batch([
+        sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', 'a', 1),
+        sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', 'a', 2),
+      ]),
+    ).rejects.toBeInstanceOf(ConstraintError);
+    expect(await db.first('SELECT nonce FROM spent_challenges')).toBeNull();
+  });
+
+  it('returns blobs as plain Uint8Array, byte for byte', async () => {
+    const bytes = new Uint8Array(70_000);
+    crypto.getRandomValues(bytes.subarray(0, 65_536));
+    await store.blobs.put('k1', bytes);
+    const back = await store.blobs.get('k1');
+    expect(back?.constructor).toBe(Uint8Array);
+    expect(back).toEqual(bytes);
+    await store.blobs.delete(['k1']);
+    expect(await store.blobs.get('k1')).toBeNull();
+  });
+
+  it('stores a report with its parts and reads it back through its inboxes only', async () => {
+    const outcome = await store.reports.insert(report());
+    expect(outcome.ok).toBe(true);
+    const ref = outcome.ok ? outcome.ref : '';
+    expect(ref).toMatch(/^R-/);
+    expect(await store.reports.audiences(ref, ['police'])).toEqual(['main']);
+    expect(await store.reports.audiences(ref, ['custody'])).toEqual([]);
+    const got = await store.reports.get(ref);
+    expect(got?.parts).toEqual([{ idx: 0, role: 'report', size: 3 }, { idx: 1, role: 'attachment', size: 100_000 }]);
+    expect(await store.reports.partBytes(ref, 0)).toEqual(new Uint8Array([1, 2, 3]));
+    expect((await store.reports.partBytes(ref, 1))?.length).toBe(100_000);
+    const list = await store.reports.list({ inboxIds: ['city'], memberId: 'm', limit: 10, offset: 0 });
+    expect(list.total).toBe(1);
+    expect(list.reports[0]).toMatchObject({ ref, attachments: 1, read: false, status: 'received' });
+    expect((await store.reports.list({ inboxIds: ['custody'], memberId: 'm', limit: 10, offset: 0 })).total).toBe(0);
+  });
+
+  it('refuses to spend a proof-of-work challenge twice and leaves no trace of the second report', async () => {
+    const first = report();
+    expect((await store.reports.insert(first)).ok).toBe(true);
+    const again = await store.reports.insert({ ...report(), spentChallenge: first.spentChallenge });
+    expect(again).toEqual({ ok: false, reason: 'challenge_spent' });
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n).toBe(1);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM blobs'))?.n).toBe(1);
+  });
+
+  it('retries a reference collision with a fresh reference', async () => {
+    const refs = ['R-AAAA-AAAA-AAAA', 'R-AAAA-AAAA-AAAA', 'R-BBBB-BBBB-BBBB'];
+    const s = new Store(db, store.blobs, () => refs.shift() as string);
+    expect(await s.reports.insert(report())).toEqual({ ok: true, ref: 'R-AAAA-AAAA-AAAA' });
+    expect(await s.reports.insert(report())).toEqual({ ok: true, ref: 'R-BBBB-BBBB-BBBB' });
+  });
+
+  it('tracks unread reports per member', async () => {
+    const a = await store.reports.insert(report());
+    const ref = a.ok ? a.ref : '';
+    await store.batch([store.reports.markReadStatement(ref, 'm1'), store.reports.markReadStatement(ref, 'm1')]);
+    const forM1 = await store.reports.list({ inboxIds: ['police'], memberId: 'm1', unreadOnly: true, limit: 10, offset: 0 });
+    const forM2 = await store.reports.list({ inboxIds: ['police'], memberId: 'm2', unreadOnly: true, limit: 10, offset: 0 });
+    expect(forM1.total).toBe(0);
+    expect(forM2.total).toBe(1);
+  });
+
+  it('lists newest bucket first and pages through', async () => {
+    for (let i = 0; i < 5; i++) await store.reports.insert(report({ receivedBucket: 3600 * (1000 + i) }));
+    const page1 = await store.reports.list({ inboxIds: ['police'], memberId: 'm', limit: 2, offset: 0 });
+    const page3 = await store.reports.list({ inboxIds: ['police'], memberId: 'm', limit: 2, offset: 4 });
+    expect(page1.total).toBe(5);
+    expect(page1.reports.map((r) => r.receivedBucket)).toEqual([3600 * 1004, 3600 * 1003]);
+    expect(page3.reports.map((r) => r.receivedBucket)).toEqual([3600 * 1000]);
+  });
+
+  it('deletes a report with its routes, parts and read marks', async () => {
+    const a = await store.reports.insert(report());
+    const ref = a.ok ? a.ref : '';
+    await store.batch([store.reports.markReadStatement(ref, 'm1'), store.reports.deleteStatement(ref)]);
+    for (const table of ['reports', 'report_routes', 'parts', 'report_reads']) {
+      expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
+    }
+  });
+
+  it('appends audit entries with consecutive indexes and refuses to change them', async () => {
+    await store.audit.append(['{"a":1}', '{"a":2}']);
+    await store.audit.append(['{"a":3}']);
+    expect(await store.audit.size()).toBe(3);
+    expect(await store.audit.range(1, 3)).toEqual([{ idx: 1, entry: '{"a":2}' }, { idx: 2, entry: '{"a":3}' }]);
+    await expect(db.run("UPDATE audit_entries SET entry = 'x' WHERE idx = 0")).rejects.toThrow(/append-only/);
+    await expect(db.run('DELETE FROM audit_entries WHERE idx = 2')).rejects.toThrow(/append-only/);
+  });
+
+  it('keeps sessions by token hash, with touch and expiry', async () => {
+    await store.batch([store.sessions.createStatement('h1', 'officer-a', 1000, 9000), store.sessions.createStatement('h2', 'officer-b', 1000, 2000)]);
+    await store.sessions.touch('h1', 1500);
+    expect(await store.sessions.get('h1')).toEqual({ memberId: 'officer-a', created: 1000, lastUsed: 1500, expires: 9000 });
+    expect(await store.sessions.deleteExpired(2500, 10_000)).toBe(1);
+    expect(await store.sessions.get('h2')).toBeNull();
+  });
+
+  it('remembers the last config version', async () => {
+    expect(await store.configVersions.latest()).toBeNull();
+    await store.batch([store.configVersions.recordStatement('h1', '{}', 1)]);
+    await store.batch([store.configVersions.recordStatement('h2', '{"x":1}', 2)]);
+    expect(await store.configVersions.latest()).toEqual({ hash: 'h2', membership: '{"x":1}' });
+  });
+});
