@@ -88,6 +88,16 @@ describe('verification entry points', () => {
     expect(() => verifyInclusion({ leafIndex: 0, treeSize: 1, leafHash: hash, proof: 'x' as never, rootHash: hash })).toThrow(TypeError);
   });
 
+  test('equal sizes are consistent only with an empty proof and equal roots, the empty tree only with its own root', () => {
+    const empty = defaultTreeHasher.emptyRoot();
+    const other = defaultTreeHasher.hashLeaf(utf8('x'));
+    expect(verifyConsistency({ oldSize: 0, newSize: 0, oldRoot: empty, newRoot: empty, proof: [] })).toBe(true);
+    expect(verifyConsistency({ oldSize: 0, newSize: 0, oldRoot: other, newRoot: other, proof: [] })).toBe(false);
+    expect(verifyConsistency({ oldSize: 3, newSize: 3, oldRoot: other, newRoot: other, proof: [] })).toBe(true);
+    expect(verifyConsistency({ oldSize: 3, newSize: 3, oldRoot: other, newRoot: empty, proof: [] })).toBe(false);
+    expect(verifyConsistency({ oldSize: 3, newSize: 3, oldRoot: other, newRoot: other, proof: [other] })).toBe(false);
+  });
+
   test('an index at or beyond the tree size, and an empty tree, never verify', () => {
     expect(verifyInclusion({ leafIndex: 1, treeSize: 1, leafHash: hash, proof: [], rootHash: hash })).toBe(false);
     expect(verifyInclusion({ leafIndex: 0, treeSize: 0, leafHash: hash, proof: [], rootHash: hash })).toBe(false);

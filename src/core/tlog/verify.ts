@@ -12,8 +12,9 @@
 // makes the function return false, never throw.
 //
 // Consistency conventions (as in Go's sumdb/tlog and transparency-dev/merkle): equal sizes
-// are consistent iff the proof is empty and the roots are equal; a proof from the empty tree
-// (oldSize 0 < newSize) is meaningless and never verifies; oldSize > newSize never verifies.
+// are consistent iff the proof is empty and the roots are equal (and, for size 0, are the empty
+// tree's root); a proof from the empty tree (oldSize 0 < newSize) is meaningless and never
+// verifies; oldSize > newSize never verifies.
 import { assertHash, assertSafeNonNegativeInteger, bytesEqual, isHash } from './checks.ts';
 import { defaultTreeHasher, type Hash, type TreeHasher } from './hasher.ts';
 
@@ -104,7 +105,11 @@ export function verifyConsistency(claim: ConsistencyClaim, hasher: TreeHasher = 
   if (!Array.isArray(proof)) throw new TypeError('proof must be an array of hashes');
 
   if (oldSize > newSize) return false;
-  if (oldSize === newSize) return proof.length === 0 && bytesEqual(oldRoot, newRoot);
+  if (oldSize === newSize) {
+    // The empty tree has exactly one root, SHA-256(""); any other is not a tree of size 0.
+    const rootOk = newSize > 0 || bytesEqual(newRoot, hasher.emptyRoot());
+    return proof.length === 0 && bytesEqual(oldRoot, newRoot) && rootOk;
+  }
   if (oldSize === 0) return false;
   if (!proof.every(isHash)) return false;
 
