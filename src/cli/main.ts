@@ -10,6 +10,7 @@ import { keygenCommand } from './keygen.ts';
 import { pullCommand } from './pull.ts';
 import { serveCommand } from './serve.ts';
 import { submitCommand } from './submit.ts';
+import { workerConfigCommand } from './worker-config.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   demo: { run: demoCommand, summary: 'create a demo setup in ./demo if there is none, and serve it' },
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   keygen: { run: keygenCommand, summary: 'make a staff OpenPGP key pair (v4, Ed25519 + Curve25519)' },
   submit: { run: submitCommand, summary: 'file a report exactly as a resident’s browser does' },
   pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
+  'worker-config': { run: workerConfigCommand, summary: 'check the config and build the module bundled into the Workers entry' },
 };
 
 function usage(): string {
