@@ -4,6 +4,8 @@
 
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { ResolvedConfig } from './config/resolve.ts';
+import { followUpRoutes } from './routes/followup.ts';
+import { officerMessageRoutes } from './routes/officer-messages.ts';
 import { officerRoutes } from './routes/officer.ts';
 import { residentRoutes } from './routes/resident.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1', residentRoutes(relais));
   app.route('/api/v1/session', sessionRoutes(relais));
   app.route('/api/v1/reports', officerRoutes(relais));
+  app.route('/api/v1/reports', officerMessageRoutes(relais));
+  app.route('/api/v1/followup', followUpRoutes(relais));
   if (deps.assets) app.use('*', deps.assets);
   return { fetch: async (req) => app.fetch(minimalRequest(req)), app, relais };
 }

@@ -7,7 +7,9 @@ import { say, UsageError } from './args.ts';
 import { configCommand } from './config-cmd.ts';
 import { demoCommand } from './demo.ts';
 import { keygenCommand } from './keygen.ts';
+import { followupCommand } from './followup.ts';
 import { pullCommand } from './pull.ts';
+import { replyCommand } from './reply.ts';
 import { serveCommand } from './serve.ts';
 import { submitCommand } from './submit.ts';
 import { workerConfigCommand } from './worker-config.ts';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   keygen: { run: keygenCommand, summary: 'make a staff OpenPGP key pair (v4, Ed25519 + Curve25519)' },
   submit: { run: submitCommand, summary: 'file a report exactly as a resident’s browser does' },
   pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
+  reply: { run: replyCommand, summary: 'answer a resident (or write an internal note) and set the status they see' },
+  followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
   'worker-config': { run: workerConfigCommand, summary: 'check the config and build the module bundled into the Workers entry' },
 };
 

@@ -13,7 +13,9 @@ const USAGE = `relais submit --server URL --category ID (--text TEXT | --file FI
               [--identity-file FILE]
 
 Seals the report to the category's keys, solves the proof of work and files it. Prints the
-report reference. --identity-file is for witness categories (who the witness is).`;
+report reference, then the resident's receipt (20 digits: the only way back to the conversation;
+write it down and give it to the resident, it is shown once). --identity-file is for witness
+categories (who the witness is). --no-receipt files without a way back.`;
 
 export async function readAttachment(path: string): Promise<AttachmentInput> {
   const cleaned = await cleanFile(new Uint8Array(readFileSync(path)));
@@ -25,7 +27,7 @@ export async function readAttachment(path: string): Promise<AttachmentInput> {
 export async function submitCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { server: { type: 'string' }, category: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' }, attach: { type: 'string', multiple: true }, 'identity-file': { type: 'string' } },
+    { server: { type: 'string' }, category: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' }, attach: { type: 'string', multiple: true }, 'identity-file': { type: 'string' }, 'no-receipt': { type: 'boolean' } },
     USAGE,
   );
   if (values.help) return say(USAGE), 0;
@@ -37,12 +39,17 @@ export async function submitCommand(argv: string[]): Promise<number> {
   for (const path of values.attach ?? []) attachments.push(await readAttachment(path));
   const identity = values['identity-file'] ? readFileSync(values['identity-file'], 'utf8') : undefined;
   const api = new ApiClient({ server });
-  const { ref } = await submitReport(api, { category, text, attachments, ...(identity ? { identity } : {}) }, {
+  const { ref, receipt } = await submitReport(api, { category, text, attachments, ...(identity ? { identity } : {}) }, {
+    followUp: !values['no-receipt'],
     onProgress: (stage, done, total) => {
       if (stage === 'sending' && done === 0) say('sending…');
       if (stage === 'sealing' && done === total) say('sealed; solving the proof of work…');
     },
   });
   process.stdout.write(`${ref}\n`);
+  if (receipt) {
+    process.stdout.write(`${receipt}\n`);
+    say('The second line is the receipt: write it down; it is not stored anywhere and is shown only now.');
+  }
   return 0;
 }

@@ -32,10 +32,12 @@ export class ApiClient {
     this.token = options.token;
   }
 
-  async request(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
+  /** `authorization` overrides the staff bearer token (the resident's follow-up token uses it). */
+  async request(method: string, path: string, body?: BodyInit, contentType?: string, authorization?: string): Promise<Response> {
     const headers: Record<string, string> = {};
     if (contentType) headers['Content-Type'] = contentType;
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (authorization) headers.Authorization = authorization;
+    else if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const res = await this.doFetch(`${this.base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), referrerPolicy: 'no-referrer', credentials: 'omit', cache: 'no-store' });
     if (!res.ok) {
       let data: Record<string, unknown> = {};

@@ -2,8 +2,9 @@
 // in by signing the server's challenge, list reports, fetch and open their sealed parts.
 
 import * as openpgp from 'openpgp';
-import type { Envelope } from '../core/envelope.ts';
-import { openSealedPart } from '../core/seal.ts';
+import type { ContentType, Envelope } from '../core/envelope.ts';
+import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
+import type { MessageInfo } from '../store/messages.ts';
 import type { ReportSummary, PartInfo, ReportStatus } from '../store/reports.ts';
 import type { ApiClient } from './api.ts';
 
@@ -63,6 +64,11 @@ export interface ReportDetail {
   receivedBucket: number;
   status: ReportStatus;
   parts: PartInfo[];
+  messages: MessageInfo[];
+  /** the resident's reply key, if they can receive messages */
+  replyKey: string | null;
+  /** the current members of the inboxes the report was routed to */
+  inboxKeys: string[];
 }
 
 export function getReport(api: ApiClient, ref: string): Promise<ReportDetail> {
@@ -75,4 +81,42 @@ export function fetchSealedPart(api: ApiClient, ref: string, idx: number): Promi
 
 export async function openPart(api: ApiClient, ref: string, idx: number, key: openpgp.PrivateKey): Promise<Envelope> {
   return openSealedPart(await fetchSealedPart(api, ref, idx), key);
+}
+
+export function fetchSealedMessage(api: ApiClient, ref: string, idx: number): Promise<Uint8Array> {
+  return api.bytes(`/api/v1/reports/${encodeURIComponent(ref)}/messages/${idx}`);
+}
+
+export interface ReplyInput {
+  /** a message the resident reads, or an internal note for the inbox only */
+  text?: string;
+  note?: boolean;
+  status?: ReportStatus;
+  attachments?: { contentType: ContentType; bytes: Uint8Array }[];
+}
+
+/**
+ * Replies on a report: a message sealed to the resident's reply key and the inbox members, or a
+ * note sealed to the inbox members only, optionally with a new status (the message is then the
+ * explanation the resident sees).
+ */
+export async function reply(api: ApiClient, ref: string, input: ReplyInput): Promise<void> {
+  const detail = await getReport(api, ref);
+  const roles: string[] = [];
+  const sealed: Uint8Array[] = [];
+  if (input.text !== undefined) {
+    const armored = input.note ? detail.inboxKeys : [...detail.inboxKeys, ...(detail.replyKey ? [detail.replyKey] : [])];
+    if (!input.note && !detail.replyKey) throw new Error('this report has no reply key: the resident cannot receive messages');
+    const keys = await readPublicKeys(armored);
+    roles.push(input.note ? 'note' : 'message');
+    sealed.push(await sealEnvelope({ kind: input.note ? 'note' : 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(input.text) }, keys));
+    for (const a of input.attachments ?? []) {
+      roles.push('attachment');
+      sealed.push(await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, keys));
+    }
+  }
+  const form = new FormData();
+  form.set('meta', JSON.stringify({ parts: roles, ...(input.status ? { status: input.status } : {}) }));
+  sealed.forEach((p, i) => form.set(`part-${i}`, new Blob([p as Uint8Array<ArrayBuffer>]), 'sealed'));
+  await api.request('POST', `/api/v1/reports/${encodeURIComponent(ref)}/messages`, form);
 }

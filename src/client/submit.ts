@@ -8,6 +8,7 @@ import { solveChallenge } from '../core/pow.ts';
 import { readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import type { PublicCategory, PublicConfig } from '../server/public-config.ts';
 import type { ApiClient } from './api.ts';
+import { setUpFollowUp } from './followup.ts';
 
 export interface AttachmentInput {
   contentType: ContentType;
@@ -25,6 +26,8 @@ export interface ReportInput {
 export type SubmitStage = 'sealing' | 'proof-of-work' | 'sending';
 
 export interface SubmitOptions {
+  /** set up the receipt and reply key (default true); the receipt is returned once */
+  followUp?: boolean;
   onProgress?: (stage: SubmitStage, done: number, total: number) => void;
   /** solves the proof of work; the browser passes one that runs in a Web Worker */
   solve?: (challenge: string, onProgress: (tried: number, expected: number) => void) => Promise<number>;
@@ -44,7 +47,7 @@ export function findCategory(config: PublicConfig, id: string): PublicCategory {
   return category;
 }
 
-export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string }> {
+export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string; receipt: string | null }> {
   const config = await api.config();
   const category = findCategory(config, input.category);
   const mainKeys = await keysFor(config, category.sealTo);
@@ -70,15 +73,17 @@ export async function submitReport(api: ApiClient, input: ReportInput, options: 
     progress();
   }
 
+  const followUp = options.followUp === false ? null : await setUpFollowUp();
   const { challenge } = await api.challenge('report');
   const onPow = (tried: number, expected: number) => options.onProgress?.('proof-of-work', tried, expected);
   const counter = options.solve ? await options.solve(challenge, onPow) : solveChallenge(challenge, onPow);
 
   const form = new FormData();
-  form.set('meta', JSON.stringify({ category: category.id, configHash: config.hash, pow: { challenge, counter }, parts: roles }));
+  form.set('meta', JSON.stringify({ category: category.id, configHash: config.hash, pow: { challenge, counter }, parts: roles, ...(followUp ? { followUp: followUp.meta } : {}) }));
   sealed.forEach((bytes, i) => form.set(`part-${i}`, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'sealed'));
   options.onProgress?.('sending', 0, 1);
   const res = await api.request('POST', '/api/v1/reports', form);
   options.onProgress?.('sending', 1, 1);
-  return (await res.json()) as { ref: string };
+  const { ref } = (await res.json()) as { ref: string };
+  return { ref, receipt: followUp?.receipt ?? null };
 }

@@ -11,6 +11,7 @@ import type { Audience, PartRole } from '../store/reports.ts';
 import { requireStaff } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
+import { membersOf } from '../server/sealed-parts.ts';
 
 const ListQuery = z
   .object({
@@ -25,7 +26,7 @@ const ListQuery = z
 const PART_AUDIENCE: Record<PartRole, Audience> = { report: 'main', attachment: 'main', identity: 'identity' };
 const PART_ACTION: Record<PartRole, AuditAction> = { report: 'report.read', attachment: 'attachment.download', identity: 'witness.identity.read' };
 
-function checkRef(ref: string): string {
+export function checkRef(ref: string): string {
   if (!REPORT_REF_PATTERN.test(ref)) throw new ApiError(404, 'not_found', 'No such report.');
   return ref;
 }
@@ -63,7 +64,18 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     const audiences = await relais.store.reports.audiences(ref, member.inboxes);
     const report = audiences.length > 0 ? await relais.store.reports.get(ref) : null;
     if (!report) throw new ApiError(404, 'not_found', 'No such report.');
-    return c.json({ ...report, parts: report.parts.filter((p) => audiences.includes(PART_AUDIENCE[p.role])) });
+    const main = audiences.includes('main');
+    return c.json({
+      ref: report.ref,
+      category: report.category,
+      receivedBucket: report.receivedBucket,
+      status: report.status,
+      parts: report.parts.filter((p) => audiences.includes(PART_AUDIENCE[p.role])),
+      // The conversation and the keys to seal replies to are for the main audience only.
+      messages: main ? await relais.store.messages.list(ref, ['message', 'status', 'note', 'attachment']) : [],
+      replyKey: main ? report.replyPublicKey : null,
+      inboxKeys: main ? membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members.map((m) => m.armored) : [],
+    });
   });
 
   app.get('/:ref/parts/:idx', staff, async (c) => {

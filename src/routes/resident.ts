@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { issueChallenge } from '../core/pow.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
-import { checkSubmission, maxReportBody, parseSubmission } from '../server/intake.ts';
+import { checkSubmission, maxReportBody, ReportMetaSchema } from '../server/intake.ts';
+import { readSealedForm } from '../server/sealed-form.ts';
 
 const ChallengeRequest = z.object({ purpose: z.enum(['report', 'lookup']) }).strict();
 
@@ -49,18 +50,8 @@ export function residentRoutes(relais: Relais): Hono<Env> {
     '/reports',
     bodyLimit({ maxSize: maxReportBody(relais), onError: () => { throw new ApiError(413, 'body_too_large', 'The report is larger than allowed.'); } }),
     async (c) => {
-      if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
-        throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data.');
-      }
-      let form: FormData;
-      try {
-        form = await c.req.raw.formData();
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        throw new ApiError(400, 'malformed_body', 'The body is not valid multipart/form-data.');
-      }
-      const now = relais.clock();
-      const report = checkSubmission(relais, await parseSubmission(form), now);
+      const form = await readSealedForm(c.req.raw, ReportMetaSchema);
+      const report = await checkSubmission(relais, form, relais.clock());
       const outcome = await relais.store.reports.insert(report);
       if (!outcome.ok) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
       return c.json({ ref: outcome.ref }, 201);

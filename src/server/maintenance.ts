@@ -39,7 +39,7 @@ export async function deleteExpiredReports(relais: Relais): Promise<number> {
     const refs = await store.reports.receivedBefore(cutoff, RETENTION_BATCH);
     if (refs.length === 0) return deleted;
     for (const ref of refs) {
-      const blobKeys = await store.reports.blobKeys(ref);
+      const blobKeys = [...(await store.reports.blobKeys(ref)), ...(await store.messages.blobKeys(ref))];
       await store.batch([store.reports.deleteStatement(ref), relais.audit.statement({ action: 'report.deleted', actor: 'system', report: ref, details: { reason: 'retention' } })]);
       await store.blobs.delete(blobKeys);
       deleted++;

@@ -19,6 +19,18 @@ export interface NewReport {
   parts: { role: PartRole; bytes: Uint8Array }[];
   /** the proof-of-work challenge this report spends, with its bucketed expiry */
   spentChallenge: { nonce: string; expires: number };
+  /** the resident's means to come back, if the client set them up */
+  followUp?: { lookupHash: string; publicKey: string; lockedKey: string };
+}
+
+export interface ReportRecord {
+  ref: string;
+  category: string;
+  receivedBucket: number;
+  status: ReportStatus;
+  parts: PartInfo[];
+  /** the resident's reply public key, if any */
+  replyPublicKey: string | null;
 }
 
 export interface ReportSummary {
@@ -80,7 +92,11 @@ export class ReportRepository {
         try {
           await this.db.batch([
             sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', report.spentChallenge.nonce, report.spentChallenge.expires),
-            sql('INSERT INTO reports (ref, category, received_bucket, config_hash) VALUES (?, ?, ?, ?)', ref, report.category, report.receivedBucket, report.configHash),
+            sql(
+              'INSERT INTO reports (ref, category, received_bucket, config_hash, lookup_hash, reply_public_key, reply_locked_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+              ref, report.category, report.receivedBucket, report.configHash,
+              report.followUp?.lookupHash ?? null, report.followUp?.publicKey ?? null, report.followUp?.lockedKey ?? null,
+            ),
             ...report.routes.map((r) => sql('INSERT INTO report_routes (ref, inbox_id, audience) VALUES (?, ?, ?)', ref, r.inboxId, r.audience)),
             ...report.parts.map((p, idx) =>
               sql('INSERT INTO parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)', ref, idx, p.role, p.bytes.length, blobKeys[idx] ? null : p.bytes, blobKeys[idx] ?? null),
@@ -152,14 +168,32 @@ export class ReportRepository {
     };
   }
 
-  async get(ref: string): Promise<Omit<ReportSummary, 'read' | 'attachments'> & { parts: PartInfo[] } | null> {
-    const r = await this.db.first<{ ref: string; category: string; received_bucket: number; status: ReportStatus }>(
-      'SELECT ref, category, received_bucket, status FROM reports WHERE ref = ?',
+  async get(ref: string): Promise<ReportRecord | null> {
+    const r = await this.db.first<{ ref: string; category: string; received_bucket: number; status: ReportStatus; reply_public_key: string | null }>(
+      'SELECT ref, category, received_bucket, status, reply_public_key FROM reports WHERE ref = ?',
       [ref],
     );
     if (!r) return null;
     const parts = await this.db.all<PartInfo>('SELECT idx, role, size FROM parts WHERE ref = ? ORDER BY idx', [ref]);
-    return { ref: r.ref, category: r.category, receivedBucket: r.received_bucket, status: r.status, parts };
+    return { ref: r.ref, category: r.category, receivedBucket: r.received_bucket, status: r.status, parts, replyPublicKey: r.reply_public_key };
+  }
+
+  /** The report a lookup key hash belongs to, with the resident's locked reply key. */
+  async findByLookup(lookupHash: string): Promise<(ReportRecord & { lockedKey: string }) | null> {
+    const row = await this.db.first<{ ref: string; reply_locked_key: string }>('SELECT ref, reply_locked_key FROM reports WHERE lookup_hash = ?', [lookupHash]);
+    if (!row) return null;
+    const report = await this.get(row.ref);
+    return report && { ...report, lockedKey: row.reply_locked_key };
+  }
+
+  /** Inbox ids a report was routed to, for one audience. */
+  async routes(ref: string, audience: Audience): Promise<string[]> {
+    const rows = await this.db.all<{ inbox_id: string }>('SELECT inbox_id FROM report_routes WHERE ref = ? AND audience = ? ORDER BY inbox_id', [ref, audience]);
+    return rows.map((r) => r.inbox_id);
+  }
+
+  setStatusStatement(ref: string, status: ReportStatus): Statement {
+    return sql('UPDATE reports SET status = ? WHERE ref = ?', status, ref);
   }
 
   async partBytes(ref: string, idx: number): Promise<Uint8Array | null> {
@@ -198,6 +232,10 @@ export class ReportRepository {
   /** Deletes a report; its routes, parts and read marks go with it (ON DELETE CASCADE). */
   deleteStatement(ref: string): Statement {
     return sql('DELETE FROM reports WHERE ref = ?', ref);
+  }
+
+  clearReadsStatement(ref: string): Statement {
+    return sql('DELETE FROM report_reads WHERE ref = ?', ref);
   }
 
   markReadStatement(ref: string, memberId: string): Statement {

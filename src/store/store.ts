@@ -7,11 +7,13 @@ import { AuditTable } from './audit-table.ts';
 import type { BlobStore } from './blobs.ts';
 import { ConfigVersions } from './config-versions.ts';
 import { sql, type SqlDriver, type Statement } from './driver.ts';
+import { MessageRepository } from './messages.ts';
 import { ReportRepository } from './reports.ts';
 import { SessionRepository } from './sessions.ts';
 
 export class Store {
   readonly reports: ReportRepository;
+  readonly messages: MessageRepository;
   readonly sessions: SessionRepository;
   readonly audit: AuditTable;
   readonly configVersions: ConfigVersions;
@@ -22,6 +24,7 @@ export class Store {
     newRef: () => string = () => newReportRef(randomBytes),
   ) {
     this.reports = new ReportRepository(db, blobs, newRef);
+    this.messages = new MessageRepository(db, blobs);
     this.sessions = new SessionRepository(db);
     this.audit = new AuditTable(db);
     this.configVersions = new ConfigVersions(db);

@@ -46,7 +46,7 @@ describe('relais CLI', () => {
   it('files a report with submit, which a GnuPG user pulls sealed and decrypts with gpg', async () => {
     const submitted = await relais(['submit', '--server', server.url, '--category', 'armes', '--text', 'Un pistolet caché dans la cave du bâtiment D']);
     expect(submitted.code, submitted.stderr).toBe(0);
-    const ref = submitted.stdout.trim();
+    const ref = submitted.stdout.split('\n')[0]!;
     expect(ref).toMatch(/^R-[0-9A-Z-]{14}$/);
 
     const out = join(work, 'pull-sealed');
@@ -64,11 +64,11 @@ describe('relais CLI', () => {
     const out = join(work, 'pull-b');
     const pulled = await relais(['pull', '--server', server.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile, '--out', out]);
     expect(pulled.code).toBe(0);
-    expect(readFileSync(join(out, first.stdout.trim(), 'report.txt'), 'utf8')).toBe('premier');
+    expect(readFileSync(join(out, first.stdout.split('\n')[0]!, 'report.txt'), 'utf8')).toBe('premier');
     const second = await relais(['submit', '--server', server.url, '--category', 'trafic', '--text', 'second']);
     const again = await relais(['pull', '--server', server.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile, '--out', out]);
     expect(again.stderr).toContain('1 new report(s)');
-    expect(readFileSync(join(out, second.stdout.trim(), 'report.txt'), 'utf8')).toBe('second');
+    expect(readFileSync(join(out, second.stdout.split('\n')[0]!, 'report.txt'), 'utf8')).toBe('second');
     expect(readdirSync(out).filter((d) => d.endsWith('.partial'))).toEqual([]);
   });
 
@@ -76,7 +76,7 @@ describe('relais CLI', () => {
     const sub = await relais(['submit', '--server', server.url, '--category', 'prevention', '--text', 'pour la mairie']);
     const out = join(work, 'pull-a-again');
     await relais(['pull', '--server', server.url, '--key', join(work, 'officer-a.key.asc'), '--passphrase-file', passFile, '--out', out, '--all', '--sealed']);
-    expect(existsSync(join(out, sub.stdout.trim()))).toBe(false);
+    expect(existsSync(join(out, sub.stdout.split('\n')[0]!))).toBe(false);
   });
 
   it('refuses a wrong passphrase with a message and exit code 1', async () => {

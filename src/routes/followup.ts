@@ -1,0 +1,121 @@
+// The resident's way back (DESIGN "Flows: Follow-up", promise 5): open the conversation with the
+// lookup key derived from the receipt and a proof of work, then read the officers' replies and add
+// messages with a short-lived stateless token. A wrong receipt and an unknown one are the same
+// thing to the server: it only ever sees the lookup key and finds no report for its hash. Guessing
+// is throttled by the proof of work, never by address. Nothing here is logged or timed per
+// resident: messages from residents carry the time bucket only.
+
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { fromBase64Url } from '../core/bytes.ts';
+import { checkFollowUpToken, issueFollowUpToken } from '../core/followup-token.ts';
+import { verifySolution } from '../core/pow.ts';
+import { lookupHash } from '../core/receipt.ts';
+import { ConstraintError } from '../store/driver.ts';
+import type { MessageKind } from '../store/messages.ts';
+import type { Env, Relais } from '../server/context.ts';
+import { bucketCeil, bucketStart } from '../server/context.ts';
+import { ApiError } from '../server/http.ts';
+import { LookupKeySchema, PowSchema } from '../server/intake.ts';
+import { readSealedForm } from '../server/sealed-form.ts';
+import { checkSealedPart, expectedMembers, expectedResident, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
+import { jsonLimit, readJson } from './resident.ts';
+import { bodyLimit } from 'hono/body-limit';
+
+const OpenRequest = z.object({ lookupKey: LookupKeySchema, pow: PowSchema }).strict();
+const MessageMeta = z.object({ parts: z.array(z.enum(['message', 'attachment'])).min(1).max(21) }).strict();
+
+/** What the resident may see of the conversation: never internal notes. */
+export const RESIDENT_KINDS: MessageKind[] = ['message', 'status', 'attachment'];
+
+function tokenRef(relais: Relais, c: Context<Env>): string {
+  const m = /^Followup (\S{1,200})$/.exec(c.req.header('Authorization') ?? '');
+  const ref = m ? checkFollowUpToken(relais.secrets.followUp, m[1] as string, relais.clock()) : null;
+  if (!ref) throw new ApiError(401, 'followup_token_invalid', 'Open the conversation again with your receipt.');
+  return ref;
+}
+
+export function followUpRoutes(relais: Relais): Hono<Env> {
+  const app = new Hono<Env>();
+  const { config } = relais.config;
+
+  app.post('/open', jsonLimit(), async (c) => {
+    const body = await readJson(c.req.raw, OpenRequest);
+    const now = relais.clock();
+    const pow = verifySolution(relais.secrets.pow, body.pow.challenge, body.pow.counter, 'lookup', config.proofOfWork.lookupBits, now);
+    if (pow) throw new ApiError(422, pow, 'The proof of work is not valid; ask for a new challenge.');
+    const [, , expires, , nonce] = body.pow.challenge.split('.');
+    try {
+      // Spent before the lookup: every guess at a receipt costs one proof of work.
+      await relais.store.batch([relais.store.spendChallengeStatement(nonce as string, bucketCeil(Number(expires), config.timeBucketSeconds))]);
+    } catch (e) {
+      if (e instanceof ConstraintError) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
+      throw e;
+    }
+    const report = await relais.store.reports.findByLookup(lookupHash(fromBase64Url(body.lookupKey)));
+    if (!report) throw new ApiError(404, 'receipt_unknown', 'No report matches this receipt. Check the digits.');
+    return c.json({
+      token: issueFollowUpToken(relais.secrets.followUp, report.ref, now),
+      ref: report.ref,
+      category: report.category,
+      status: report.status,
+      receivedBucket: report.receivedBucket,
+      publicKey: report.replyPublicKey,
+      lockedKey: report.lockedKey,
+      // Messages are sealed to these keys and the resident's own: the current members of the
+      // inboxes the report was routed to.
+      inboxKeys: membersOf(relais.config, await relais.store.reports.routes(report.ref, 'main')).members.map((m) => m.armored),
+      messages: await relais.store.messages.list(report.ref, RESIDENT_KINDS),
+    });
+  });
+
+  app.get('/messages', async (c) => {
+    const ref = tokenRef(relais, c);
+    const report = await relais.store.reports.get(ref);
+    if (!report) throw new ApiError(404, 'not_found', 'No such report.');
+    return c.json({ status: report.status, messages: await relais.store.messages.list(ref, RESIDENT_KINDS) });
+  });
+
+  app.get('/messages/:idx', async (c) => {
+    const ref = tokenRef(relais, c);
+    const idxText = c.req.param('idx');
+    const message = /^[0-9]{1,6}$/.test(idxText) ? await relais.store.messages.get(ref, Number(idxText)) : null;
+    if (!message || !RESIDENT_KINDS.includes(message.kind) || !message.bytes) throw new ApiError(404, 'not_found', 'No such message.');
+    return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
+  });
+
+  app.post(
+    '/messages',
+    bodyLimit({ maxSize: maxSealedSize(config.limits.maxReportBytes + config.limits.maxTextBytes, 64) + 96 * 1024, onError: () => { throw new ApiError(413, 'body_too_large', 'The message is larger than allowed.'); } }),
+    async (c) => {
+      const ref = tokenRef(relais, c);
+      const { meta, parts } = await readSealedForm(c.req.raw, MessageMeta);
+      if (meta.parts[0] !== 'message' || meta.parts.slice(1).some((p) => p !== 'attachment')) throw new ApiError(422, 'parts_invalid', 'A message comes first, then its attachments.');
+      if (meta.parts.length - 1 > config.limits.maxAttachments) throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
+      const report = await relais.store.reports.get(ref);
+      if (!report?.replyPublicKey) throw new ApiError(404, 'not_found', 'No such report.');
+      const now = relais.clock();
+      const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
+      const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
+      meta.parts.forEach((role, i) => {
+        const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
+        checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
+      });
+      const at = bucketStart(now, config.timeBucketSeconds);
+      const { statements, blobKeys } = await relais.store.messages.appendStatements(
+        ref,
+        meta.parts.map((role, i) => ({ author: 'resident' as const, memberId: null, kind: role, status: null, at, bytes: parts[i] as Uint8Array })),
+      );
+      try {
+        // Staff see the report as unread again.
+        await relais.store.batch([...statements, relais.store.reports.clearReadsStatement(ref)]);
+      } catch (e) {
+        await relais.store.blobs.delete(blobKeys);
+        throw e;
+      }
+      return c.json({ ok: true }, 201);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,87 @@
+// The conversation on a report (DESIGN "Flows: Follow-up"): sealed parts in order, written by the
+// resident (time stored as the bucket only) or by staff (exact time, their member id).
+// Attachments go to the blob store, like report attachments.
+
+import { randomBytes, toBase64Url } from '../core/bytes.ts';
+import type { BlobStore } from './blobs.ts';
+import { sql, type SqlDriver, type Statement } from './driver.ts';
+import type { ReportStatus } from './reports.ts';
+
+export type MessageKind = 'message' | 'status' | 'note' | 'attachment';
+
+export interface NewMessage {
+  author: 'resident' | 'staff';
+  memberId: string | null;
+  kind: MessageKind;
+  status: ReportStatus | null;
+  at: number;
+  /** null only for a status change without explanation */
+  bytes: Uint8Array | null;
+}
+
+export interface MessageInfo {
+  idx: number;
+  author: 'resident' | 'staff';
+  memberId: string | null;
+  kind: MessageKind;
+  status: ReportStatus | null;
+  at: number;
+  size: number;
+}
+
+export class MessageRepository {
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  /**
+   * Statements appending messages to a report, in order. Attachments are put in the blob store
+   * first; their keys are returned so the caller can delete them if the batch fails.
+   */
+  async appendStatements(ref: string, messages: NewMessage[]): Promise<{ statements: Statement[]; blobKeys: string[] }> {
+    const statements: Statement[] = [];
+    const blobKeys: string[] = [];
+    for (const m of messages) {
+      let data: Uint8Array | null = m.bytes;
+      let blobKey: string | null = null;
+      if (m.kind === 'attachment' && m.bytes) {
+        blobKey = toBase64Url(randomBytes(18));
+        await this.blobs.put(blobKey, m.bytes);
+        blobKeys.push(blobKey);
+        data = null;
+      }
+      statements.push(
+        sql(
+          `INSERT INTO messages (ref, idx, author, member_id, kind, status, at, size, data, blob_key)
+           VALUES (?, (SELECT COALESCE(MAX(idx), -1) + 1 FROM messages WHERE ref = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ref, ref, m.author, m.memberId, m.kind, m.status, m.at, m.bytes?.length ?? 0, data, blobKey,
+        ),
+      );
+    }
+    return { statements, blobKeys };
+  }
+
+  async list(ref: string, kinds: MessageKind[]): Promise<MessageInfo[]> {
+    const rows = await this.db.all<{ idx: number; author: 'resident' | 'staff'; member_id: string | null; kind: MessageKind; status: ReportStatus | null; at: number; size: number }>(
+      `SELECT idx, author, member_id, kind, status, at, size FROM messages WHERE ref = ? AND kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY idx`,
+      [ref, ...kinds],
+    );
+    return rows.map((r) => ({ idx: r.idx, author: r.author, memberId: r.member_id, kind: r.kind, status: r.status, at: r.at, size: r.size }));
+  }
+
+  async get(ref: string, idx: number): Promise<(MessageInfo & { bytes: Uint8Array | null }) | null> {
+    const r = await this.db.first<{ idx: number; author: 'resident' | 'staff'; member_id: string | null; kind: MessageKind; status: ReportStatus | null; at: number; size: number; data: Uint8Array | null; blob_key: string | null }>(
+      'SELECT idx, author, member_id, kind, status, at, size, data, blob_key FROM messages WHERE ref = ? AND idx = ?',
+      [ref, idx],
+    );
+    if (!r) return null;
+    const bytes = r.data ?? (r.blob_key ? await this.blobs.get(r.blob_key) : null);
+    return { idx: r.idx, author: r.author, memberId: r.member_id, kind: r.kind, status: r.status, at: r.at, size: r.size, bytes };
+  }
+
+  async blobKeys(ref: string): Promise<string[]> {
+    const rows = await this.db.all<{ blob_key: string }>('SELECT blob_key FROM messages WHERE ref = ? AND blob_key IS NOT NULL', [ref]);
+    return rows.map((r) => r.blob_key);
+  }
+}
