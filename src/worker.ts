@@ -1,0 +1,113 @@
+// Workers entry (DESIGN "Shape of the code"): the same createApp as on Node, on D1 (the store)
+// and R2 (attachment bytes), with the config bundled at deploy time and the secrets as Workers
+// secrets. A cron trigger runs the periodic work that Node runs every minute.
+//
+// Nothing about residents on the edge either (promise 2): the request goes to createApp's fetch
+// untouched, which rebuilds it with only the headers Relais reads, so neither `request.cf` nor
+// the client address headers Cloudflare adds (CF-Connecting-IP, X-Forwarded-For, …) reach any
+// route, log line or binding. Static pages are served through the app (run_worker_first in
+// wrangler.toml), so they carry the same security headers as on Node (promise 9).
+
+import type { MiddlewareHandler } from 'hono';
+import bundledConfig from 'relais-worker-config';
+import { createApp, type RelaisApp } from './app.ts';
+import { resolveConfigBundle } from './config/bundled.ts';
+import { recordConfigVersion } from './server/config-change.ts';
+import { runMaintenance } from './server/maintenance.ts';
+import { deriveSecrets, parseServerSecret } from './server/secrets.ts';
+import { D1Driver, type D1Like } from './store/d1.ts';
+import { R2BlobStore, type R2Like } from './store/r2.ts';
+import { Store } from './store/store.ts';
+
+export interface WorkerEnv {
+  /** D1 database, migrated by `wrangler d1 migrations apply` from migrations/ */
+  DB: D1Like;
+  /** R2 bucket for attachment bytes */
+  BLOBS: R2Like;
+  /** web/dist, when it was built before deploying */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
+  /** base64 of ≥ 32 random bytes (`wrangler secret put RELAIS_SERVER_SECRET`) */
+  RELAIS_SERVER_SECRET?: string;
+  // The transparency-log work adds RELAIS_LOG_KEY here: the checkpoint signing key, a Workers
+  // secret like the one above, read in start() and signed with in scheduled().
+}
+
+interface ScheduledController {
+  readonly cron: string;
+  readonly scheduledTime: number;
+}
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** One line per request or failure, never about the caller (see createApp's request log). */
+const log = (line: string) => console.log(line);
+
+/** Serves web/dist through the app, for GET and HEAD only; unknown paths fall through to 404. */
+export function workersAssets(assets: NonNullable<WorkerEnv['ASSETS']>): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    // c.req.raw is the minimal request: no cookie, no validator, nothing about the caller.
+    const res = await assets.fetch(c.req.raw);
+    if (res.status === 404) return next();
+    // A fetched response's headers are immutable; the security headers are set on a copy.
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
+  };
+}
+
+async function start(env: WorkerEnv): Promise<RelaisApp> {
+  if (!env.RELAIS_SERVER_SECRET) throw new Error('RELAIS_SERVER_SECRET is not set (wrangler secret put RELAIS_SERVER_SECRET)');
+  // Resolved per isolate at its first request: the Workers clock does not run at module load.
+  const config = await resolveConfigBundle(bundledConfig, new Date());
+  const db = new D1Driver(env.DB);
+  const relaisApp = createApp({
+    config,
+    store: new Store(db, new R2BlobStore(env.BLOBS)),
+    secrets: deriveSecrets(parseServerSecret(env.RELAIS_SERVER_SECRET)),
+    log,
+    ...(env.ASSETS ? { assets: workersAssets(env.ASSETS) } : {}),
+  });
+  // As the Node entry does at start: log the config version if it is new.
+  await recordConfigVersion(relaisApp.relais);
+  return relaisApp;
+}
+
+let ready: Promise<RelaisApp> | null = null;
+
+/** The app of this isolate, started once; a failed start is tried again on the next request. */
+function relaisOf(env: WorkerEnv): Promise<RelaisApp> {
+  ready ??= start(env).catch((e: unknown) => {
+    ready = null;
+    throw e;
+  });
+  return ready;
+}
+
+function unavailable(e: unknown): Response {
+  // Only the class of the error: a message could quote the config or the secret.
+  log(`start failed: ${e instanceof Error ? e.name : 'error'}`);
+  return new Response(JSON.stringify({ error: 'unavailable', message: 'The service is not available.' }), {
+    status: 503,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+  });
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    let relaisApp: RelaisApp;
+    try {
+      relaisApp = await relaisOf(env);
+    } catch (e) {
+      return unavailable(e);
+    }
+    return relaisApp.fetch(request);
+  },
+
+  /** The cron trigger of wrangler.toml: report-received entries, retention, purges. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
+    const relaisApp = await relaisOf(env);
+    await runMaintenance(relaisApp.relais);
+    // The transparency-log work signs a checkpoint here (with env.RELAIS_LOG_KEY).
+  },
+};
