@@ -4,6 +4,8 @@
 
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { ResolvedConfig } from './config/resolve.ts';
+import type { NoteSigner } from './core/tlog/index.ts';
+import { auditorRoutes } from './routes/auditor.ts';
 import { followUpRoutes } from './routes/followup.ts';
 import { officerMessageRoutes } from './routes/officer-messages.ts';
 import { officerRoutes } from './routes/officer.ts';
@@ -11,6 +13,8 @@ import { residentRoutes } from './routes/resident.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { Audit } from './server/audit.ts';
 import type { Env, Relais } from './server/context.ts';
+import { TransparencyLog } from './server/log.ts';
+import { integrateAfterLogging } from './server/log-trigger.ts';
 import { minimalRequest } from './server/minimal-request.ts';
 import { errorResponse, handleError, requestLog, securityHeaders } from './server/http.ts';
 import { publicConfig } from './server/public-config.ts';
@@ -26,18 +30,23 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** serves web/dist (runtime-specific); answers nothing for unknown paths */
   assets?: MiddlewareHandler;
+  /** the audit log's checkpoint signer (RELAIS_LOG_KEY); without it no checkpoint is signed */
+  logSigner?: NoteSigner;
 }
 
 export function createRelais(deps: AppDeps): Relais {
   const clock = deps.clock ?? (() => Date.now());
+  const log = deps.log ?? (() => {});
+  const { origin } = deps.config.config.log;
   return {
     config: deps.config,
     publicConfig: publicConfig(deps.config),
     store: deps.store,
     secrets: deps.secrets,
     clock,
-    log: deps.log ?? (() => {}),
+    log,
     audit: new Audit(deps.store, clock),
+    tlog: new TransparencyLog({ store: deps.store, origin, verifierKey: deps.config.logVerifierKey, signer: deps.logSigner, log }),
   };
 }
 
@@ -55,10 +64,12 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.use('*', securityHeaders({ onion: deps.config.config.site.onion }));
   app.onError(handleError(relais.log));
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'Nothing here.'));
+  app.use('*', integrateAfterLogging(relais));
 
   app.route('/api/v1', residentRoutes(relais));
   app.route('/api/v1/session', sessionRoutes(relais));
   app.route('/api/v1/reports', officerRoutes(relais));
+  app.route('/api/v1/log', auditorRoutes(relais));
   app.route('/api/v1/reports', officerMessageRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
   if (deps.assets) app.use('*', deps.assets);

@@ -10,6 +10,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
+import type { NoteSigner } from './core/tlog/index.ts';
 import type { Relais } from './server/context.ts';
 import { recordConfigVersion } from './server/config-change.ts';
 import { runMaintenance } from './server/maintenance.ts';
@@ -44,6 +45,8 @@ export interface NodeServerOptions {
   log?: (line: string) => void;
   clock?: () => number;
   maintenanceIntervalMs?: number;
+  /** the audit log's checkpoint signer; without it the log is stored but not signed */
+  logSigner?: NoteSigner | undefined;
 }
 
 export interface RunningServer {
@@ -62,6 +65,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     secrets: deriveSecrets(options.serverSecret),
     log,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logSigner ? { logSigner: options.logSigner } : {}),
     assets: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }),
   });
   await recordConfigVersion(relais);

@@ -85,7 +85,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     say(`creating a demo setup in ${dir}/ …`);
     await createDemo(dir, port);
   }
-  const server = await serveWith({ config: join(dir, 'relais.config.json'), db: join(dir, 'relais.db'), secretFile: join(dir, 'secrets', 'server.secret'), port, host: '127.0.0.1' });
+  const server = await serveWith({ config: join(dir, 'relais.config.json'), db: join(dir, 'relais.db'), secretFile: join(dir, 'secrets', 'server.secret'), logKeyFile: join(dir, 'secrets', 'log.key'), port, host: '127.0.0.1' });
   say(banner(server.url.replace('127.0.0.1', 'localhost'), dir));
   return new Promise<number>(() => {});
 }

@@ -1,21 +1,26 @@
 // `relais serve`: the Node server on a SQLite file. The server secret comes from a file or the
-// RELAIS_SERVER_SECRET environment variable, never from the config.
+// RELAIS_SERVER_SECRET environment variable, never from the config; so does the audit log's
+// checkpoint signer key (--log-key-file or RELAIS_LOG_KEY, made by `relais log-key`).
 
 import { readFileSync } from 'node:fs';
 import { loadConfigFile } from '../config/load-node.ts';
+import { parseSignerKey } from '../core/tlog/index.ts';
 import { startNodeServer, type RunningServer } from '../node.ts';
 import { parseServerSecret } from '../server/secrets.ts';
 import { parse, say, UsageError } from './args.ts';
 
 const USAGE = `relais serve [--config relais.config.json] [--db relais.db] [--secret-file FILE]
-             [--port 8787] [--host 127.0.0.1]
+             [--log-key-file FILE] [--port 8787] [--host 127.0.0.1]
 
-The server secret (32 random bytes, base64) comes from --secret-file or RELAIS_SERVER_SECRET.`;
+The server secret (32 random bytes, base64) comes from --secret-file or RELAIS_SERVER_SECRET.
+The log's signer key comes from --log-key-file or RELAIS_LOG_KEY; without it the audit log is
+stored but no checkpoint is signed.`;
 
 export interface ServeSettings {
   config: string;
   db: string;
   secretFile?: string | undefined;
+  logKeyFile?: string | undefined;
   port: number;
   host: string;
 }
@@ -24,10 +29,18 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
   const secretText = settings.secretFile ? readFileSync(settings.secretFile, 'utf8') : process.env.RELAIS_SERVER_SECRET;
   if (!secretText) throw new UsageError('no server secret: use --secret-file or RELAIS_SERVER_SECRET');
   const config = await loadConfigFile(settings.config);
+  const logKeyText = settings.logKeyFile ? readFileSync(settings.logKeyFile, 'utf8') : process.env.RELAIS_LOG_KEY;
+  let logSigner;
+  try {
+    logSigner = logKeyText ? parseSignerKey(logKeyText.trim()) : undefined;
+  } catch {
+    throw new UsageError('the log key (--log-key-file or RELAIS_LOG_KEY) is not a signer key made by `relais log-key`');
+  }
   const server = await startNodeServer({
     config,
     dbPath: settings.db,
     serverSecret: parseServerSecret(secretText),
+    logSigner,
     port: settings.port,
     hostname: settings.host,
   });
@@ -47,12 +60,13 @@ export function portOption(text: string | undefined, fallback: number): number {
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { config: { type: 'string' }, db: { type: 'string' }, 'secret-file': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, USAGE);
+  const { values } = parse(argv, { config: { type: 'string' }, db: { type: 'string' }, 'secret-file': { type: 'string' }, 'log-key-file': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, USAGE);
   if (values.help) return say(USAGE), 0;
   const server = await serveWith({
     config: values.config ?? 'relais.config.json',
     db: values.db ?? 'relais.db',
     secretFile: values['secret-file'],
+    logKeyFile: values['log-key-file'],
     port: portOption(values.port ?? process.env.PORT, 8787),
     host: values.host ?? '127.0.0.1',
   });

@@ -4,6 +4,7 @@
 import type { ResolvedConfig, ResolvedMember } from '../config/resolve.ts';
 import type { Store } from '../store/store.ts';
 import type { Audit } from './audit.ts';
+import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
 import type { ServerSecrets } from './secrets.ts';
 
@@ -15,6 +16,8 @@ export interface Relais {
   clock: () => number;
   log: (line: string) => void;
   audit: Audit;
+  /** the Merkle tree over the audit log and its signed checkpoints */
+  tlog: TransparencyLog;
 }
 
 export interface StaffSession {

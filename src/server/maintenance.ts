@@ -3,6 +3,7 @@
 //   order, so neither leaf order nor log timing says more than the bucket (DESIGN promise 2, 7);
 // - reports older than the retention period are deleted, each deletion logged ("Retention");
 // - spent challenges and sessions past their expiry are dropped.
+// - the transparency log integrates new entries and signs a checkpoint (src/server/log.ts).
 
 import { auditEntryJson } from '../core/audit-entry.ts';
 import { shuffle } from '../core/random.ts';
@@ -51,6 +52,9 @@ export async function runMaintenance(relais: Relais): Promise<{ logged: number; 
   // Receipts are logged before retention runs, so that every deleted report was first logged.
   const logged = await logClosedBuckets(relais);
   const deleted = await deleteExpiredReports(relais);
+  // Everything appended above, or left unintegrated by a request, goes into the Merkle tree and
+  // a signed checkpoint (src/server/log.ts); failures are logged, not thrown.
+  await relais.tlog.integrateOrReport();
   const now = relais.clock();
   await relais.store.deleteExpiredChallenges(Math.floor(now / 1000));
   await relais.store.sessions.deleteExpired(now, SESSION_IDLE_MS);
