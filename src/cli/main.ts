@@ -4,9 +4,11 @@
 import { ApiClientError } from '../client/api.ts';
 import { ConfigError } from '../config/resolve.ts';
 import { say, UsageError } from './args.ts';
+import { auditCommand } from './audit.ts';
 import { configCommand } from './config-cmd.ts';
 import { demoCommand } from './demo.ts';
 import { keygenCommand } from './keygen.ts';
+import { logKeyCommand } from './log-key.ts';
 import { followupCommand } from './followup.ts';
 import { pullCommand } from './pull.ts';
 import { replyCommand } from './reply.ts';
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
   reply: { run: replyCommand, summary: 'answer a resident (or write an internal note) and set the status they see' },
   followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
+  'log-key': { run: logKeyCommand, summary: 'make the audit log’s checkpoint signing key pair (Ed25519 signed-note keys)' },
+  audit: { run: auditCommand, summary: 'auditors: verify the signed audit log (fork, rollback, missing entries) or export it' },
   'worker-config': { run: workerConfigCommand, summary: 'check the config and build the module bundled into the Workers entry' },
 };
 

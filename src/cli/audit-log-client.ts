@@ -1,0 +1,48 @@
+// The transparency-log API (src/routes/auditor.ts, /api/v1/log) as a LogSource for the auditor's
+// verifier (audit-verifier.ts; DESIGN promise 7). Runtime-neutral, on the fetch-based ApiClient.
+// Everything the server answers is untrusted: an answer of the wrong shape is a
+// VerificationFailure('malformed'), never a value passed on.
+
+import type { ApiClient } from '../client/api.ts';
+import { base64Decode, HASH_SIZE, type Hash } from '../core/tlog/index.ts';
+import { VerificationFailure, type LogSource } from './audit-verifier.ts';
+
+function malformed(what: string): VerificationFailure {
+  return new VerificationFailure('malformed', `the server's ${what} answer is malformed`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function decodeProof(body: unknown, what: string): Hash[] {
+  if (!isRecord(body) || !Array.isArray(body.proof)) throw malformed(what);
+  return body.proof.map((element) => {
+    const hash = typeof element === 'string' ? base64Decode(element) : null;
+    if (!hash || hash.length !== HASH_SIZE) throw malformed(what);
+    return hash;
+  });
+}
+
+export class LogApi implements LogSource {
+  constructor(readonly api: ApiClient) {}
+
+  async checkpoint(): Promise<string> {
+    return (await this.api.request('GET', '/api/v1/log/checkpoint')).text();
+  }
+
+  async entries(start: number, end: number): Promise<string[]> {
+    const body = await this.api.json<unknown>('GET', `/api/v1/log/entries?start=${start}&end=${end}`);
+    if (!isRecord(body) || body.start !== start || !Array.isArray(body.entries)) throw malformed('entries');
+    if (!body.entries.every((e): e is string => typeof e === 'string')) throw malformed('entries');
+    return body.entries;
+  }
+
+  async consistencyProof(from: number, to: number): Promise<Hash[]> {
+    return decodeProof(await this.api.json<unknown>('GET', `/api/v1/log/proof/consistency?from=${from}&to=${to}`), 'consistency proof');
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Hash[]> {
+    return decodeProof(await this.api.json<unknown>('GET', `/api/v1/log/proof/inclusion?index=${index}&size=${size}`), 'inclusion proof');
+  }
+}
