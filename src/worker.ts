@@ -48,8 +48,11 @@ const log = (line: string) => console.log(line);
 export function workersAssets(assets: NonNullable<WorkerEnv['ASSETS']>): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    // c.req.raw is the minimal request: no cookie, no validator, nothing about the caller.
-    const res = await assets.fetch(c.req.raw);
+    const url = new URL(c.req.url);
+    if (url.pathname.startsWith('/api/')) return next();
+    // The asset fetch is a subrequest: it gets the path alone, with no header and no query
+    // string, so that no trace of a subrequest can hold more than which page was asked for.
+    const res = await assets.fetch(new Request(`${url.origin}${url.pathname}`, { method: c.req.method }));
     if (res.status === 404) return next();
     // A fetched response's headers are immutable; the security headers are set on a copy.
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });

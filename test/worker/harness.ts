@@ -139,6 +139,8 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
     stateFiles: () => filesUnder(persistDir),
     stop: async () => {
       if (running && child.pid) {
+        // wrangler writes the Worker's console output to its log file a little after the fact.
+        await new Promise((r) => setTimeout(r, 1000));
         try {
           process.kill(-child.pid, 'SIGTERM');
         } catch {

@@ -1,0 +1,233 @@
+// The HTTP integration tests against the real Workers runtime: one Worker (wrangler dev --local,
+// workerd, local D1 and R2) for this file. A report filed with `relais submit` and pulled with
+// `relais pull` decrypts with GnuPG; attachments land in R2; bad input gets its 4xx and writes
+// nothing; pages carry the same headers as on Node; the cron trigger logs closed buckets only.
+import * as openpgp from 'openpgp';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromUtf8, utf8 } from '../../src/core/bytes.ts';
+import { decodeEnvelope } from '../../src/core/envelope.ts';
+import { sealEnvelope } from '../../src/core/seal.ts';
+import { loadConfigFile } from '../../src/config/load-node.ts';
+import { startNodeServer, type RunningServer } from '../../src/node.ts';
+import { randomBytes } from '../../src/core/bytes.ts';
+import { relais } from '../helpers/cli.ts';
+import { makeFixture, makeKey } from '../helpers/fixture.ts';
+import { Gpg } from '../helpers/gpg.ts';
+import { formOf, keysOf, publicConfigOf, send, textEnvelope, validSubmission, type Submission } from '../helpers/intake.ts';
+import { startWorker, type WorkerUnderTest } from './harness.ts';
+
+const BUCKET_SECONDS = 60;
+const MB = 1024 * 1024;
+const work = mkdtempSync(join(tmpdir(), 'relais-worker-cli-'));
+const passFile = join(work, 'pass');
+const gpg = new Gpg();
+let worker: WorkerUnderTest;
+let outsider: openpgp.PublicKey;
+// Set by the first test, checked by the last one (see there).
+let openBucketRef = '';
+let openBucket = 0;
+
+const TABLES = ['reports', 'report_routes', 'parts', 'blobs', 'spent_challenges', 'audit_entries'];
+function counts(): Record<string, number> {
+  return Object.fromEntries([...TABLES.map((t) => [t, worker.count(t)]), ['r2 objects', r2Objects().length]]);
+}
+function r2Objects(): string[] {
+  return worker.stateFiles().filter((f) => f.includes('/v3/r2/relais-attachments/blobs/'));
+}
+function auditActions(): { action: string; report?: string; bucket?: string; details?: Record<string, unknown> }[] {
+  return worker.query<{ entry: string }>('SELECT entry FROM audit_entries ORDER BY idx').map((r) => JSON.parse(r.entry));
+}
+
+async function expectRefused(s: Submission | FormData, status: number, code: string, canary?: string) {
+  const before = counts();
+  const res = await send(worker.url, s);
+  expect({ status: res.status, code: res.body.error }).toEqual({ status, code });
+  if (canary) expect(JSON.stringify(res.body)).not.toContain(canary);
+  expect(counts()).toEqual(before);
+}
+
+beforeAll(async () => {
+  writeFileSync(passFile, 'officer pass phrase\n');
+  const gpgKey = gpg.generateKey('Police — liaison GnuPG (worker)', 'officer pass phrase');
+  writeFileSync(join(work, 'officer-a.key.asc'), gpgKey.privateKey);
+  const made = await relais(['keygen', '--name', 'Police — liaison 2 (worker)', '--out', join(work, 'officer-b'), '--passphrase-file', passFile]);
+  expect(made.code, made.stderr).toBe(0);
+  const fx = await makeFixture({
+    patch: (json) => {
+      json.timeBucketSeconds = BUCKET_SECONDS;
+      json.limits = { maxTextBytes: 64 * 1024, maxAttachmentBytes: MB, maxReportBytes: 4 * MB, maxAttachments: 2 };
+    },
+  });
+  writeFileSync(join(fx.dir, 'keys', 'officer-a.asc'), gpg.run(['--armor', '--export', gpgKey.fingerprint]).toString());
+  writeFileSync(join(fx.dir, 'keys', 'officer-b.asc'), readFileSync(join(work, 'officer-b.pub.asc')));
+  worker = await startWorker({ fixture: fx });
+  outsider = await openpgp.readKey({ armoredKey: (await makeKey('outsider')).publicKey });
+});
+afterAll(async () => worker?.stop());
+
+describe('the worker in workerd', () => {
+  // Two steps of one check, kept apart so that the wait for the bucket to close overlaps the
+  // other tests: the report filed here must stay out of the log until its bucket has closed.
+  it('leaves a report of the still-open time bucket out of the log when the cron trigger runs', async () => {
+    // Far enough from the end of the bucket that it cannot close between the two requests.
+    const left = BUCKET_SECONDS * 1000 - (Date.now() % (BUCKET_SECONDS * 1000));
+    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 1000));
+    const res = await send(worker.url, await validSubmission(worker.url, 'prevention', 'dans le bucket ouvert'));
+    expect(res.status).toBe(201);
+    openBucketRef = res.body.ref as string;
+    openBucket = worker.query<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [openBucketRef])[0]!.received_bucket;
+    expect(openBucket % BUCKET_SECONDS).toBe(0);
+    const cron = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
+    expect(cron.status).toBe(200);
+    await cron.arrayBuffer();
+    expect(worker.query('SELECT receipt_logged FROM reports WHERE ref = ?', [openBucketRef])).toEqual([{ receipt_logged: 0 }]);
+    expect(auditActions().filter((e) => e.action === 'report.received')).toEqual([]);
+  });
+
+  it('logs the config version once, with the same hash as the Node server computes', async () => {
+    const nodeHash = (await loadConfigFile(worker.fixture.configPath)).hash;
+    expect((await publicConfigOf(worker.url)).hash).toBe(nodeHash);
+    const changes = auditActions().filter((e) => e.action === 'config.changed');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.details).toMatchObject({ hash: nodeHash, previous: null });
+    expect(worker.query('SELECT name FROM d1_migrations ORDER BY id').length).toBe(readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).length);
+  });
+
+  it('takes a report from relais submit, which a GnuPG user pulls sealed and decrypts with gpg', async () => {
+    const submitted = await relais(['submit', '--server', worker.url, '--category', 'armes', '--text', 'Un fusil dans le local à vélos du bâtiment B']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const ref = submitted.stdout.split('\n')[0]!.trim();
+    expect(ref).toMatch(/^R-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const out = join(work, 'pull-sealed');
+    const pulled = await relais(['pull', '--server', worker.url, '--key', join(work, 'officer-a.key.asc'), '--passphrase-file', passFile, '--out', out, '--sealed']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(readdirSync(join(out, ref)).sort()).toEqual(['info.json', 'report.gpg']);
+    const clear = gpg.decrypt(readFileSync(join(out, ref, 'report.gpg')), 'officer pass phrase');
+    expect(fromUtf8(decodeEnvelope(new Uint8Array(clear)).content)).toBe('Un fusil dans le local à vélos du bâtiment B');
+    expect(JSON.parse(readFileSync(join(out, ref, 'info.json'), 'utf8'))).toMatchObject({ ref, category: 'armes', status: 'received' });
+  });
+
+  it('keeps attachments in R2 and hands them back decrypted to relais pull', async () => {
+    const photo = join(work, 'photo.jpg');
+    copyFileSync(new URL('../strip/fixtures/progressive-restart.jpg', import.meta.url), photo);
+    const before = r2Objects().length;
+    const submitted = await relais(['submit', '--server', worker.url, '--category', 'trafic', '--text', 'photo du hall', '--attach', photo]);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const ref = submitted.stdout.split('\n')[0]!.trim();
+    const parts = worker.query<{ role: string; inline: number; blob_key: string | null }>('SELECT role, data IS NOT NULL AS inline, blob_key FROM parts WHERE ref = ? ORDER BY idx', [ref]);
+    expect(parts.map((p) => [p.role, p.inline, p.blob_key !== null])).toEqual([['report', 1, false], ['attachment', 0, true]]);
+    expect(r2Objects().length).toBe(before + 1);
+    expect(worker.count('blobs')).toBe(0);
+
+    const out = join(work, 'pull-b');
+    const pulled = await relais(['pull', '--server', worker.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile, '--out', out]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(readFileSync(join(out, ref, 'report.txt'), 'utf8')).toBe('photo du hall');
+    const jpeg = readFileSync(join(out, ref, 'attachment-1.jpg'));
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+  });
+
+  it('serves pages and API answers with the same security headers as the Node server', async () => {
+    const node: RunningServer = await startNodeServer({
+      config: worker.config,
+      dbPath: join(work, 'node.db'),
+      serverSecret: randomBytes(32),
+      port: 0,
+      webRoot: join(worker.fixture.dir, 'worker', 'site'),
+      log: () => {},
+    });
+    try {
+      const names = ['content-type', 'cache-control', 'content-security-policy', 'referrer-policy', 'x-content-type-options', 'x-frame-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'cross-origin-embedder-policy', 'permissions-policy', 'set-cookie'];
+      for (const path of ['/', '/console/', '/app.js', '/api/v1/config', '/nowhere']) {
+        const [w, n] = await Promise.all([fetch(`${worker.url}${path}`), fetch(`${node.url}${path}`)]);
+        const pick = (r: Response) => Object.fromEntries(names.map((h) => [h, r.headers.get(h)]));
+        expect({ path, status: w.status, headers: pick(w) }).toEqual({ path, status: n.status, headers: pick(n) });
+        expect(w.headers.get('content-security-policy')).toContain("default-src 'none'");
+        expect(await w.text()).toBe(await n.text());
+      }
+    } finally {
+      await node.close();
+    }
+  });
+});
+
+describe('refusing bad reports on the worker without writing anything', () => {
+  it('refuses a part sealed to a key outside the routing', async () => {
+    const s = await validSubmission(worker.url);
+    const config = await publicConfigOf(worker.url);
+    s.parts[0] = await sealEnvelope(textEnvelope('x'), [...(await keysOf(config, config.categories[0]!.sealTo)), outsider]);
+    await expectRefused(s, 422, 'recipients_unexpected');
+  });
+
+  it('refuses garbage in place of a sealed part, without echoing it', async () => {
+    const s = await validSubmission(worker.url);
+    s.parts[0] = utf8('CANARY-garbage-part-not-openpgp');
+    await expectRefused(s, 422, 'part_not_openpgp', 'CANARY-garbage');
+  });
+
+  it('refuses a replayed proof of work', async () => {
+    const first = await validSubmission(worker.url);
+    expect((await send(worker.url, first)).status).toBe(201);
+    const second = await validSubmission(worker.url);
+    second.meta.pow = first.meta.pow;
+    await expectRefused(second, 409, 'pow_replayed');
+  });
+
+  it('refuses a meta field that is not JSON, and an extra field', async () => {
+    const form = formOf(await validSubmission(worker.url));
+    form.set('meta', 'CANARY{');
+    await expectRefused(form, 400, 'meta_invalid', 'CANARY');
+    const extra = formOf(await validSubmission(worker.url));
+    extra.set('ip', 'CANARY');
+    await expectRefused(extra, 400, 'unexpected_field', 'CANARY');
+  });
+
+  it('refuses an attachment over the limit and an oversized body', async () => {
+    const s = await validSubmission(worker.url);
+    const config = await publicConfigOf(worker.url);
+    s.meta.parts.push('attachment');
+    s.parts.push(await sealEnvelope({ kind: 'attachment', contentType: 'application/octet-stream', content: new Uint8Array(2 * MB) }, await keysOf(config, config.categories[0]!.sealTo)));
+    await expectRefused(s, 413, 'part_too_large');
+    const before = counts();
+    const res = await fetch(`${worker.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' }, body: new Uint8Array(16 * MB) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe('body_too_large');
+    expect(counts()).toEqual(before);
+  });
+
+  it('answers broken and random bodies with a 4xx, never a 5xx', async () => {
+    const before = counts();
+    const broken = await fetch(`${worker.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nCANARY garbage' });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).not.toContain('CANARY');
+    for (let i = 0; i < 8; i++) {
+      const body = new Uint8Array(1 + ((i * 997) % 5000));
+      crypto.getRandomValues(body);
+      for (const type of ['multipart/form-data; boundary=a', 'multipart/form-data', 'application/octet-stream']) {
+        const res = await fetch(`${worker.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': type }, body });
+        expect(res.status, type).toBeGreaterThanOrEqual(400);
+        expect(res.status, type).toBeLessThan(500);
+        await res.arrayBuffer();
+      }
+    }
+    expect(counts()).toEqual(before);
+  });
+});
+
+describe('the cron trigger on the worker', () => {
+  it('logs the report-received entry once its time bucket has closed', async () => {
+    expect(openBucketRef, 'the first test filed the report').not.toBe('');
+    const wait = (openBucket + BUCKET_SECONDS) * 1000 + 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const cron = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
+    expect(cron.status).toBe(200);
+    await cron.arrayBuffer();
+    expect(worker.query('SELECT receipt_logged FROM reports WHERE ref = ?', [openBucketRef])).toEqual([{ receipt_logged: 1 }]);
+    const received = auditActions().filter((e) => e.action === 'report.received' && e.report === openBucketRef);
+    expect(received).toHaveLength(1);
+    expect(Date.parse(received[0]!.bucket!) / 1000).toBe(openBucket);
+  });
+});
