@@ -9,6 +9,7 @@ import { auditorRoutes } from './routes/auditor.ts';
 import { followUpRoutes } from './routes/followup.ts';
 import { officerMessageRoutes } from './routes/officer-messages.ts';
 import { officerRoutes } from './routes/officer.ts';
+import { pageRoutes } from './routes/pages.ts';
 import { residentRoutes } from './routes/resident.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { Audit } from './server/audit.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1/log', auditorRoutes(relais));
   app.route('/api/v1/reports', officerMessageRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
+  app.route('/', pageRoutes(relais));
   if (deps.assets) app.use('*', deps.assets);
   return { fetch: async (req) => app.fetch(minimalRequest(req)), app, relais };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes, toBase64 } from '../core/bytes.ts';
 import { generateSignerKey } from '../core/tlog/index.ts';
 import { parse, say } from './args.ts';
+import { buildWeb } from './build-web.ts';
 import { generateStaffKey } from './keygen.ts';
 import { portOption, serveWith } from './serve.ts';
 
@@ -85,6 +86,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     say(`creating a demo setup in ${dir}/ …`);
     await createDemo(dir, port);
   }
+  await buildWeb({ quiet: true });
   const server = await serveWith({ config: join(dir, 'relais.config.json'), db: join(dir, 'relais.db'), secretFile: join(dir, 'secrets', 'server.secret'), logKeyFile: join(dir, 'secrets', 'log.key'), port, host: '127.0.0.1' });
   say(banner(server.url.replace('127.0.0.1', 'localhost'), dir));
   return new Promise<number>(() => {});

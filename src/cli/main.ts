@@ -5,6 +5,7 @@ import { ApiClientError } from '../client/api.ts';
 import { ConfigError } from '../config/resolve.ts';
 import { say, UsageError } from './args.ts';
 import { auditCommand } from './audit.ts';
+import { buildWebCommand } from './build-web.ts';
 import { configCommand } from './config-cmd.ts';
 import { demoCommand } from './demo.ts';
 import { keygenCommand } from './keygen.ts';
@@ -17,6 +18,7 @@ import { submitCommand } from './submit.ts';
 import { workerConfigCommand } from './worker-config.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  'build-web': { run: buildWebCommand, summary: 'bundle the web pages into web/dist (npm run build)' },
   demo: { run: demoCommand, summary: 'create a demo setup in ./demo if there is none, and serve it' },
   serve: { run: serveCommand, summary: 'run the server on a SQLite file' },
   config: { run: configCommand, summary: 'check relais.config.json and its keys, or write its JSON Schema' },

@@ -1,6 +1,7 @@
-// Files a report exactly as the resident's browser does (DESIGN "Flows: Tip"): fetch the config,
-// seal the text and each attachment separately in a padded envelope to the category's keys,
-// solve the proof of work, post. Shared by `relais submit` and the web form.
+// Files a report exactly as the resident's browser does (DESIGN "Flows: Tip"): seal the text and
+// each attachment separately in a padded envelope to the category's keys, set up the receipt and
+// reply key, solve the proof of work, post. sealReport() is the cryptographic half (run in a Web
+// Worker by the page); submitReport() is the whole flow for the CLI.
 
 import type * as openpgp from 'openpgp';
 import type { ContentType } from '../core/envelope.ts';
@@ -9,6 +10,7 @@ import { readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import type { PublicCategory, PublicConfig } from '../server/public-config.ts';
 import type { ApiClient } from './api.ts';
 import { setUpFollowUp } from './followup.ts';
+import { reportForm, type SealedReport } from './report-form.ts';
 
 export interface AttachmentInput {
   contentType: ContentType;
@@ -23,14 +25,12 @@ export interface ReportInput {
   identity?: string;
 }
 
-export type SubmitStage = 'sealing' | 'proof-of-work' | 'sending';
+export type SubmitStage = 'sealing' | 'receipt' | 'proof-of-work' | 'sending';
 
 export interface SubmitOptions {
   /** set up the receipt and reply key (default true); the receipt is returned once */
   followUp?: boolean;
   onProgress?: (stage: SubmitStage, done: number, total: number) => void;
-  /** solves the proof of work; the browser passes one that runs in a Web Worker */
-  solve?: (challenge: string, onProgress: (tried: number, expected: number) => void) => Promise<number>;
 }
 
 export async function keysFor(config: PublicConfig, fingerprints: string[]): Promise<openpgp.PublicKey[]> {
@@ -47,8 +47,14 @@ export function findCategory(config: PublicConfig, id: string): PublicCategory {
   return category;
 }
 
-export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string; receipt: string | null }> {
-  const config = await api.config();
+const TEXT = 'text/plain; charset=utf-8';
+
+/** Seals every part of a report and, unless told not to, makes the receipt and reply key. */
+export async function sealReport(
+  config: PublicConfig,
+  input: ReportInput,
+  options: SubmitOptions = {},
+): Promise<{ report: SealedReport; receipt: string | null }> {
   const category = findCategory(config, input.category);
   const mainKeys = await keysFor(config, category.sealTo);
   const attachments = input.attachments ?? [];
@@ -57,33 +63,34 @@ export async function submitReport(api: ApiClient, input: ReportInput, options: 
   const progress = () => options.onProgress?.('sealing', ++done, total);
 
   const roles: string[] = ['report'];
-  const sealed: Uint8Array[] = [await sealEnvelope({ kind: 'report', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(input.text) }, mainKeys)];
+  const parts: Uint8Array[] = [await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, mainKeys)];
   progress();
   if (category.identitySealTo) {
     if (!input.identity) throw new Error('a witness request needs the identity part');
     roles.push('identity');
-    sealed.push(await sealEnvelope({ kind: 'identity', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(input.identity) }, await keysFor(config, category.identitySealTo)));
+    parts.push(await sealEnvelope({ kind: 'identity', contentType: TEXT, content: new TextEncoder().encode(input.identity) }, await keysFor(config, category.identitySealTo)));
     progress();
   } else if (input.identity) {
     throw new Error('only witness categories take an identity part');
   }
   for (const a of attachments) {
     roles.push('attachment');
-    sealed.push(await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, mainKeys));
+    parts.push(await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, mainKeys));
     progress();
   }
-
+  options.onProgress?.('receipt', 0, 1);
   const followUp = options.followUp === false ? null : await setUpFollowUp();
-  const { challenge } = await api.challenge('report');
-  const onPow = (tried: number, expected: number) => options.onProgress?.('proof-of-work', tried, expected);
-  const counter = options.solve ? await options.solve(challenge, onPow) : solveChallenge(challenge, onPow);
+  options.onProgress?.('receipt', 1, 1);
+  return { report: { category: category.id, configHash: config.hash, roles, parts, followUp: followUp?.meta ?? null }, receipt: followUp?.receipt ?? null };
+}
 
-  const form = new FormData();
-  form.set('meta', JSON.stringify({ category: category.id, configHash: config.hash, pow: { challenge, counter }, parts: roles, ...(followUp ? { followUp: followUp.meta } : {}) }));
-  sealed.forEach((bytes, i) => form.set(`part-${i}`, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'sealed'));
+export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string; receipt: string | null }> {
+  const { report, receipt } = await sealReport(await api.config(), input, options);
+  const { challenge } = await api.challenge('report');
+  const counter = solveChallenge(challenge, (tried, expected) => options.onProgress?.('proof-of-work', tried, expected));
   options.onProgress?.('sending', 0, 1);
-  const res = await api.request('POST', '/api/v1/reports', form);
+  const res = await api.request('POST', '/api/v1/reports', reportForm(report, { challenge, counter }));
   options.onProgress?.('sending', 1, 1);
   const { ref } = (await res.json()) as { ref: string };
-  return { ref, receipt: followUp?.receipt ?? null };
+  return { ref, receipt };
 }

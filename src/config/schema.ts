@@ -69,6 +69,10 @@ const ConfigObject = z
         name: text(100),
         languages: z.array(language).min(1).describe('the first one is the default'),
         origin: z.url({ protocol: /^https?$/ }).describe('public origin of the service; staff logins are bound to it'),
+        quickExitUrl: z
+          .url({ protocol: /^https$/ })
+          .default('https://meteofrance.com/')
+          .describe('where the “quick exit” button sends the resident: a neutral site'),
         onion: z
           .string()
           .regex(/^http:\/\/[a-z2-7]{56}\.onion$/, 'an onion origin is http://<56 base32 characters>.onion')

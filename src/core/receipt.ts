@@ -10,30 +10,11 @@
 import { argon2id } from '@noble/hashes/argon2.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64Url, toHex, utf8 } from './bytes.ts';
+import { normalizeReceipt } from './receipt-format.ts';
 
-export const RECEIPT_DIGITS = 20;
+export { formatReceipt, newReceipt, normalizeReceipt, RECEIPT_DIGITS } from './receipt-format.ts';
+
 export const RECEIPT_KDF = { algorithm: 'argon2id', m: 19_456, t: 2, p: 1, dkLen: 64, salt: 'relais/receipt/v1' } as const;
-
-/** 20 uniformly random digits (rejection sampling on bytes below 250). */
-export function newReceipt(random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
-  let digits = '';
-  while (digits.length < RECEIPT_DIGITS) {
-    for (const b of random(32)) {
-      if (b < 250 && digits.length < RECEIPT_DIGITS) digits += String(b % 10);
-    }
-  }
-  return formatReceipt(digits);
-}
-
-export function formatReceipt(digits: string): string {
-  return digits.replace(/(\d{4})(?=\d)/g, '$1-');
-}
-
-/** Keeps the digits of what the resident typed (spaces, dashes and dots are ignored). */
-export function normalizeReceipt(typed: string): string | null {
-  const digits = typed.replace(/[\s.\-–—_/]/g, '');
-  return /^[0-9]{20}$/.test(digits) ? digits : null;
-}
 
 export interface ReceiptSecrets {
   /** sent to the server, which stores only its SHA-256 */

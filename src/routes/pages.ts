@@ -1,0 +1,131 @@
+// The resident pages (DESIGN promise 9), rendered on the server so that they work without
+// JavaScript, in the language asked for in the URL (?lang=en; never from Accept-Language, which
+// is not even passed to the app), and the no-JavaScript form handlers. Those handlers answer with
+// pages, not JSON; their refusals are pages with a 4xx status and no echo of the input.
+
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { checkFormToken, issueFormToken, type FormPurpose } from '../core/form-token.ts';
+import { checkFollowUpToken } from '../core/followup-token.ts';
+import { normalizeReceipt } from '../core/receipt-format.ts';
+import { composeReportText } from '../core/report-text.ts';
+import type { Env, Relais } from '../server/context.ts';
+import { NoJsLimiter } from '../server/nojs-limiter.ts';
+import { addMessageOnServer, fileReportOnServer, openOnServer, spendFormToken } from '../server/nojs.ts';
+import { pickLanguage, translator } from '../../web/i18n/index.ts';
+import { followUpBody } from '../../web/pages/followup.ts';
+import { homeBody } from '../../web/pages/home.ts';
+import { layout, type PageContext } from '../../web/pages/layout.ts';
+import { conversationBody, noticeBody, receiptBody } from '../../web/pages/nojs.ts';
+
+/** No-JS requests the whole server accepts per minute (see nojs-limiter.ts). */
+const NOJS_PER_MINUTE = 30;
+const FORM_BODY_MAX = 512 * 1024;
+
+export function pageRoutes(relais: Relais): Hono<Env> {
+  const app = new Hono<Env>();
+  const { config } = relais.config;
+  const limiter = new NoJsLimiter(NOJS_PER_MINUTE, relais.clock);
+  const officerLang = config.site.languages[0] as string;
+  const officerT = translator(pickLanguage(officerLang, config.site.languages));
+
+  const context = (c: Context<Env>, path: string): PageContext => {
+    const lang = pickLanguage(c.req.query('lang'), config.site.languages);
+    return { lang, t: translator(lang), site: config.site, path };
+  };
+  const page = (c: Context<Env>, ctx: PageContext, title: string, name: string, body: Parameters<typeof layout>[1]['body'], status: 200 | 201 | 400 | 404 | 409 | 413 | 429 = 200, data?: Record<string, unknown>) =>
+    c.html(layout(ctx, { title, page: name, body, ...(data ? { data } : {}) }), status);
+  const notice = (c: Context<Env>, ctx: PageContext, message: string, status: 400 | 404 | 409 | 413 | 429, back: string) =>
+    page(c, ctx, ctx.t('nojs.title'), 'notice', noticeBody(ctx, ctx.t('nojs.title'), message, back), status);
+  const token = (purpose: FormPurpose) => issueFormToken(relais.secrets.form, purpose, relais.clock());
+  const formBody = bodyLimit({ maxSize: FORM_BODY_MAX, onError: (c) => notice(c, context(c, '/'), officerT('form.error.tooLong'), 413, '/') });
+
+  /** Reads a url-encoded or multipart form, strings only; null if it is not a form. */
+  const readForm = async (c: Context<Env>): Promise<Record<string, string> | null> => {
+    try {
+      const body = await c.req.parseBody();
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+      return out;
+    } catch {
+      return null;
+    }
+  };
+  /** Checks the form token and the global cap; returns a refusal page or the token's nonce. */
+  const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) => {
+    const checked = checkFormToken(relais.secrets.form, fields.formToken, purpose, relais.clock());
+    if (checked === 'form_token_early') return notice(c, ctx, ctx.t('nojs.wait'), 429, back);
+    if (typeof checked === 'string') return notice(c, ctx, ctx.t('nojs.expired'), 400, back);
+    if (!limiter.take()) return notice(c, ctx, ctx.t('nojs.busy'), 429, back);
+    return checked;
+  };
+
+  app.get('/', (c) => {
+    const ctx = context(c, '/');
+    const reportLabels = { category: officerT('report.text.category'), what: officerT('report.text.what'), where: officerT('report.text.where'), when: officerT('report.text.when') };
+    return page(c, ctx, ctx.t('home.title'), 'report', homeBody(ctx, {
+      categories: relais.publicConfig.categories,
+      formToken: token('report'),
+      maxTextBytes: config.limits.maxTextBytes,
+      reportLabels,
+    }), 200, { reportLabels, categoryLabels: Object.fromEntries(config.categories.map((k) => [k.id, k.labels[officerLang] ?? k.id])) });
+  });
+
+  app.get('/suivi', (c) => {
+    const ctx = context(c, '/suivi');
+    return page(c, ctx, ctx.t('followup.title'), 'followup', followUpBody(ctx, token('lookup')));
+  });
+
+  app.post('/nojs/report', formBody, async (c) => {
+    const ctx = context(c, '/');
+    const back = `/?lang=${ctx.lang}`;
+    const fields = await readForm(c);
+    if (!fields) return notice(c, ctx, ctx.t('form.errors.title'), 400, back);
+    const category = config.categories.find((k) => k.id === fields.category && k.kind === 'tip');
+    const what = (fields.what ?? '').trim();
+    if (!category) return notice(c, ctx, ctx.t('form.error.category'), 400, back);
+    if (!what) return notice(c, ctx, ctx.t('form.error.what'), 400, back);
+    const text = composeReportText(
+      { category: officerT('report.text.category'), what: officerT('report.text.what'), where: officerT('report.text.where'), when: officerT('report.text.when') },
+      { category: category.labels[officerLang] ?? category.id, what, where: fields.where ?? '', when: fields.when ?? '' },
+    );
+    if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
+    const admitted = admit(c, ctx, fields, 'report', back);
+    if (admitted instanceof Response) return admitted;
+    const filed = await fileReportOnServer(relais, { category: category.id, text }, admitted);
+    if ('error' in filed) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
+    return page(c, ctx, ctx.t('receipt.title'), 'receipt', receiptBody(ctx, filed.ref, filed.receipt), 201);
+  });
+
+  app.post('/nojs/suivi', formBody, async (c) => {
+    const ctx = context(c, '/suivi');
+    const back = `/suivi?lang=${ctx.lang}`;
+    const fields = await readForm(c);
+    const receipt = fields ? normalizeReceipt(fields.receipt ?? '') : null;
+    if (!fields || !receipt) return notice(c, ctx, ctx.t('followup.error.format'), 400, back);
+    const admitted = admit(c, ctx, fields, 'lookup', back);
+    if (admitted instanceof Response) return admitted;
+    if (!(await spendFormToken(relais, admitted))) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
+    const conversation = await openOnServer(relais, receipt);
+    if (!conversation) return notice(c, ctx, ctx.t('followup.error.unknown'), 404, back);
+    return page(c, ctx, ctx.t('followup.conversation'), 'conversation', conversationBody(ctx, { ...conversation, formToken: token('message') }));
+  });
+
+  app.post('/nojs/suivi/message', formBody, async (c) => {
+    const ctx = context(c, '/suivi');
+    const back = `/suivi?lang=${ctx.lang}`;
+    const fields = await readForm(c);
+    const ref = fields ? checkFollowUpToken(relais.secrets.followUp, fields.followUpToken ?? '', relais.clock()) : null;
+    if (!fields || !ref) return notice(c, ctx, ctx.t('followup.expired'), 400, back);
+    const text = (fields.text ?? '').trim();
+    if (!text) return notice(c, ctx, ctx.t('form.error.what'), 400, back);
+    if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
+    const admitted = admit(c, ctx, fields, 'message', back);
+    if (admitted instanceof Response) return admitted;
+    const sent = await addMessageOnServer(relais, ref, text, admitted).catch(() => false);
+    if (!sent) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
+    return page(c, ctx, ctx.t('followup.sent'), 'notice', noticeBody(ctx, ctx.t('followup.sent'), ctx.t('followup.sent'), back), 201);
+  });
+
+  return app;
+}

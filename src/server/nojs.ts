@@ -1,0 +1,100 @@
+// The no-JavaScript path on the server (DESIGN promise 9): for a browser that cannot seal, the
+// server seals the report at once, in memory, to exactly the keys a browser would use, makes the
+// receipt and the reply key itself, and never writes the clear text anywhere (no log line, no
+// table, no file). Coming back, it derives the keys from the receipt in memory to decrypt the
+// conversation for display. The pages say so plainly.
+
+import { fromUtf8 } from '../core/bytes.ts';
+import { deriveReceiptSecrets, lookupHash, newReceipt } from '../core/receipt.ts';
+import { generateResidentKey } from '../core/resident-key.ts';
+import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
+import { issueFollowUpToken } from '../core/followup-token.ts';
+import { FORM_MAX_AGE_MS } from '../core/form-token.ts';
+import * as openpgp from 'openpgp';
+import { bucketCeil, bucketStart, type Relais } from './context.ts';
+import { membersOf } from './sealed-parts.ts';
+import { ConstraintError } from '../store/driver.ts';
+import { RESIDENT_KINDS } from '../routes/followup.ts';
+
+const TEXT = 'text/plain; charset=utf-8' as const;
+
+export async function fileReportOnServer(
+  relais: Relais,
+  input: { category: string; text: string },
+  form: { nonce: string; issued: number },
+): Promise<{ ref: string; receipt: string } | { error: 'unknown_category' | 'form_token_spent' }> {
+  const routing = relais.config.routing.get(input.category);
+  if (!routing || routing.identity) return { error: 'unknown_category' };
+  const now = relais.clock();
+  const sealed = await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, routing.main.members.map((m) => m.key));
+  const receipt = newReceipt();
+  const { lookupKey, passphrase } = deriveReceiptSecrets(receipt);
+  const { publicKey, lockedKey } = await generateResidentKey(passphrase);
+  const { timeBucketSeconds } = relais.config.config;
+  const outcome = await relais.store.reports.insert({
+    category: input.category,
+    receivedBucket: bucketStart(now, timeBucketSeconds),
+    configHash: relais.config.hash,
+    routes: routing.main.inboxes.map((inboxId) => ({ inboxId, audience: 'main' as const })),
+    parts: [{ role: 'report', bytes: sealed }],
+    spentChallenge: { nonce: `form:${form.nonce}`, expires: bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, timeBucketSeconds) },
+    followUp: { lookupHash: lookupHash(lookupKey), publicKey, lockedKey },
+  });
+  return outcome.ok ? { ref: outcome.ref, receipt } : { error: 'form_token_spent' };
+}
+
+export interface ServerConversation {
+  ref: string;
+  status: string;
+  followUpToken: string;
+  messages: { author: 'resident' | 'staff'; kind: string; status: string | null; at: number; text: string | null; size: number }[];
+}
+
+export async function openOnServer(relais: Relais, receipt: string): Promise<ServerConversation | null> {
+  const { lookupKey, passphrase } = deriveReceiptSecrets(receipt);
+  const report = await relais.store.reports.findByLookup(lookupHash(lookupKey));
+  if (!report) return null;
+  const key = await openpgp.decryptKey({ privateKey: await openpgp.readPrivateKey({ armoredKey: report.lockedKey }), passphrase });
+  const messages: ServerConversation['messages'] = [];
+  for (const info of await relais.store.messages.list(report.ref, RESIDENT_KINDS)) {
+    let text: string | null = null;
+    if (info.kind !== 'attachment' && info.size > 0) {
+      const stored = await relais.store.messages.get(report.ref, info.idx);
+      const envelope = stored?.bytes ? await openSealedPart(stored.bytes, key) : null;
+      text = envelope && envelope.contentType === TEXT ? fromUtf8(envelope.content) : null;
+    }
+    messages.push({ author: info.author, kind: info.kind, status: info.status, at: info.at, text, size: info.size });
+  }
+  return { ref: report.ref, status: report.status, followUpToken: issueFollowUpToken(relais.secrets.followUp, report.ref, relais.clock()), messages };
+}
+
+export async function addMessageOnServer(relais: Relais, ref: string, text: string, form: { nonce: string; issued: number }): Promise<boolean> {
+  const report = await relais.store.reports.get(ref);
+  if (!report?.replyPublicKey) return false;
+  const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
+  const keys = [...members.map((m) => m.key), ...(await readPublicKeys([report.replyPublicKey]))];
+  const sealed = await sealEnvelope({ kind: 'message', contentType: TEXT, content: new TextEncoder().encode(text) }, keys);
+  const now = relais.clock();
+  const { timeBucketSeconds } = relais.config.config;
+  const { statements } = await relais.store.messages.appendStatements(ref, [
+    { author: 'resident', memberId: null, kind: 'message', status: null, at: bucketStart(now, timeBucketSeconds), bytes: sealed },
+  ]);
+  await relais.store.batch([
+    relais.store.spendChallengeStatement(`form:${form.nonce}`, bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, timeBucketSeconds)),
+    ...statements,
+    relais.store.reports.clearReadsStatement(ref),
+  ]);
+  return true;
+}
+
+/** A no-JS lookup spends its form token like a proof of work, before the key derivation. */
+export async function spendFormToken(relais: Relais, form: { nonce: string; issued: number }): Promise<boolean> {
+  try {
+    await relais.store.batch([relais.store.spendChallengeStatement(`form:${form.nonce}`, bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, relais.config.config.timeBucketSeconds))]);
+    return true;
+  } catch (e) {
+    if (e instanceof ConstraintError) return false;
+    throw e;
+  }
+}
+

@@ -1,0 +1,81 @@
+// The resident's first page: what Relais does, safety advice, and the report form (DESIGN
+// "Flows: Tip", promises 1, 2 and 9). The same form works without JavaScript (it posts to the
+// server, which seals at once — the <noscript> notice says so plainly) and with JavaScript,
+// where web/src/report-form.ts seals everything in the browser instead.
+
+import type { PublicCategory } from '../../src/server/public-config.ts';
+import { html, type Html } from './html.ts';
+import type { PageContext } from './layout.ts';
+
+export interface HomeOptions {
+  categories: PublicCategory[];
+  formToken: string;
+  maxTextBytes: number;
+  /** labels for the text an officer reads, in the site's first language */
+  reportLabels: Record<string, string>;
+}
+
+function field(id: string, label: string, hint: string, optional: string | null, control: Html): Html {
+  return html`<div class="field" id="${id}-field">
+  <label for="${id}">${label}${optional ? html` <span class="optional">(${optional})</span>` : ''}</label>
+  <p class="hint" id="${id}-hint">${hint}</p>
+  <p class="error" id="${id}-error" hidden></p>
+  ${control}
+</div>`;
+}
+
+export function homeBody(ctx: PageContext, options: HomeOptions): Html {
+  const { t } = ctx;
+  const tips = options.categories.filter((c) => c.kind === 'tip');
+  return html`<h1>${t('home.title')}</h1>
+<p class="lead">${t('home.intro')}</p>
+<section class="notice" aria-labelledby="safety-title">
+  <h2 id="safety-title">${t('home.safety.title')}</h2>
+  <ul>
+    <li>${t('home.safety.name')}</li>
+    <li>${t('home.safety.device')}</li>
+    <li>${t('home.safety.emergency')}</li>
+  </ul>
+</section>
+<p class="switch"><a href="/suivi?lang=${ctx.lang}">${t('nav.followup')}</a></p>
+
+<form id="report-form" class="report" action="/nojs/report?lang=${ctx.lang}" method="post" enctype="multipart/form-data" autocomplete="off">
+  <h2>${t('form.title')}</h2>
+  <noscript><p class="nojs" id="nojs-notice">${t('form.nojs')}</p></noscript>
+  <p class="sealed-here" id="sealed-here" hidden>${t('form.sealedHere')}</p>
+  <div id="form-errors" class="error-summary" role="alert" tabindex="-1" hidden></div>
+  <fieldset id="category-field" aria-describedby="category-error">
+    <legend>${t('form.category.legend')}</legend>
+    <p class="error" id="category-error" hidden></p>
+    ${tips.map(
+      (c) => html`<label class="choice"><input type="radio" name="category" value="${c.id}" required>
+      <span class="choice-text"><span class="choice-label">${c.labels[ctx.lang] ?? c.id}</span>
+      <span class="choice-hint">${t('form.category.readBy', { inboxes: c.readBy.join(', ') })}</span></span></label>`,
+    )}
+  </fieldset>
+  ${field('what', t('form.what.label'), t('form.what.hint'), null, html`<textarea id="what" name="what" rows="6" required maxlength="${Math.floor(options.maxTextBytes / 4)}" aria-describedby="what-hint what-error" autocomplete="off" spellcheck="false"></textarea>`)}
+  ${field('where', t('form.where.label'), t('form.where.hint'), t('form.optional'), html`<input id="where" name="where" type="text" maxlength="500" aria-describedby="where-hint where-error" autocomplete="off" spellcheck="false">`)}
+  ${field('when', t('form.when.label'), t('form.when.hint'), t('form.optional'), html`<input id="when" name="when" type="text" maxlength="500" aria-describedby="when-hint when-error" autocomplete="off" spellcheck="false">`)}
+  <input type="hidden" name="formToken" value="${options.formToken}">
+  <button type="submit" class="primary" id="send">${t('form.submit')}</button>
+  <div id="progress" class="progress" role="status" aria-live="polite" hidden>
+    <progress id="progress-bar" max="100" value="0"></progress>
+    <p id="progress-text"></p>
+  </div>
+</form>
+
+<section id="receipt" class="receipt" aria-labelledby="receipt-title" tabindex="-1" hidden>
+  <h2 id="receipt-title">${t('receipt.title')}</h2>
+  <p>${t('receipt.thanks')}</p>
+  <p id="receipt-ref"></p>
+  <p class="receipt-label">${t('receipt.label')}</p>
+  <p class="receipt-code" id="receipt-code"></p>
+  <ul class="receipt-advice">
+    <li><strong>${t('receipt.copy')}</strong></li>
+    <li>${t('receipt.noScreenshot')}</li>
+    <li>${t('receipt.use')}</li>
+  </ul>
+  <label class="choice"><input type="checkbox" id="receipt-done"> <span>${t('receipt.done')}</span></label>
+  <button type="button" class="primary" id="receipt-finish" disabled>${t('receipt.finish')}</button>
+</section>`;
+}

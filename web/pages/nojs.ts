@@ -1,0 +1,71 @@
+// Pages of the no-JavaScript path (DESIGN promise 9): the receipt after a report sealed by the
+// server, the conversation decrypted by the server, and plain error pages. Each says plainly
+// that here the server saw the text, in memory only.
+
+import { html, type Html } from './html.ts';
+import type { PageContext } from './layout.ts';
+
+export function receiptBody(ctx: PageContext, ref: string, receipt: string): Html {
+  const { t } = ctx;
+  return html`<section class="receipt" aria-labelledby="receipt-title">
+  <h1 id="receipt-title">${t('receipt.title')}</h1>
+  <p>${t('receipt.thanks')}</p>
+  <p class="nojs">${t('receipt.nojs')}</p>
+  <p>${t('receipt.ref', { ref })}</p>
+  <p class="receipt-label">${t('receipt.label')}</p>
+  <p class="receipt-code">${receipt}</p>
+  <ul class="receipt-advice">
+    <li><strong>${t('receipt.copy')}</strong></li>
+    <li>${t('receipt.noScreenshot')}</li>
+    <li>${t('receipt.use')}</li>
+  </ul>
+  <p><a class="button" href="/?lang=${ctx.lang}">${t('receipt.finish')}</a></p>
+</section>`;
+}
+
+export interface ClearMessage {
+  author: 'resident' | 'staff';
+  kind: string;
+  status: string | null;
+  at: number;
+  text: string | null;
+  /** for attachments: their size in bytes (their content is not shown on this path) */
+  size: number;
+}
+
+export function conversationBody(ctx: PageContext, view: { status: string; messages: ClearMessage[]; followUpToken: string; formToken: string }): Html {
+  const { t } = ctx;
+  const statusText = (s: string) => t(`status.${s}` as 'status.received');
+  return html`<section class="conversation" aria-labelledby="conversation-title">
+  <h1 id="conversation-title">${t('followup.conversation')}</h1>
+  <p class="nojs">${t('followup.nojs')}</p>
+  <p class="status">${t('followup.statusLabel', { status: statusText(view.status) })}</p>
+  ${view.messages.length === 0 ? html`<p>${t('followup.empty')}</p>` : ''}
+  <ol class="messages">
+    ${view.messages.map(
+      (m) => html`<li class="message ${m.author}">
+      <p class="who">${m.author === 'resident' ? t('followup.you') : t('followup.officer')} — <time>${new Date(m.at * 1000).toISOString().slice(0, 10)}</time></p>
+      ${m.kind === 'status' && m.status ? html`<p class="status-change">${t('followup.statusChange', { status: statusText(m.status) })}</p>` : ''}
+      ${m.kind === 'attachment' ? html`<p>${t('followup.attachment', { size: `${Math.ceil(m.size / 1024)} KB` })}</p>` : ''}
+      ${m.text !== null ? html`<p class="text">${m.text}</p>` : ''}
+    </li>`,
+    )}
+  </ol>
+  <form action="/nojs/suivi/message?lang=${ctx.lang}" method="post" autocomplete="off">
+    <div class="field">
+      <label for="message-text">${t('followup.add.label')}</label>
+      <textarea id="message-text" name="text" rows="4" required autocomplete="off" spellcheck="false"></textarea>
+    </div>
+    <input type="hidden" name="followUpToken" value="${view.followUpToken}">
+    <input type="hidden" name="formToken" value="${view.formToken}">
+    <button type="submit" class="primary">${t('followup.send')}</button>
+  </form>
+  <p><a href="/?lang=${ctx.lang}">${t('followup.close')}</a></p>
+</section>`;
+}
+
+export function noticeBody(ctx: PageContext, title: string, message: string, back: string): Html {
+  return html`<h1>${title}</h1>
+<p role="alert">${message}</p>
+<p><a class="button" href="${back}">${ctx.t('nojs.back')}</a></p>`;
+}

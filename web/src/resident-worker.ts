@@ -1,0 +1,64 @@
+// The resident's crypto worker (DESIGN promises 1, 4 and 5): seals reports and messages with
+// OpenPGP.js, makes the receipt and the reply key, solves proofs of work and decrypts replies, off
+// the page's main thread so that a cheap phone stays responsive. The reply key's passphrase and
+// the unlocked private key live only here, in memory, and are dropped on "forget".
+
+import * as openpgp from 'openpgp';
+import { sealReport, type ReportInput } from '../../src/client/submit.ts';
+import { toBase64Url } from '../../src/core/bytes.ts';
+import { solveChallenge } from '../../src/core/pow.ts';
+import { deriveReceiptSecrets } from '../../src/core/receipt.ts';
+import { openSealedPart, readPublicKeys, sealEnvelope } from '../../src/core/seal.ts';
+import type { PublicConfig } from '../../src/server/public-config.ts';
+
+let passphrase: string | null = null;
+let replyKey: openpgp.PrivateKey | null = null;
+
+type Post = (message: unknown, transfer?: Transferable[]) => void;
+const post: Post = (message, transfer = []) => (self as unknown as { postMessage: (m: unknown, t: Transferable[]) => void }).postMessage(message, transfer);
+
+const ops: Record<string, (args: any, progress: (stage: string, done: number, total: number) => void) => Promise<{ result: unknown; transfer?: Transferable[] }>> = {
+  async sealReport({ config, input }: { config: PublicConfig; input: ReportInput }, progress) {
+    const { report, receipt } = await sealReport(config, input, { onProgress: progress });
+    return { result: { report, receipt } };
+  },
+  async solve({ challenge }: { challenge: string }, progress) {
+    return { result: solveChallenge(challenge, (tried, expected) => progress('pow', tried, expected)) };
+  },
+  async deriveReceipt({ receipt }: { receipt: string }) {
+    const secrets = deriveReceiptSecrets(receipt);
+    passphrase = secrets.passphrase;
+    return { result: toBase64Url(secrets.lookupKey) };
+  },
+  async unlock({ lockedKey }: { lockedKey: string }) {
+    if (!passphrase) throw new Error('no receipt');
+    replyKey = await openpgp.decryptKey({ privateKey: await openpgp.readPrivateKey({ armoredKey: lockedKey }), passphrase });
+    return { result: true };
+  },
+  async decrypt({ bytes }: { bytes: Uint8Array }) {
+    if (!replyKey) throw new Error('locked');
+    const envelope = await openSealedPart(bytes, replyKey);
+    return { result: envelope };
+  },
+  async sealMessage({ keys, text }: { keys: string[]; text: string }) {
+    const sealed = await sealEnvelope({ kind: 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(text) }, await readPublicKeys(keys));
+    return { result: sealed };
+  },
+  async forget() {
+    passphrase = null;
+    replyKey = null;
+    return { result: true };
+  },
+};
+
+self.onmessage = async (e: MessageEvent<{ id: number; op: string; args: unknown }>) => {
+  const { id, op, args } = e.data;
+  const handler = ops[op];
+  if (!handler) return post({ id, error: 'unknown operation' });
+  try {
+    const { result, transfer } = await handler(args, (stage, done, total) => post({ id, progress: [stage, done, total] }));
+    post({ id, result }, transfer ?? []);
+  } catch (err) {
+    post({ id, error: err instanceof Error ? err.message : 'failed' });
+  }
+};

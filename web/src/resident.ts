@@ -1,0 +1,13 @@
+// Entry script of the resident pages: quick exit everywhere, then the page's own behaviour.
+// It loads no cryptography itself; the crypto worker starts when the resident begins to write.
+
+import { initFollowUp } from './followup-page.ts';
+import { readPageData } from './page-data.ts';
+import { initQuickExit } from './quick-exit.ts';
+import { initReportForm } from './report-form.ts';
+
+const data = readPageData();
+initQuickExit(data.quickExitUrl);
+const page = document.body.dataset.page;
+if (page === 'report') initReportForm(data);
+if (page === 'followup') initFollowUp(data);
