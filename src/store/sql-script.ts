@@ -1,7 +1,8 @@
 // Splits a SQL script (a migration file) into its statements, for D1, which runs a script
 // atomically only as a batch of single statements (its exec() is neither atomic nor able to read
 // a statement spread over several lines). Knows comments, quoted strings and identifiers, and
-// CREATE TRIGGER … BEGIN … END bodies, which contain semicolons of their own.
+// CREATE TRIGGER … BEGIN … END bodies, which contain semicolons of their own. Comments inside a
+// statement stay in it, so the schema text D1 records is the one SQLite records on Node.
 
 export function splitSqlScript(script: string): string[] {
   const statements: string[] = [];
@@ -11,29 +12,34 @@ export function splitSqlScript(script: string): string[] {
   // does not close the body.
   let depth = 0;
   let words: string[] = [];
+  // Comments before a statement's first word are dropped; those inside it are kept.
+  let hasCode = false;
   const flush = () => {
     const text = current.trim();
-    if (text) statements.push(text);
+    if (hasCode && text) statements.push(text);
     current = '';
     depth = 0;
     words = [];
+    hasCode = false;
   };
   while (i < script.length) {
     const ch = script[i] as string;
     const next = script[i + 1];
     if (ch === '-' && next === '-') {
       const end = script.indexOf('\n', i);
-      i = end < 0 ? script.length : end + 1;
-      current += ' ';
+      const stop = end < 0 ? script.length : end + 1;
+      current += hasCode ? script.slice(i, stop) + (end < 0 ? '\n' : '') : ' ';
+      i = stop;
       continue;
     }
     if (ch === '/' && next === '*') {
       const end = script.indexOf('*/', i + 2);
       if (end < 0) throw new Error('unterminated /* comment in SQL script');
+      current += hasCode ? script.slice(i, end + 2) : ' ';
       i = end + 2;
-      current += ' ';
       continue;
     }
+    if (!/\s|;/.test(ch)) hasCode = true;
     if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
       const close = ch === '[' ? ']' : ch;
       let j = i + 1;

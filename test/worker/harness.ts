@@ -82,6 +82,7 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
     writeFileSync(join(assetsDir, 'index.html'), TEST_PAGE);
     writeFileSync(join(assetsDir, 'console', 'index.html'), TEST_PAGE);
     writeFileSync(join(assetsDir, 'app.js'), 'document.body.dataset.ready = "1";\n');
+    writeFileSync(join(assetsDir, 'static-test.html'), TEST_PAGE);
   }
   const configPath = testWranglerConfig(dir, assetsDir);
   const persistDir = join(dir, 'state');

@@ -141,12 +141,15 @@ describe('the worker in workerd', () => {
     });
     try {
       const names = ['content-type', 'cache-control', 'content-security-policy', 'referrer-policy', 'x-content-type-options', 'x-frame-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'cross-origin-embedder-policy', 'permissions-policy', 'set-cookie'];
-      for (const path of ['/', '/console/', '/app.js', '/api/v1/config', '/nowhere']) {
+      // Some paths may be answered by routes (with fresh tokens); static files must match byte for byte.
+      const staticFiles = ['/app.js', '/static-test.html', '/nowhere'];
+      for (const path of ['/', '/console/', '/api/v1/config', ...staticFiles]) {
         const [w, n] = await Promise.all([fetch(`${worker.url}${path}`), fetch(`${node.url}${path}`)]);
         const pick = (r: Response) => Object.fromEntries(names.map((h) => [h, r.headers.get(h)]));
         expect({ path, status: w.status, headers: pick(w) }).toEqual({ path, status: n.status, headers: pick(n) });
         expect(w.headers.get('content-security-policy')).toContain("default-src 'none'");
-        expect(await w.text()).toBe(await n.text());
+        const [wBody, nBody] = await Promise.all([w.text(), n.text()]);
+        if (staticFiles.includes(path)) expect(wBody).toBe(nBody);
       }
     } finally {
       await node.close();
