@@ -1,6 +1,7 @@
 // Workers entry (DESIGN "Shape of the code"): the same createApp as on Node, on D1 (the store)
-// and R2 (attachment bytes), with the config bundled at deploy time and the secrets as Workers
-// secrets. A cron trigger runs the periodic work that Node runs every minute.
+// and R2 (attachment bytes), with the config bundled at deploy time and the secrets (server
+// secret, log signer key) as Workers secrets. A cron trigger runs the periodic work that Node runs
+// every minute, checkpoint signing included (promise 7).
 //
 // Nothing about residents on the edge either (promise 2): the request goes to createApp's fetch
 // untouched, which rebuilds it with only the headers Relais reads, so neither `request.cf` nor
@@ -12,6 +13,7 @@ import type { MiddlewareHandler } from 'hono';
 import bundledConfig from 'relais-worker-config';
 import { createApp, type RelaisApp } from './app.ts';
 import { resolveConfigBundle } from './config/bundled.ts';
+import { parseSignerKey } from './core/tlog/index.ts';
 import { recordConfigVersion } from './server/config-change.ts';
 import { runMaintenance } from './server/maintenance.ts';
 import { deriveSecrets, parseServerSecret } from './server/secrets.ts';
@@ -28,8 +30,8 @@ export interface WorkerEnv {
   ASSETS?: { fetch(request: Request): Promise<Response> };
   /** base64 of ≥ 32 random bytes (`wrangler secret put RELAIS_SERVER_SECRET`) */
   RELAIS_SERVER_SECRET?: string;
-  // The transparency-log work adds RELAIS_LOG_KEY here: the checkpoint signing key, a Workers
-  // secret like the one above, read in start() and signed with in scheduled().
+  /** the audit log's checkpoint signer key, made by `relais log-key` (`wrangler secret put RELAIS_LOG_KEY`) */
+  RELAIS_LOG_KEY?: string;
 }
 
 interface ScheduledController {
@@ -69,10 +71,13 @@ async function start(env: WorkerEnv): Promise<RelaisApp> {
     store: new Store(db, new R2BlobStore(env.BLOBS)),
     secrets: deriveSecrets(parseServerSecret(env.RELAIS_SERVER_SECRET)),
     log,
+    // Without it the log is stored but no checkpoint is signed (and a warning is logged).
+    ...(env.RELAIS_LOG_KEY ? { logSigner: parseSignerKey(env.RELAIS_LOG_KEY.trim()) } : {}),
     ...(env.ASSETS ? { assets: workersAssets(env.ASSETS) } : {}),
   });
-  // As the Node entry does at start: log the config version if it is new.
-  await recordConfigVersion(relaisApp.relais);
+  // As the Node entry does at start: log the config version if it is new, and put it in a
+  // signed checkpoint at once (otherwise the next logged request or cron run does).
+  if (await recordConfigVersion(relaisApp.relais)) await relaisApp.relais.tlog.integrateOrReport();
   return relaisApp;
 }
 
@@ -107,10 +112,12 @@ export default {
     return relaisApp.fetch(request);
   },
 
-  /** The cron trigger of wrangler.toml: report-received entries, retention, purges. */
+  /**
+   * The cron trigger of wrangler.toml: report-received entries of closed buckets, retention,
+   * integration of the audit log with a signed checkpoint, purges.
+   */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
     const relaisApp = await relaisOf(env);
     await runMaintenance(relaisApp.relais);
-    // The transparency-log work signs a checkpoint here (with env.RELAIS_LOG_KEY).
   },
 };

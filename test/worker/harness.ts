@@ -66,6 +66,8 @@ export interface StartOptions {
   patch?: (json: Record<string, any>) => void;
   /** static pages to serve; a small test site by default */
   assetsDir?: string;
+  /** run without the log signer key (RELAIS_LOG_KEY) */
+  unsigned?: boolean;
 }
 
 export const TEST_PAGE = '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Relais</title><p>Signaler</p></html>\n';
@@ -87,7 +89,8 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
   const configPath = testWranglerConfig(dir, assetsDir);
   const persistDir = join(dir, 'state');
   const envFile = join(dir, '.dev.vars');
-  writeFileSync(envFile, `RELAIS_SERVER_SECRET=${toBase64(randomBytes(32))}\n`, { mode: 0o600 });
+  const secrets = [`RELAIS_SERVER_SECRET=${toBase64(randomBytes(32))}`, ...(options.unsigned ? [] : [`RELAIS_LOG_KEY=${fx.logSignerKey}`])];
+  writeFileSync(envFile, `${secrets.join('\n')}\n`, { mode: 0o600 });
   const env = wranglerEnv(dir);
 
   await promisify(execFile)(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, '--persist-to', persistDir], { env, cwd: dir });

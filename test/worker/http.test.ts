@@ -17,6 +17,7 @@ import { relais } from '../helpers/cli.ts';
 import { makeFixture, makeKey } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { formOf, keysOf, publicConfigOf, send, textEnvelope, validSubmission, type Submission } from '../helpers/intake.ts';
+import { keyFiles } from '../log/helpers.ts';
 import { startWorker, type WorkerUnderTest } from './harness.ts';
 
 const BUCKET_SECONDS = 60;
@@ -128,6 +129,20 @@ describe('the worker in workerd', () => {
     expect(readFileSync(join(out, ref, 'report.txt'), 'utf8')).toBe('photo du hall');
     const jpeg = readFileSync(join(out, ref, 'attachment-1.jpg'));
     expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+  });
+
+  it('keeps an audit log that relais audit verify checks against the log key, with the officers’ reads in it', async () => {
+    const auditor = keyFiles(worker.fixture, 'auditor-f');
+    const state = join(work, 'audit-state.json');
+    const run = await relais(['audit', 'verify', '--server', worker.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(worker.fixture.dir, 'keys', 'log.pub')]);
+    expect(run.code, run.stderr).toBe(0);
+    const checkpoint = JSON.parse(readFileSync(state, 'utf8')).checkpoint as string;
+    expect(checkpoint.split('\n')[0]).toBe('relais.test/log');
+    expect(Number(checkpoint.split('\n')[1])).toBeGreaterThanOrEqual(auditActions().length - 1);
+    expect(auditActions().map((e) => e.action)).toEqual(expect.arrayContaining(['config.changed', 'staff.login', 'report.list', 'report.read']));
+    // A second run goes on from the saved checkpoint.
+    const again = await relais(['audit', 'verify', '--server', worker.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(worker.fixture.dir, 'keys', 'log.pub')]);
+    expect(again.code, again.stderr).toBe(0);
   });
 
   it('serves pages and API answers with the same security headers as the Node server', async () => {
