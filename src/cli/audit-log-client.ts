@@ -1,7 +1,8 @@
 // The transparency-log API (src/routes/auditor.ts, /api/v1/log) as a LogSource for the auditor's
 // verifier (audit-verifier.ts; DESIGN promise 7). Runtime-neutral, on the fetch-based ApiClient.
 // Everything the server answers is untrusted: an answer of the wrong shape is a
-// VerificationFailure('malformed'), never a value passed on.
+// VerificationFailure('malformed'), never a value passed on. Every call is an idempotent GET, so
+// one that fails on the network (a kept-alive connection the server closed) is tried once more.
 
 import type { ApiClient } from '../client/api.ts';
 import { base64Decode, HASH_SIZE, type Hash } from '../core/tlog/index.ts';
@@ -24,25 +25,35 @@ function decodeProof(body: unknown, what: string): Hash[] {
   });
 }
 
+/** fetch() rejects with a TypeError on network failures; HTTP errors are ApiClientError. */
+async function retryOnce<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return call();
+  }
+}
+
 export class LogApi implements LogSource {
   constructor(readonly api: ApiClient) {}
 
   async checkpoint(): Promise<string> {
-    return (await this.api.request('GET', '/api/v1/log/checkpoint')).text();
+    return retryOnce(async () => (await this.api.request('GET', '/api/v1/log/checkpoint')).text());
   }
 
   async entries(start: number, end: number): Promise<string[]> {
-    const body = await this.api.json<unknown>('GET', `/api/v1/log/entries?start=${start}&end=${end}`);
+    const body = await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/entries?start=${start}&end=${end}`));
     if (!isRecord(body) || body.start !== start || !Array.isArray(body.entries)) throw malformed('entries');
     if (!body.entries.every((e): e is string => typeof e === 'string')) throw malformed('entries');
     return body.entries;
   }
 
   async consistencyProof(from: number, to: number): Promise<Hash[]> {
-    return decodeProof(await this.api.json<unknown>('GET', `/api/v1/log/proof/consistency?from=${from}&to=${to}`), 'consistency proof');
+    return decodeProof(await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/proof/consistency?from=${from}&to=${to}`)), 'consistency proof');
   }
 
   async inclusionProof(index: number, size: number): Promise<Hash[]> {
-    return decodeProof(await this.api.json<unknown>('GET', `/api/v1/log/proof/inclusion?index=${index}&size=${size}`), 'inclusion proof');
+    return decodeProof(await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/proof/inclusion?index=${index}&size=${size}`)), 'inclusion proof');
   }
 }
