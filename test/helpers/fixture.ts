@@ -99,7 +99,11 @@ export interface TestServer extends RunningServer {
   serverSecret: Uint8Array;
 }
 
-export async function startTestServer(fixture?: Fixture, options: { clock?: () => number; dbPath?: string } = {}): Promise<TestServer> {
+/**
+ * Starts the server on the fixture's port (the config's origin), or on `port` when something else
+ * (a capturing proxy in the browser tests) will stand at the origin.
+ */
+export async function startTestServer(fixture?: Fixture, options: { clock?: () => number; dbPath?: string; port?: number } = {}): Promise<TestServer> {
   const fx = fixture ?? (await makeFixture());
   const config = await loadConfigFile(fx.configPath);
   const dbPath = options.dbPath ?? join(fx.dir, 'relais.db');
@@ -109,7 +113,7 @@ export async function startTestServer(fixture?: Fixture, options: { clock?: () =
     config,
     dbPath,
     serverSecret,
-    port: fx.port,
+    port: options.port ?? fx.port,
     log: (line) => logLines.push(line),
     ...(options.clock ? { clock: options.clock } : {}),
   });

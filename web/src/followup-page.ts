@@ -49,8 +49,8 @@ export function initFollowUp(data: PageData): void {
     const res = await api.request('GET', '/api/v1/followup/messages', undefined, undefined, auth());
     const { status, messages } = (await res.json()) as { status: string; messages: MessageInfo[] };
     byId('conversation-status').textContent = t('followup.statusLabel', { status: statusText(status) });
-    const list = byId('messages');
-    list.replaceChildren();
+    // Built apart and swapped in whole, so the list is never seen half-drawn.
+    const list = document.createElement('ol');
     if (messages.length === 0) {
       const empty = document.createElement('li');
       empty.textContent = t('followup.empty');
@@ -89,6 +89,7 @@ export function initFollowUp(data: PageData): void {
       }
       list.append(item);
     }
+    byId('messages').replaceChildren(...list.childNodes);
   };
 
   form.addEventListener('submit', async (event) => {
@@ -137,8 +138,8 @@ export function initFollowUp(data: PageData): void {
       const sealed = await callWorker<Uint8Array>('sealMessage', { keys: [...opened.inboxKeys, opened.publicKey], text });
       await api.request('POST', '/api/v1/followup/messages', sealedPartsForm({ parts: ['message'] }, [sealed]), undefined, auth());
       textarea.value = '';
-      status.textContent = t('followup.sent');
       await render();
+      status.textContent = t('followup.sent');
     } catch (e) {
       const expired = e instanceof ApiClientError && e.code === 'followup_token_invalid';
       error.textContent = expired ? t('followup.expired') : e instanceof ApiClientError ? t('error.server', { code: e.code }) : t('error.network');
