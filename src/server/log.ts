@@ -39,8 +39,6 @@ import type { Store } from '../store/store.ts';
 
 /** Entries integrated per batch when catching up (about 2,000 stored hashes per batch). */
 const INTEGRATION_CHUNK = 1000;
-/** Attempts when another integration applied first. */
-const MAX_ATTEMPTS = 3;
 
 /** The stored log contradicts itself or its last checkpoint: nothing more is signed. */
 export class LogIntegrityError extends Error {
@@ -121,15 +119,19 @@ export class TransparencyLog {
   }
 
   async #integrate(): Promise<LogStatus> {
-    let head: LogHead = (await this.table.head()) ?? { size: 0, root: this.#hasher.emptyRoot() };
-    for (let attempt = 1; ; attempt++) {
+    const total = await this.#store.audit.size();
+    let head = await this.#head();
+    if (total < head.size) throw new LogIntegrityError(`the audit table ends at entry ${total} but the tree has ${head.size} entries`);
+    while (head.size < total) {
       try {
-        head = await this.#appendPending(head);
-        break;
+        head = await this.#appendChunk(head, Math.min(total, head.size + INTEGRATION_CHUNK));
       } catch (e) {
-        // Another process integrated first: start again from its head.
-        if (!(e instanceof ConstraintError) || attempt >= MAX_ATTEMPTS) throw e;
-        head = (await this.table.head()) ?? { size: 0, root: this.#hasher.emptyRoot() };
+        if (!(e instanceof ConstraintError)) throw e;
+        // Another process integrated first: go on from its head. Each conflict means the head
+        // moved, so this ends; a head that did not move means hashes stored beyond it.
+        const moved = await this.#head();
+        if (moved.size <= head.size) throw new LogIntegrityError(`stored hashes exist beyond the tree of ${head.size} entries`);
+        head = moved;
       }
     }
     const latest = await this.table.latestCheckpoint();
@@ -138,23 +140,22 @@ export class TransparencyLog {
     return { treeSize: head.size, checkpointSize: signed?.size ?? null };
   }
 
-  async #appendPending(from: LogHead): Promise<LogHead> {
-    let head = from;
-    const total = await this.#store.audit.size();
-    while (head.size < total) {
-      const end = Math.min(total, head.size + INTEGRATION_CHUNK);
-      const rows = await this.#store.audit.range(head.size, end);
-      rows.forEach((row, i) => {
-        if (row.idx !== head.size + i) throw new LogIntegrityError(`audit entry ${head.size + i} is missing`);
-      });
-      if (rows.length !== end - head.size) throw new LogIntegrityError(`audit entry ${head.size + rows.length} is missing`);
-      const leafHashes = rows.map((row) => this.#hasher.hashLeaf(utf8(row.entry)));
-      const { startIndex, hashes, frontier } = await storedHashesForAppend(head.size, leafHashes, this.table, this.#hasher);
-      const next = { size: end, root: frontier.root() };
-      await this.#store.batch(this.table.integrationStatements({ previous: head.size, ...next, startIndex, hashes }));
-      head = next;
-    }
-    return head;
+  async #head(): Promise<LogHead> {
+    return (await this.table.head()) ?? { size: 0, root: this.#hasher.emptyRoot() };
+  }
+
+  /** Integrates entries head.size ≤ i < end in one guarded batch. */
+  async #appendChunk(head: LogHead, end: number): Promise<LogHead> {
+    const rows = await this.#store.audit.range(head.size, end);
+    rows.forEach((row, i) => {
+      if (row.idx !== head.size + i) throw new LogIntegrityError(`audit entry ${head.size + i} is missing`);
+    });
+    if (rows.length !== end - head.size) throw new LogIntegrityError(`audit entry ${head.size + rows.length} is missing`);
+    const leafHashes = rows.map((row) => this.#hasher.hashLeaf(utf8(row.entry)));
+    const { startIndex, hashes, frontier } = await storedHashesForAppend(head.size, leafHashes, this.table, this.#hasher);
+    const next = { size: end, root: frontier.root() };
+    await this.#store.batch(this.table.integrationStatements({ previous: head.size, ...next, startIndex, hashes }));
+    return next;
   }
 
   /** Signs the integrated tree unless the latest checkpoint already covers it with this key. */
