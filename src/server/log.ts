@@ -28,6 +28,7 @@ import {
   storedHashesForAppend,
   treeHash,
   verifyConsistency,
+  type Checkpoint,
   type Hash,
   type NoteSigner,
   type NoteVerifier,
@@ -198,8 +199,13 @@ export class TransparencyLog {
   async #checkExtends(latest: StoredCheckpoint, size: number, root: Hash): Promise<void> {
     if (this.#checked !== latest.note) {
       // The stored size and root must be what the note says (the note is what auditors hold).
-      const signed = parseCheckpoint(latest.note.slice(0, latest.note.indexOf('\n\n') + 1));
-      if (signed.size !== latest.size || !bytesEqual(signed.rootHash, latest.root) || signed.origin !== this.origin) {
+      let signed: Checkpoint | null = null;
+      try {
+        signed = parseCheckpoint(latest.note.slice(0, latest.note.indexOf('\n\n') + 1));
+      } catch {
+        // reported below
+      }
+      if (!signed || signed.size !== latest.size || !bytesEqual(signed.rootHash, latest.root) || signed.origin !== this.origin) {
         throw new LogIntegrityError('the last stored checkpoint does not match its signed note');
       }
     }
