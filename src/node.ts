@@ -35,6 +35,15 @@ export async function openNodeStore(dbPath: string): Promise<Store> {
   return new Store(db, new SqlBlobStore(db));
 }
 
+/**
+ * A body refused for its size is answered before it is read; the connection cannot carry another
+ * request after that, so the client is told not to reuse it.
+ */
+function closeAfterRefusedBody(res: Response): Response {
+  if (res.status === 413) res.headers.set('Connection', 'close');
+  return res;
+}
+
 export interface NodeServerOptions {
   config: ResolvedConfig;
   dbPath: string;
@@ -82,7 +91,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   timer.unref();
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: (req: Request) => fetch(req), port: options.port, hostname: options.hostname ?? '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: (req: Request) => fetch(req).then(closeAfterRefusedBody), port: options.port, hostname: options.hostname ?? '127.0.0.1' }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -9,6 +9,7 @@ import { checkFormToken, issueFormToken, type FormPurpose } from '../core/form-t
 import { checkFollowUpToken } from '../core/followup-token.ts';
 import { normalizeReceipt } from '../core/receipt-format.ts';
 import { composeReportText } from '../core/report-text.ts';
+import { ConstraintError } from '../store/driver.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { NoJsLimiter } from '../server/nojs-limiter.ts';
 import { addMessageOnServer, fileReportOnServer, openOnServer, spendFormToken } from '../server/nojs.ts';
@@ -122,7 +123,10 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
     const admitted = admit(c, ctx, fields, 'message', back);
     if (admitted instanceof Response) return admitted;
-    const sent = await addMessageOnServer(relais, ref, text, admitted).catch(() => false);
+    const sent = await addMessageOnServer(relais, ref, text, admitted).catch((e: unknown) => {
+      if (e instanceof ConstraintError) return false; // the form token was already used
+      throw e;
+    });
     if (!sent) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
     return page(c, ctx, ctx.t('followup.sent'), 'notice', noticeBody(ctx, ctx.t('followup.sent'), ctx.t('followup.sent'), back), 201);
   });

@@ -171,6 +171,16 @@ describe('the follow-up page', () => {
     await page.click('#message-form button[type="submit"]');
     await expect.poll(() => page.textContent('#message-status')).toBe('Message envoyé.');
     expect(await page.textContent('#messages')).toContain(answer);
+    // Nothing was kept in the browser's storage: no report content, no receipt, no key.
+    const stored = await page.evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookies: document.cookie,
+      databases: (await indexedDB.databases()).length,
+      caches: 'caches' in self ? (await caches.keys()).length : 0,
+      serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
+    }));
+    expect(stored).toEqual({ local: 0, session: 0, cookies: '', databases: 0, caches: 0, serviceWorkers: 0 });
     await page.close();
 
     // Neither the receipt nor the answer crossed the network in clear; the receipt is not in a URL.
