@@ -108,13 +108,11 @@ describe('relais audit verify', () => {
     setEntry(j, b);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`LOG VERIFICATION FAILED (changed-entry): entry #${i} as served`);
-    // Put back as they were, the same entries verify again.
-    const again = await verify(fresh('restored.json'));
-    expect(again.code, again.stderr).toBe(0);
   });
 });
 
 describe('relais audit export', () => {
+  // Run on the log put back as it was after the tampering above: it verifies again.
   it('writes every entry as CSV and JSON, after verifying them all', async () => {
     const csvFile = join(work, 'log.csv');
     const csv = await relais(['audit', 'export', '--server', server.url, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(server.fixture.dir, 'keys', 'log.pub'), '--format', 'csv', '--out', csvFile, '--state', baseline]);
