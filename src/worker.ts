@@ -13,6 +13,7 @@ import type { MiddlewareHandler } from 'hono';
 import bundledConfig from 'relais-worker-config';
 import { createApp, type RelaisApp } from './app.ts';
 import { resolveConfigBundle } from './config/bundled.ts';
+import { ConfigError } from './config/resolve.ts';
 import { parseSignerKey } from './core/tlog/index.ts';
 import { recordConfigVersion } from './server/config-change.ts';
 import { runMaintenance } from './server/maintenance.ts';
@@ -61,8 +62,11 @@ export function workersAssets(assets: NonNullable<WorkerEnv['ASSETS']>): Middlew
   };
 }
 
+/** A deployment mistake, with a message that is safe to log (it quotes no secret). */
+class StartProblem extends Error {}
+
 async function start(env: WorkerEnv): Promise<RelaisApp> {
-  if (!env.RELAIS_SERVER_SECRET) throw new Error('RELAIS_SERVER_SECRET is not set (wrangler secret put RELAIS_SERVER_SECRET)');
+  if (!env.RELAIS_SERVER_SECRET) throw new StartProblem('RELAIS_SERVER_SECRET is not set (wrangler secret put RELAIS_SERVER_SECRET)');
   // Resolved per isolate at its first request: the Workers clock does not run at module load.
   const config = await resolveConfigBundle(bundledConfig, new Date());
   const db = new D1Driver(env.DB);
@@ -72,13 +76,21 @@ async function start(env: WorkerEnv): Promise<RelaisApp> {
     secrets: deriveSecrets(parseServerSecret(env.RELAIS_SERVER_SECRET)),
     log,
     // Without it the log is stored but no checkpoint is signed (and a warning is logged).
-    ...(env.RELAIS_LOG_KEY ? { logSigner: parseSignerKey(env.RELAIS_LOG_KEY.trim()) } : {}),
+    ...(env.RELAIS_LOG_KEY ? { logSigner: signerOf(env.RELAIS_LOG_KEY) } : {}),
     ...(env.ASSETS ? { assets: workersAssets(env.ASSETS) } : {}),
   });
   // As the Node entry does at start: log the config version if it is new, and put it in a
   // signed checkpoint at once (otherwise the next logged request or cron run does).
   if (await recordConfigVersion(relaisApp.relais)) await relaisApp.relais.tlog.integrateOrReport();
   return relaisApp;
+}
+
+function signerOf(text: string) {
+  try {
+    return parseSignerKey(text.trim());
+  } catch {
+    throw new StartProblem('RELAIS_LOG_KEY is not a signer key made by `relais log-key`');
+  }
 }
 
 let ready: Promise<RelaisApp> | null = null;
@@ -93,8 +105,10 @@ function relaisOf(env: WorkerEnv): Promise<RelaisApp> {
 }
 
 function unavailable(e: unknown): Response {
-  // Only the class of the error: a message could quote the config or the secret.
-  log(`start failed: ${e instanceof Error ? e.name : 'error'}`);
+  // Config problems and our own messages are safe to log; of anything else only the class,
+  // since its message could quote a secret.
+  const safe = e instanceof StartProblem || e instanceof ConfigError;
+  log(`start failed: ${safe ? e.message : e instanceof Error ? e.name : 'error'}`);
   return new Response(JSON.stringify({ error: 'unavailable', message: 'The service is not available.' }), {
     status: 503,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },

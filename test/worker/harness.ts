@@ -68,6 +68,8 @@ export interface StartOptions {
   assetsDir?: string;
   /** run without the log signer key (RELAIS_LOG_KEY) */
   unsigned?: boolean;
+  /** the Workers secrets (.dev.vars) to run with, instead of a fresh server secret and the log key */
+  secrets?: Record<string, string>;
 }
 
 export const TEST_PAGE = '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Relais</title><p>Signaler</p></html>\n';
@@ -89,8 +91,11 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
   const configPath = testWranglerConfig(dir, assetsDir);
   const persistDir = join(dir, 'state');
   const envFile = join(dir, '.dev.vars');
-  const secrets = [`RELAIS_SERVER_SECRET=${toBase64(randomBytes(32))}`, ...(options.unsigned ? [] : [`RELAIS_LOG_KEY=${fx.logSignerKey}`])];
-  writeFileSync(envFile, `${secrets.join('\n')}\n`, { mode: 0o600 });
+  const secrets = options.secrets ?? {
+    RELAIS_SERVER_SECRET: toBase64(randomBytes(32)),
+    ...(options.unsigned ? {} : { RELAIS_LOG_KEY: fx.logSignerKey }),
+  };
+  writeFileSync(envFile, Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   const env = wranglerEnv(dir);
 
   await promisify(execFile)(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, '--persist-to', persistDir], { env, cwd: dir });
@@ -112,8 +117,9 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
   for (;;) {
     if (!running) throw new Error(`wrangler dev stopped:\n${output}`);
     if (Date.now() > deadline) throw new Error(`wrangler dev did not answer:\n${output}`);
-    const ok = await fetch(`${url}/api/v1/config`).then((r) => r.ok, () => false);
-    if (ok) break;
+    // Any answer from the Worker (not from wrangler's proxy while it starts) means it is up.
+    const status = await fetch(`${url}/api/v1/config`).then((r) => (r.body?.cancel(), r.status), () => 0);
+    if (status === 200 || (options.secrets && status === 503)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
 
