@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfigFile } from '../config/load-node.ts';
 import { parseSignerKey } from '../core/tlog/index.ts';
 import { startNodeServer, type RunningServer } from '../node.ts';
+import { UNSIGNED_LOG_WARNING } from '../server/log.ts';
 import { parseServerSecret } from '../server/secrets.ts';
 import { parse, say, UsageError } from './args.ts';
 
@@ -36,6 +37,7 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
   } catch {
     throw new UsageError('the log key (--log-key-file or RELAIS_LOG_KEY) is not a signer key made by `relais log-key`');
   }
+  if (!logSigner) say(UNSIGNED_LOG_WARNING);
   const server = await startNodeServer({
     config,
     dbPath: settings.db,

@@ -41,6 +41,11 @@ import type { Store } from '../store/store.ts';
 /** Entries integrated per batch when catching up (about 2,000 stored hashes per batch). */
 const INTEGRATION_CHUNK = 1000;
 
+/** What a runtime entry says at start when it has no log signer key (this.signing is false). */
+export const UNSIGNED_LOG_WARNING =
+  'WARNING: no log signer key (RELAIS_LOG_KEY or --log-key-file). Audit entries are stored and hashed, ' +
+  'but NO CHECKPOINT IS SIGNED: auditors cannot verify this log until the server runs with its key.';
+
 /** The stored log contradicts itself or its last checkpoint: nothing more is signed. */
 export class LogIntegrityError extends Error {
   override readonly name = 'LogIntegrityError';
@@ -89,12 +94,6 @@ export class TransparencyLog {
     this.#verifier = parseVerifierKey(options.verifierKey);
     if (options.signer && options.signer.verifierKey !== options.verifierKey) {
       throw new Error('the log signer key does not match the log public key named in the config (log.publicKey)');
-    }
-    if (!options.signer) {
-      this.#log(
-        'WARNING: no log signer key (RELAIS_LOG_KEY or --log-key-file). Audit entries are stored and hashed, ' +
-          'but NO CHECKPOINT IS SIGNED: auditors cannot verify this log until the server runs with its key.',
-      );
     }
   }
 

@@ -3,13 +3,14 @@
 // auditor's `relais audit verify`, holding the checkpoint it verified before, catches the
 // rollback, then a fork of the same size, then a fork that grew past it. The log key is made by
 // `relais log-key`, and `relais serve` refuses a signer key that the config does not name.
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../src/client/staff.ts';
 import { parseSignerKey } from '../../src/core/tlog/index.ts';
-import { relais } from '../helpers/cli.ts';
+import { BIN, relais } from '../helpers/cli.ts';
 import { makeFixture, type Fixture, type TestServer } from '../helpers/fixture.ts';
 import { keyFiles, startLogServer, staff } from './helpers.ts';
 
@@ -54,13 +55,28 @@ describe('relais log-key', () => {
     copyFileSync(`${prefix}.pub`, join(fx.dir, 'keys', 'log.pub'));
   });
 
-  it('is the key `relais serve` needs: another one stops it before it serves', async () => {
+  it('is the key `relais serve` needs: another one stops it before it serves, and none is loudly reported', async () => {
     const secret = join(work, 'server.secret');
     writeFileSync(secret, `${Buffer.alloc(32, 1).toString('base64')}\n`);
     writeFileSync(join(work, 'wrong.key'), `${fx.logSignerKey}\n`);
     const run = await relais(['serve', '--config', fx.configPath, '--db', join(work, 'x.db'), '--secret-file', secret, '--log-key-file', join(work, 'wrong.key'), '--port', '0']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the log signer key does not match the log public key named in the config');
+
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', fx.configPath, '--db', join(work, 'y.db'), '--secret-file', secret, '--port', '0'], {
+      env: { ...process.env, RELAIS_LOG_KEY: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('listening on')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`relais serve stopped: ${stderr}`)));
+    });
+    child.kill('SIGTERM');
+    expect(stderr).toContain('NO CHECKPOINT IS SIGNED: auditors cannot verify this log');
   });
 });
 
