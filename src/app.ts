@@ -3,6 +3,7 @@
 // secrets and the config, and pass them in, with a static-asset handler of their own.
 
 import { Hono, type MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import { auditorRoutes } from './routes/auditor.ts';
@@ -74,6 +75,9 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1/reports', officerMessageRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
   app.route('/', pageRoutes(relais));
+  // Static scripts and styles are compressed (they hold no secret, so no BREACH-style leak);
+  // pages and API answers are not.
+  app.use('/assets/*', compress({ encoding: 'gzip' }));
   if (deps.assets) app.use('*', deps.assets);
   return { fetch: async (req) => app.fetch(minimalRequest(req)), app, relais };
 }

@@ -2,7 +2,7 @@
 // only the headers Relais uses. Forwarded-for headers, the user agent, languages, cookies and
 // referrers never enter the app, so no route, middleware or log line can store them.
 
-const KEPT_HEADERS = ['content-type', 'content-length', 'authorization', 'accept'];
+const KEPT_HEADERS = ['content-type', 'content-length', 'authorization', 'accept', 'accept-encoding'];
 
 export function minimalRequest(req: Request): Request {
   const headers = new Headers();
