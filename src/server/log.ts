@@ -5,8 +5,8 @@
 // Integration reads the entries not yet in the tree and the frontier of the stored tree (O(log n)
 // stored hashes, never the whole log), computes the new stored hashes with
 // storedHashesForAppend, and writes them with the new head in ONE guarded batch (log-table.ts):
-// of two integrations computed from the same head, only one can apply; the other retries from
-// the new head. Then, if a signer is configured and the tree is ahead of the last checkpoint, it
+// of two integrations computed from the same head, only one can apply; the other goes on from
+// the head the first one left. Then, if a signer is configured and the tree is ahead of the last checkpoint, it
 // signs a new checkpoint — but only after checking, from the stored hashes, that the new tree is
 // consistent with the last checkpoint it signed (RFC 9162 §2.1.4), so the server never signs two
 // inconsistent checkpoints. Checkpoints carry no time: the C2SP format has none, and a signing
@@ -15,6 +15,8 @@
 // Triggers (see log-trigger.ts): after every HTTP request during which an audit statement was
 // made, and on every maintenance run (every minute), so an entry waits at most a minute for a
 // signed checkpoint even when a request's own integration failed.
+// Without a signer the tree is still kept (proofs work) and nothing is signed; the runtime entry
+// says so at start with UNSIGNED_LOG_WARNING.
 
 import { utf8 } from '../core/bytes.ts';
 import {
