@@ -113,6 +113,23 @@ describe('the worker in workerd', () => {
     expect(JSON.parse(readFileSync(join(out, ref, 'info.json'), 'utf8'))).toMatchObject({ ref, category: 'armes', status: 'received' });
   });
 
+  it('carries an officer’s reply and status to the resident holding the receipt, and the resident’s answer back', async () => {
+    const submitted = await relais(['submit', '--server', worker.url, '--category', 'armes', '--text', 'question du résident']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const [ref, receipt] = submitted.stdout.trim().split('\n').map((l) => l.trim());
+    const receiptFile = join(work, 'receipt');
+    writeFileSync(receiptFile, `${receipt}\n`);
+    const officerKey = ['--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile];
+    const reply = await relais(['reply', '--server', worker.url, ...officerKey, '--ref', ref!, '--status', 'in-progress', '--text', 'Merci, nous regardons.']);
+    expect(reply.code, reply.stderr).toBe(0);
+    const answered = await relais(['followup', '--server', worker.url, '--receipt-file', receiptFile, '--text', 'Il y en a deux.']);
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.stdout).toContain(`${ref} — armes — status: in-progress`);
+    expect(answered.stdout).toContain('Merci, nous regardons.');
+    expect(answered.stdout).toContain('Il y en a deux.');
+    expect(worker.query<{ status: string }>('SELECT status FROM reports WHERE ref = ?', [ref!])).toEqual([{ status: 'in-progress' }]);
+  });
+
   it('keeps attachments in R2 and hands them back decrypted to relais pull', async () => {
     const photo = join(work, 'photo.jpg');
     copyFileSync(new URL('../strip/fixtures/progressive-restart.jpg', import.meta.url), photo);
