@@ -4,9 +4,10 @@
 // "relais-worker-config" to it). Only what the config names from keys/ goes in: public keys and
 // the log's public key, never a private key (resolveConfig refuses one).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildConfigBundle, type ConfigBundle } from '../config/bundled.ts';
 import { ConfigError, type ResolvedConfig } from '../config/resolve.ts';
 import { parse, say } from './args.ts';
@@ -53,5 +54,7 @@ export async function workerConfigCommand(argv: string[]): Promise<number> {
   const out = values.out ?? DEFAULT_WORKER_CONFIG;
   const resolved = await writeWorkerConfig(configPath, out);
   say(`${configPath}: OK (hash ${resolved.hash}); wrote ${out}`);
+  // wrangler.toml serves web/dist; wrangler refuses to deploy while it does not exist.
+  if (!existsSync(fileURLToPath(new URL('../../web/dist/', import.meta.url)))) say('note: web/dist does not exist yet; run `npm run build` before `wrangler deploy`');
   return 0;
 }
