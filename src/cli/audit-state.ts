@@ -10,6 +10,7 @@
 
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { toHex } from '../core/bytes.ts';
 import { base64Decode, base64Encode, Frontier, type NoteVerifier, type TreeHasher } from '../core/tlog/index.ts';
 import { openServerCheckpoint, VerificationFailure, type Trusted } from './audit-verifier.ts';
 
@@ -62,7 +63,7 @@ export function saveState(path: string, origin: string, verifier: NoteVerifier, 
     frontier: trusted.frontier.hashes.map(base64Encode),
   };
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${toHex(crypto.getRandomValues(new Uint8Array(8)))}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
