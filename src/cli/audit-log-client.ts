@@ -4,7 +4,7 @@
 // VerificationFailure('malformed'), never a value passed on. Every call is an idempotent GET, so
 // one that fails on the network (a kept-alive connection the server closed) is tried once more.
 
-import type { ApiClient } from '../client/api.ts';
+import { ApiClientError, type ApiClient } from '../client/api.ts';
 import { base64Decode, HASH_SIZE, type Hash } from '../core/tlog/index.ts';
 import { VerificationFailure, type LogSource } from './audit-verifier.ts';
 
@@ -43,7 +43,14 @@ export class LogApi implements LogSource {
   }
 
   async entries(start: number, end: number): Promise<string[]> {
-    const body = await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/entries?start=${start}&end=${end}`));
+    let body: unknown;
+    try {
+      body = await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/entries?start=${start}&end=${end}`));
+    } catch (e) {
+      // A server whose tree is smaller than its own checkpoint has lost entries.
+      if (e instanceof ApiClientError && e.code === 'beyond_tree_size') return [];
+      throw e;
+    }
     if (!isRecord(body) || body.start !== start || !Array.isArray(body.entries)) throw malformed('entries');
     if (!body.entries.every((e): e is string => typeof e === 'string')) throw malformed('entries');
     return body.entries;
