@@ -77,6 +77,7 @@ describe('the report form, with JavaScript', () => {
   it('tells the resident what is missing, ties each error to its field and moves focus there', async () => {
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/`);
+    await page.waitForSelector('#sealed-here', { state: 'visible' }); // the page script has run
     await page.click('#send');
     await expect.poll(() => page.isVisible('#form-errors')).toBe(true);
     expect(await page.textContent('#category-error')).toBe('Choisissez de quoi il s’agit.');
@@ -91,6 +92,7 @@ describe('the report form, with JavaScript', () => {
   it('seals the report in the browser: no request carries any fragment of what was typed, and gpg decrypts what the officer pulls', async () => {
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/`);
+    await page.waitForSelector('#sealed-here', { state: 'visible' });
     const first = proxy.exchanges.length;
     expect(await axeViolations(page)).toEqual([]);
     await page.check('input[name="category"][value="trafic"]');
