@@ -41,13 +41,17 @@ export function pageRoutes(relais: Relais): Hono<Env> {
   const token = (purpose: FormPurpose) => issueFormToken(relais.secrets.form, purpose, relais.clock());
   const formBody = bodyLimit({ maxSize: FORM_BODY_MAX, onError: (c) => notice(c, context(c, '/'), officerT('form.error.tooLong'), 413, '/') });
 
-  /** Reads a url-encoded or multipart form, strings only; null if it is not a form. */
+  /**
+   * Reads a url-encoded or multipart form, strings only; null if it is not a form, or if it lacks
+   * the <noscript> marker (web/pages/html.ts dualSubmit): such a form came from a browser that runs
+   * JavaScript, which must seal in the page, so nothing in it is used.
+   */
   const readForm = async (c: Context<Env>): Promise<Record<string, string> | null> => {
     try {
       const body = await c.req.parseBody();
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
-      return out;
+      return out.nojs === '1' ? out : null;
     } catch {
       return null;
     }

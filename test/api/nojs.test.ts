@@ -13,7 +13,7 @@ let now = Date.now();
 const token = (purpose: 'report' | 'lookup' | 'message', ageMs = 10_000) => issueFormToken(deriveSecrets(server.serverSecret).form, purpose, now - ageMs);
 
 async function post(path: string, fields: Record<string, string>) {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', body: new URLSearchParams(fields) });
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', body: new URLSearchParams({ nojs: '1', ...fields }) });
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '' };
 }
 
@@ -59,6 +59,14 @@ describe('the no-JavaScript report form', () => {
     expect(res.status).toBe(status);
     expect(res.type).toContain('text/html');
     expect(res.body).not.toContain('CANARY');
+    expect(await reportCount()).toBe(before);
+  });
+
+  it('refuses a form sent by a browser running JavaScript (no <noscript> marker), using nothing in it', async () => {
+    const before = await reportCount();
+    const res = await fetch(`${server.url}/nojs/report`, { method: 'POST', body: new URLSearchParams({ category: 'armes', what: 'CANARY', formToken: token('report') }) });
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain('CANARY');
     expect(await reportCount()).toBe(before);
   });
 

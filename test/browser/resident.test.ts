@@ -74,10 +74,35 @@ describe('the report form, with JavaScript', () => {
     await page.close();
   });
 
+  it('cannot be sent before its script has taken it over, not even with Enter', async () => {
+    const page = await browser.newPage();
+    // Hold the page script back, as a slow connection would.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/assets/resident.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const first = proxy.exchanges.length;
+    // A module script holds back DOMContentLoaded, so only wait for the form to be there.
+    await page.goto(`${proxy.url}/`, { waitUntil: 'commit' });
+    await page.waitForSelector('#where');
+    await page.check('input[name="category"][value="armes"]');
+    await page.fill('#where', 'CANARY-EARLY-ENTER');
+    await page.press('#where', 'Enter');
+    expect(await page.isDisabled('#send')).toBe(true);
+    await page.waitForTimeout(300);
+    expect(proxy.exchanges.slice(first).filter((e) => e.method === 'POST')).toEqual([]);
+    release();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.isEnabled('#send')).toBe(true);
+    await page.close();
+  });
+
   it('tells the resident what is missing, ties each error to its field and moves focus there', async () => {
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/`);
-    await page.waitForSelector('#sealed-here', { state: 'visible' }); // the page script has run
+    await page.waitForSelector('body[data-ready="true"]'); // the page script has run
     await page.click('#send');
     await expect.poll(() => page.isVisible('#form-errors')).toBe(true);
     expect(await page.textContent('#category-error')).toBe('Choisissez de quoi il s’agit.');
@@ -92,7 +117,7 @@ describe('the report form, with JavaScript', () => {
   it('seals the report in the browser: no request carries any fragment of what was typed, and gpg decrypts what the officer pulls', async () => {
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/`);
-    await page.waitForSelector('#sealed-here', { state: 'visible' });
+    await page.waitForSelector('body[data-ready="true"]');
     const first = proxy.exchanges.length;
     expect(await axeViolations(page)).toEqual([]);
     await page.check('input[name="category"][value="trafic"]');
@@ -157,6 +182,7 @@ describe('the follow-up page', () => {
 
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/suivi`);
+    await page.waitForSelector('body[data-ready="true"]');
     expect(await axeViolations(page)).toEqual([]);
     const first = proxy.exchanges.length;
     await page.fill('#receipt-input', receipt.replace(/-/g, ' '));
@@ -200,6 +226,7 @@ describe('the follow-up page', () => {
   it('answers a wrong receipt with a message tied to the field', async () => {
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/suivi`);
+    await page.waitForSelector('body[data-ready="true"]');
     await page.fill('#receipt-input', '1234');
     await page.click('#followup-form button[type="submit"]');
     await expect.poll(() => page.textContent('#receipt-error')).toBe('Un reçu comporte exactement 20 chiffres.');
@@ -259,7 +286,8 @@ describe('without JavaScript', () => {
     await page.check('input[name="category"][value="armes"]');
     await page.fill('#what', 'Un fusil sous le siège de la voiture grise, sans JavaScript');
     await page.waitForTimeout(3200); // a no-JS form token is good only after 3 s
-    await page.click('#send');
+    expect(await page.isVisible('#send')).toBe(false); // the JavaScript button stays hidden
+    await page.click('#report-form button[type="submit"]:not([disabled])');
     await page.waitForSelector('.receipt-code');
     const noJsReceipt = (await page.textContent('.receipt-code'))!.trim();
     expect(noJsReceipt).toMatch(/^\d{4}(-\d{4}){4}$/);

@@ -3,7 +3,7 @@
 // conversation is decrypted there (web/src/followup-page.ts); without, the form posts the receipt
 // and the server does it in memory, as the notice says.
 
-import { html, type Html } from './html.ts';
+import { dualSubmit, html, type Html } from './html.ts';
 import type { PageContext } from './layout.ts';
 
 export function followUpBody(ctx: PageContext, formToken: string): Html {
@@ -19,7 +19,7 @@ export function followUpBody(ctx: PageContext, formToken: string): Html {
     <input id="receipt-input" name="receipt" type="text" inputmode="numeric" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="receipt-hint receipt-error">
   </div>
   <input type="hidden" name="formToken" value="${formToken}">
-  <button type="submit" class="primary">${t('followup.open')}</button>
+  ${dualSubmit(t('followup.open'), 'open')}
   <div id="progress" class="progress" role="status" aria-live="polite" hidden>
     <progress id="progress-bar" max="100" value="0"></progress>
     <p id="progress-text"></p>

@@ -4,7 +4,7 @@
 // where web/src/report-form.ts seals everything in the browser instead.
 
 import type { PublicCategory } from '../../src/server/public-config.ts';
-import { html, type Html } from './html.ts';
+import { dualSubmit, html, type Html } from './html.ts';
 import type { PageContext } from './layout.ts';
 
 export interface HomeOptions {
@@ -57,7 +57,7 @@ export function homeBody(ctx: PageContext, options: HomeOptions): Html {
   ${field('where', t('form.where.label'), t('form.where.hint'), t('form.optional'), html`<input id="where" name="where" type="text" maxlength="500" aria-describedby="where-hint where-error" autocomplete="off" spellcheck="false">`)}
   ${field('when', t('form.when.label'), t('form.when.hint'), t('form.optional'), html`<input id="when" name="when" type="text" maxlength="500" aria-describedby="when-hint when-error" autocomplete="off" spellcheck="false">`)}
   <input type="hidden" name="formToken" value="${options.formToken}">
-  <button type="submit" class="primary" id="send">${t('form.submit')}</button>
+  ${dualSubmit(t('form.submit'), 'send')}
   <div id="progress" class="progress" role="status" aria-live="polite" hidden>
     <progress id="progress-bar" max="100" value="0"></progress>
     <p id="progress-text"></p>

@@ -34,3 +34,15 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 export function jsonBlock(value: unknown): Html {
   return new Html(JSON.stringify(value).replace(/</g, '\\u003c'));
 }
+
+/**
+ * The submit buttons of a form that works with and without JavaScript. Without JavaScript only the
+ * <noscript> button exists (with a marker field the no-JS handlers require). With JavaScript the
+ * page has a hidden, disabled button until its script has loaded and taken over the form: the form can
+ * then not be sent, not even with Enter, before it can be sealed in the browser, so nothing typed
+ * goes out in clear because a resident was quicker than a slow connection.
+ */
+export function dualSubmit(label: string, id: string): Html {
+  return html`<noscript><input type="hidden" name="nojs" value="1"><button type="submit" class="primary">${label}</button></noscript>
+  <button type="submit" class="primary" id="${id}" disabled hidden data-needs-script>${label}</button>`;
+}

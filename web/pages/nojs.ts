@@ -56,6 +56,7 @@ export function conversationBody(ctx: PageContext, view: { status: string; messa
       <label for="message-text">${t('followup.add.label')}</label>
       <textarea id="message-text" name="text" rows="4" required autocomplete="off" spellcheck="false"></textarea>
     </div>
+    <input type="hidden" name="nojs" value="1">
     <input type="hidden" name="followUpToken" value="${view.followUpToken}">
     <input type="hidden" name="formToken" value="${view.formToken}">
     <button type="submit" class="primary">${t('followup.send')}</button>

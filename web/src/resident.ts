@@ -11,3 +11,9 @@ initQuickExit(data.quickExitUrl);
 const page = document.body.dataset.page;
 if (page === 'report') initReportForm(data);
 if (page === 'followup') initFollowUp(data);
+// The forms can be sent only now that this script handles them (see dualSubmit in web/pages).
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-needs-script]')) {
+  button.disabled = false;
+  button.hidden = false;
+}
+document.body.dataset.ready = 'true';
