@@ -3,6 +3,7 @@
 
 import * as openpgp from 'openpgp';
 import type { ContentType, Envelope } from '../core/envelope.ts';
+import { findCounter } from '../core/pow.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import type { MessageInfo } from '../store/messages.ts';
 import type { ReportSummary, PartInfo, ReportStatus } from '../store/reports.ts';
@@ -25,12 +26,18 @@ export async function unlockPrivateKey(armored: string, passphrase: string): Pro
  * the origin we are talking to, or a hostile server could relay another Relais' challenge and
  * log in there with our signature.
  */
-export async function login(api: ApiClient, privateKey: openpgp.PrivateKey, expectedOrigin: string): Promise<{ member: StaffMember; expires: number }> {
-  const { challenge, text } = await api.json<{ challenge: string; text: string }>('POST', '/api/v1/session/challenge');
+export async function login(
+  api: ApiClient,
+  privateKey: openpgp.PrivateKey,
+  expectedOrigin: string,
+  solve?: (token: string, bits: number) => Promise<number>,
+): Promise<{ member: StaffMember; expires: number }> {
+  const { challenge, text, bits } = await api.json<{ challenge: string; text: string; bits: number }>('POST', '/api/v1/session/challenge');
   const origin = /^origin: (.+)$/m.exec(text)?.[1];
   if (origin !== expectedOrigin) throw new Error(`the server asked to sign a login for ${origin ?? 'an unknown origin'}, not for ${expectedOrigin}`);
   const signature = await openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: privateKey, detached: true, format: 'armored' });
-  const session = await api.json<{ token: string; expires: number; member: StaffMember }>('POST', '/api/v1/session', { challenge, signature });
+  const counter = (solve ?? ((t: string, b: number) => Promise.resolve(findCounter(t, b))))(challenge, bits);
+  const session = await api.json<{ token: string; expires: number; member: StaffMember }>('POST', '/api/v1/session', { challenge, counter: await counter, signature });
   api.token = session.token;
   return { member: session.member, expires: session.expires };
 }

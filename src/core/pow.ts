@@ -88,14 +88,18 @@ export function verifySolution(
   return null;
 }
 
+/** Whether `<token>:<counter>` hashes to at least `bits` leading zero bits. */
+export function meetsDifficulty(token: string, counter: number, bits: number): boolean {
+  return Number.isSafeInteger(counter) && counter >= 0 && leadingZeroBits(solutionHash(token, counter)) >= bits;
+}
+
 /**
- * Finds a counter for a challenge. Synchronous: the browser runs it in a Web Worker, which posts
- * `onProgress` (hashes tried, hashes expected) to the page every `step` attempts.
+ * Finds the first counter whose hash with `token` has `bits` leading zero bits. Synchronous: the
+ * browser runs it in a Web Worker, which posts `onProgress` (hashes tried, hashes expected) to
+ * the page every `step` attempts.
  */
-export function solveChallenge(token: string, onProgress?: (tried: number, expected: number) => void, step = 16384): number {
-  const c = parseChallenge(token);
-  if (!c) throw new Error('pow: malformed challenge');
-  const expected = 2 ** c.bits;
+export function findCounter(token: string, bits: number, onProgress?: (tried: number, expected: number) => void, step = 16384): number {
+  const expected = 2 ** bits;
   // One buffer holds "<token>:" followed by the decimal counter, rewritten in place: this is the
   // same input as solutionHash() builds, without allocating a string per attempt.
   const prefix = utf8(`${token}:`);
@@ -105,8 +109,15 @@ export function solveChallenge(token: string, onProgress?: (tried: number, expec
     const digits = String(counter);
     let end = prefix.length;
     for (let i = 0; i < digits.length; i++) buffer[end++] = digits.charCodeAt(i);
-    if (leadingZeroBits(sha256(buffer.subarray(0, end))) >= c.bits) return counter;
+    if (leadingZeroBits(sha256(buffer.subarray(0, end))) >= bits) return counter;
     if (onProgress && counter % step === step - 1) onProgress(counter + 1, expected);
   }
   throw new Error('pow: no solution');
+}
+
+/** Solves a proof-of-work challenge token (see findCounter). */
+export function solveChallenge(token: string, onProgress?: (tried: number, expected: number) => void, step = 16384): number {
+  const c = parseChallenge(token);
+  if (!c) throw new Error('pow: malformed challenge');
+  return findCounter(token, c.bits, onProgress, step);
 }

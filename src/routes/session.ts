@@ -1,12 +1,15 @@
 // Staff login and logout (DESIGN "Officer session"): ask for a challenge, sign its text with your
-// OpenPGP key, get a bearer token. Refusals say why (bad signature, unknown key, expired or
-// reused challenge) but log nothing about the caller.
+// OpenPGP key, solve the challenge's small proof of work, get a bearer token. Refusals say why
+// (bad signature, unknown key, expired or reused challenge) but log nothing about the caller;
+// each one raises the proof of work for the next logins (server/login-throttle.ts).
 
 import { Hono } from 'hono';
 import * as openpgp from 'openpgp';
 import { z } from 'zod';
 import type { ResolvedMember } from '../config/resolve.ts';
 import { checkLoginChallenge, issueLoginChallenge } from '../core/login-challenge.ts';
+import { meetsDifficulty } from '../core/pow.ts';
+import { LoginThrottle } from '../server/login-throttle.ts';
 import { ConstraintError } from '../store/driver.ts';
 import { newSessionToken, requireStaff, SESSION_IDLE_MS, SESSION_MAX_MS, tokenHash } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
@@ -20,7 +23,7 @@ const CHALLENGE_TTL_SECONDS = 120;
  * accepts that skew (a key that expires within those minutes is refused a little early).
  */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
-const LoginRequest = z.object({ challenge: z.string().max(200), signature: z.string().max(8192) }).strict();
+const LoginRequest = z.object({ challenge: z.string().max(200), counter: z.number().int().min(0), signature: z.string().max(8192) }).strict();
 
 /** The member whose key (primary or subkey) made the signature, if any. */
 function signerOf(relais: Relais, signature: openpgp.Signature): ResolvedMember | null {
@@ -38,29 +41,37 @@ export function memberView(member: ResolvedMember) {
 export function sessionRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const origin = new URL(relais.config.config.site.origin).origin;
+  const throttle = new LoginThrottle(relais.config.config.proofOfWork.loginBits, relais.clock);
+  /** Refuses a login and makes the next ones a little costlier. */
+  const refuse = (status: 400 | 401, code: string, message: string): never => {
+    throttle.recordFailure();
+    throw new ApiError(status, code, message);
+  };
 
   app.post('/challenge', (c) => {
-    const challenge = issueLoginChallenge(relais.secrets.login, origin, relais.clock(), CHALLENGE_TTL_SECONDS);
-    return c.json({ challenge: challenge.token, text: challenge.text, expires: challenge.expires }, 201);
+    const challenge = issueLoginChallenge(relais.secrets.login, origin, relais.clock(), CHALLENGE_TTL_SECONDS, throttle.bits());
+    return c.json({ challenge: challenge.token, text: challenge.text, bits: challenge.bits, expires: challenge.expires }, 201);
   });
 
   app.post('/', jsonLimit(), async (c) => {
     const body = await readJson(c.req.raw, LoginRequest);
     const now = relais.clock();
     const checked = checkLoginChallenge(relais.secrets.login, body.challenge, origin, now);
-    if (typeof checked === 'string') throw new ApiError(401, `login_${checked}`, 'The login challenge is not valid; ask for a new one.');
+    if (typeof checked === 'string') return refuse(401, `login_${checked}`, 'The login challenge is not valid; ask for a new one.');
+    // The proof of work comes first: it is what makes guessing costly.
+    if (!meetsDifficulty(body.challenge, body.counter, checked.bits)) return refuse(401, 'login_pow_insufficient', 'The proof of work does not solve the challenge.');
     let signature: openpgp.Signature;
     try {
       signature = await openpgp.readSignature({ armoredSignature: body.signature });
     } catch {
-      throw new ApiError(400, 'login_signature_malformed', 'The signature is not an armored OpenPGP signature.');
+      return refuse(400, 'login_signature_malformed', 'The signature is not an armored OpenPGP signature.');
     }
     const member = signerOf(relais, signature);
-    if (!member) throw new ApiError(401, 'login_unknown_key', 'This key does not belong to any member of this Relais.');
+    if (!member) return refuse(401, 'login_unknown_key', 'This key does not belong to any member of this Relais.');
     const verified = await openpgp
       .verify({ message: await openpgp.createMessage({ text: checked.text }), signature, verificationKeys: member.key, expectSigned: true, date: new Date(now + CLOCK_SKEW_MS) })
       .then(() => true, () => false);
-    if (!verified) throw new ApiError(401, 'login_signature_invalid', 'The signature does not match the challenge.');
+    if (!verified) return refuse(401, 'login_signature_invalid', 'The signature does not match the challenge.');
     if (await relais.store.reports.isChallengeSpent(checked.nonce)) throw new ApiError(401, 'login_challenge_replayed', 'This challenge was already used.');
 
     const token = newSessionToken();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { getReport, listReports, login, openPart, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
+import { findCounter, meetsDifficulty } from '../../src/core/pow.ts';
 import { makeKey, startTestServer, type TestServer } from '../helpers/fixture.ts';
 
 let server: TestServer;
@@ -119,8 +120,9 @@ describe('who sees which report', () => {
 });
 
 describe('staff sessions', () => {
-  async function challenge(): Promise<{ challenge: string; text: string }> {
-    return (await (await fetch(`${server.url}/api/v1/session/challenge`, { method: 'POST' })).json()) as { challenge: string; text: string };
+  async function challenge(): Promise<{ challenge: string; text: string; bits: number; counter: number }> {
+    const c = (await (await fetch(`${server.url}/api/v1/session/challenge`, { method: 'POST' })).json()) as { challenge: string; text: string; bits: number };
+    return { ...c, counter: findCounter(c.challenge, c.bits) };
   }
   async function sign(text: string, key: openpgp.PrivateKey): Promise<string> {
     return openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: key, detached: true }) as Promise<string>;
@@ -134,35 +136,57 @@ describe('staff sessions', () => {
     const k = await makeKey('outsider');
     const outsider = await unlockPrivateKey(k.privateKey, k.passphrase);
     const c = await challenge();
-    expect(await attempt({ challenge: c.challenge, signature: await sign(c.text, outsider) })).toEqual({ status: 401, code: 'login_unknown_key' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: await sign(c.text, outsider) })).toEqual({ status: 401, code: 'login_unknown_key' });
   });
 
   it('refuses a signature over another text', async () => {
     const c = await challenge();
-    expect(await attempt({ challenge: c.challenge, signature: await sign(c.text.replace('nonce', 'nonse'), keys['officer-a']!) })).toEqual({ status: 401, code: 'login_signature_invalid' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: await sign(c.text.replace('nonce', 'nonse'), keys['officer-a']!) })).toEqual({ status: 401, code: 'login_signature_invalid' });
   });
 
   it('refuses a challenge used twice', async () => {
     const c = await challenge();
     const signature = await sign(c.text, keys['officer-a']!);
-    expect((await attempt({ challenge: c.challenge, signature })).status).toBe(201);
-    expect(await attempt({ challenge: c.challenge, signature })).toEqual({ status: 401, code: 'login_challenge_replayed' });
+    expect((await attempt({ challenge: c.challenge, counter: c.counter, signature })).status).toBe(201);
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature })).toEqual({ status: 401, code: 'login_challenge_replayed' });
   });
 
   it('refuses an expired challenge', async () => {
     const c = await challenge();
     const signature = await sign(c.text, keys['officer-a']!);
     now += 121_000;
-    expect(await attempt({ challenge: c.challenge, signature })).toEqual({ status: 401, code: 'login_challenge_expired' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature })).toEqual({ status: 401, code: 'login_challenge_expired' });
   });
 
   it('refuses a forged or malformed challenge', async () => {
     const c = await challenge();
     const signature = await sign(c.text, keys['officer-a']!);
-    expect(await attempt({ challenge: c.challenge.replace(/.{43}$/, 'A'.repeat(43)), signature })).toEqual({ status: 401, code: 'login_challenge_invalid' });
-    expect(await attempt({ challenge: 'CANARY', signature })).toEqual({ status: 401, code: 'login_challenge_malformed' });
-    expect(await attempt({ challenge: c.challenge, signature: 'CANARY' })).toEqual({ status: 400, code: 'login_signature_malformed' });
-    expect(await attempt({ challenge: c.challenge })).toEqual({ status: 400, code: 'bad_request' });
+    expect(await attempt({ challenge: c.challenge.replace(/.{43}$/, 'A'.repeat(43)), counter: c.counter, signature })).toEqual({ status: 401, code: 'login_challenge_invalid' });
+    expect(await attempt({ challenge: 'CANARY', counter: 0, signature })).toEqual({ status: 401, code: 'login_challenge_malformed' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: 'CANARY' })).toEqual({ status: 400, code: 'login_signature_malformed' });
+    expect(await attempt({ challenge: c.challenge, signature })).toEqual({ status: 400, code: 'bad_request' });
+    // the difficulty is bound to the challenge: editing it breaks the signature of the token
+    expect(await attempt({ challenge: c.challenge.replace(/^login2\.(\d+)\.\d+\./, 'login2.$1.0.'), counter: 0, signature })).toEqual({ status: 401, code: 'login_challenge_invalid' });
+  });
+
+  it('refuses a login whose proof of work does not solve the challenge', async () => {
+    const c = await challenge();
+    let counter = 0;
+    while (meetsDifficulty(c.challenge, counter, c.bits)) counter++;
+    expect(await attempt({ challenge: c.challenge, counter, signature: await sign(c.text, keys['officer-a']!) })).toEqual({ status: 401, code: 'login_pow_insufficient' });
+  });
+
+  it('asks more work of every login while logins keep failing, and locks nobody out', async () => {
+    now += 16 * 60_000; // earlier tests' failures are out of the window
+    const base = (await challenge()).bits;
+    expect(base).toBe(server.config.config.proofOfWork.loginBits);
+    for (let i = 0; i < 15; i++) await attempt({ challenge: 'CANARY', counter: 0, signature: 'x' });
+    const raised = await challenge();
+    expect(raised.bits).toBe(base + 4); // ⌈log2(1 + 15)⌉
+    // a member still logs in, paying the higher price
+    expect((await attempt({ challenge: raised.challenge, counter: raised.counter, signature: await sign(raised.text, keys['officer-a']!) })).status).toBe(201);
+    now += 16 * 60_000;
+    expect((await challenge()).bits).toBeLessThan(raised.bits);
   });
 
   it('refuses to sign a challenge for another origin', async () => {
