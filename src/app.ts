@@ -13,6 +13,7 @@ import { officerRoutes } from './routes/officer.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { residentRoutes } from './routes/resident.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { staffPageRoutes } from './routes/staff-pages.ts';
 import { Audit } from './server/audit.ts';
 import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1/reports', officerMessageRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
   app.route('/', pageRoutes(relais));
+  app.route('/', staffPageRoutes(relais));
   // Static scripts and styles are compressed (they hold no secret, so no BREACH-style leak);
   // pages and API answers are not.
   app.use('/assets/*', compress({ encoding: 'gzip' }));

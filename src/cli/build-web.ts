@@ -15,6 +15,7 @@ export const WEB_ASSETS = `${WEB}dist/assets`;
 export const WEB_ENTRIES: Record<string, string> = {
   resident: `${WEB}src/resident.ts`,
   'resident-worker': `${WEB}src/resident-worker.ts`,
+  console: `${WEB}src/console/main.ts`,
 };
 
 export async function buildWeb(options: { quiet?: boolean } = {}): Promise<esbuild.Metafile> {
@@ -37,7 +38,7 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<esbui
     metafile: true,
     logLevel: 'silent',
   });
-  copyFileSync(`${WEB}static/app.css`, `${WEB_ASSETS}/app.css`);
+  for (const css of ['app.css', 'staff.css']) copyFileSync(`${WEB}static/${css}`, `${WEB_ASSETS}/${css}`);
   if (!options.quiet) say(`built ${readdirSync(WEB_ASSETS).length} files in web/dist/assets`);
   return result.metafile;
 }

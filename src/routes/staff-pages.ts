@@ -1,0 +1,28 @@
+// The staff pages' shells: /console/ for officers and custodians, /audit/ for auditors. Everything
+// else happens in their scripts, which decrypt and verify in the page with the member's own key.
+
+import { Hono } from 'hono';
+import type { Env, Relais } from '../server/context.ts';
+import { pickLanguage } from '../../web/i18n/index.ts';
+import { staffTranslator } from '../../web/i18n/staff/index.ts';
+import { staffShell } from '../../web/pages/staff-layout.ts';
+
+const NOSCRIPT = {
+  fr: 'Cette page déchiffre et vérifie dans votre navigateur, avec votre clé : elle a besoin de JavaScript.',
+  en: 'This page decrypts and verifies in your browser, with your key: it needs JavaScript.',
+};
+
+export function staffPageRoutes(relais: Relais): Hono<Env> {
+  const app = new Hono<Env>();
+  const { site } = relais.config.config;
+  const shell = (lang: string, title: string, script: string) =>
+    staffShell({ lang, siteName: site.name, title, script, noscript: lang === 'en' ? NOSCRIPT.en : NOSCRIPT.fr });
+
+  app.get('/console/', (c) => {
+    const lang = pickLanguage(c.req.query('lang'), site.languages);
+    return c.html(shell(lang, staffTranslator(lang)('console.title'), 'console'));
+  });
+  app.get('/console', (c) => c.redirect('/console/', 301));
+
+  return app;
+}
