@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   config: { run: configCommand, summary: 'check relais.config.json and its keys, or write its JSON Schema' },
   keygen: { run: keygenCommand, summary: 'make a staff OpenPGP key pair (v4, Ed25519 + Curve25519)' },
   submit: { run: submitCommand, summary: 'file a report exactly as a resident’s browser does' },
+  clean: { run: async (argv) => (await import('./clean.ts')).cleanCommand(argv), summary: 'remove the metadata of a photo or document, as the resident form does' },
   pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
   reply: { run: replyCommand, summary: 'answer a resident (or write an internal note) and set the status they see' },
   followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
