@@ -12,10 +12,11 @@ import { composeReportText } from '../core/report-text.ts';
 import { ConstraintError } from '../store/driver.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { NoJsLimiter } from '../server/nojs-limiter.ts';
-import { addMessageOnServer, fileReportOnServer, openOnServer, spendFormToken } from '../server/nojs.ts';
+import { addMessageOnServer, cleanFilesOnServer, fileReportOnServer, openOnServer, spendFormToken } from '../server/nojs.ts';
 import { pickLanguage, translator } from '../../web/i18n/index.ts';
 import { followUpBody } from '../../web/pages/followup.ts';
-import { homeBody } from '../../web/pages/home.ts';
+import { cleanedFilesBody, homeBody } from '../../web/pages/home.ts';
+import { html } from '../../web/pages/html.ts';
 import { layout, type PageContext } from '../../web/pages/layout.ts';
 import { conversationBody, noticeBody, receiptBody } from '../../web/pages/nojs.ts';
 
@@ -72,6 +73,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
       categories: relais.publicConfig.categories,
       formToken: token('report'),
       maxTextBytes: config.limits.maxTextBytes,
+      limits: config.limits,
       reportLabels,
     }), 200, { reportLabels, categoryLabels: Object.fromEntries(config.categories.map((k) => [k.id, k.labels[officerLang] ?? k.id])) });
   });
@@ -81,11 +83,39 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     return page(c, ctx, ctx.t('followup.title'), 'followup', followUpBody(ctx, token('lookup')));
   });
 
-  app.post('/nojs/report', formBody, async (c) => {
+  // A report form with files is multipart and may be as large as the report limit allows; the
+  // files are read into memory only, cleaned there, sealed, then overwritten (src/server/nojs.ts).
+  const { limits } = config;
+  const MB = 1024 * 1024;
+  const tooLargeNotice = (c: Context<Env>) => {
+    const ctx = context(c, '/');
+    return notice(c, ctx, ctx.t('files.error.totalNoJs', { max: Math.floor(limits.maxReportBytes / MB), file: Math.floor(limits.maxAttachmentBytes / MB) }), 413, `/?lang=${ctx.lang}`);
+  };
+  const filesBody = bodyLimit({ maxSize: limits.maxReportBytes + limits.maxTextBytes * 2 + 64 * 1024 * (limits.maxAttachments + 2), onError: tooLargeNotice });
+  const reportBody: typeof formBody = (c, next) => ((c.req.header('Content-Type') ?? '').toLowerCase().startsWith('multipart/form-data') ? filesBody : formBody)(c, next);
+  /** readForm's rule (the <noscript> marker), plus the non-empty files of the `files` field. */
+  const readReportForm = async (c: Context<Env>): Promise<{ fields: Record<string, string>; files: File[] } | null> => {
+    try {
+      const body = await c.req.parseBody({ all: true });
+      const fields: Record<string, string> = {};
+      const files: File[] = [];
+      for (const [k, v] of Object.entries(body)) {
+        const values = Array.isArray(v) ? v : [v];
+        if (k === 'files') for (const f of values) if (typeof f !== 'string' && f.size > 0) files.push(f);
+        if (typeof values[0] === 'string') fields[k] = values[0];
+      }
+      return fields.nojs === '1' ? { fields, files } : null;
+    } catch {
+      return null;
+    }
+  };
+
+  app.post('/nojs/report', reportBody, async (c) => {
     const ctx = context(c, '/');
     const back = `/?lang=${ctx.lang}`;
-    const fields = await readForm(c);
-    if (!fields) return notice(c, ctx, ctx.t('form.errors.title'), 400, back);
+    const form = await readReportForm(c);
+    if (!form) return notice(c, ctx, ctx.t('form.errors.title'), 400, back);
+    const { fields, files } = form;
     const category = config.categories.find((k) => k.id === fields.category && k.kind === 'tip');
     const what = (fields.what ?? '').trim();
     if (!category) return notice(c, ctx, ctx.t('form.error.category'), 400, back);
@@ -95,11 +125,21 @@ export function pageRoutes(relais: Relais): Hono<Env> {
       { category: category.labels[officerLang] ?? category.id, what, where: fields.where ?? '', when: fields.when ?? '' },
     );
     if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
+    if (files.length > limits.maxAttachments) return notice(c, ctx, ctx.t('files.error.countNoJs', { max: limits.maxAttachments }), 413, back);
     const admitted = admit(c, ctx, fields, 'report', back);
     if (admitted instanceof Response) return admitted;
-    const filed = await fileReportOnServer(relais, { category: category.id, text }, admitted);
+    const cleaned = await cleanFilesOnServer(await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer()))), limits);
+    if ('total' in cleaned) return tooLargeNotice(c);
+    if ('refused' in cleaned) {
+      const { index, error, mime } = cleaned.refused;
+      const message = error.code === 'needs_reencode'
+        ? ctx.t('files.error.reencodeNoJs', { n: index + 1, format: mime ?? '?' })
+        : ctx.t('files.error.numbered', { n: index + 1, message: ctx.lang === 'fr' ? error.messageFr : error.message });
+      return notice(c, ctx, message, error.code === 'too_large' ? 413 : 400, back);
+    }
+    const filed = await fileReportOnServer(relais, { category: category.id, text, attachments: cleaned.files }, admitted);
     if ('error' in filed) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
-    return page(c, ctx, ctx.t('receipt.title'), 'receipt', receiptBody(ctx, filed.ref, filed.receipt), 201);
+    return page(c, ctx, ctx.t('receipt.title'), 'receipt', html`${receiptBody(ctx, filed.ref, filed.receipt)}${cleanedFilesBody(ctx, cleaned.files)}`, 201);
   });
 
   app.post('/nojs/suivi', formBody, async (c) => {

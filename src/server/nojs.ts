@@ -1,8 +1,10 @@
-// The no-JavaScript path on the server (DESIGN promise 9): for a browser that cannot seal, the
-// server seals the report at once, in memory, to exactly the keys a browser would use, makes the
+// The no-JavaScript path on the server (DESIGN promises 3 and 9): for a browser that cannot seal,
+// the server seals the report at once, in memory, to exactly the keys a browser would use, makes the
 // receipt and the reply key itself, and never writes the clear text anywhere (no log line, no
-// table, no file). Coming back, it derives the keys from the receipt in memory to decrypt the
-// conversation for display. The pages say so plainly.
+// table, no file). Attached files are cleaned in memory with the same strippers as the browser's
+// (a picture format that needs converting is refused: the server has no image decoder), then each
+// is sealed as its own part. Coming back, it derives the keys from the receipt in memory to decrypt
+// the conversation for display. The pages say so plainly.
 
 import { fromUtf8 } from '../core/bytes.ts';
 import { deriveReceiptSecrets, lookupHash, newReceipt } from '../core/receipt.ts';
@@ -10,6 +12,8 @@ import { generateResidentKey } from '../core/resident-key.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import { issueFollowUpToken } from '../core/followup-token.ts';
 import { FORM_MAX_AGE_MS } from '../core/form-token.ts';
+import { CONTENT_TYPES, type ContentType } from '../core/envelope.ts';
+import { cleanFile, detectType, StripError, type RemovedCode } from '../core/strip/index.ts';
 import * as openpgp from 'openpgp';
 import { bucketCeil, bucketStart, type Relais } from './context.ts';
 import { membersOf } from './sealed-parts.ts';
@@ -18,15 +22,65 @@ import { RESIDENT_KINDS } from '../routes/followup.ts';
 
 const TEXT = 'text/plain; charset=utf-8' as const;
 
+export interface CleanedAttachment {
+  contentType: ContentType;
+  bytes: Uint8Array;
+  mime: string;
+  removed: RemovedCode[];
+}
+
+export type CleanedFiles =
+  | { ok: true; files: CleanedAttachment[] }
+  /** `index`: the file's position in the form; `mime`: its type as told by its bytes */
+  | { ok: false; refused: { index: number; error: StripError; mime: string | null } }
+  | { ok: false; total: true };
+
+/**
+ * Cleans the files of a no-JS report in memory, in order; the first file that cannot be cleaned
+ * refuses them all (nothing is sent without it, and the resident is told which one and why).
+ * Each uncleaned buffer is overwritten once cleaned; nothing is written anywhere.
+ */
+export async function cleanFilesOnServer(files: Uint8Array[], limits: { maxAttachmentBytes: number; maxReportBytes: number }): Promise<CleanedFiles> {
+  const out: CleanedAttachment[] = [];
+  let total = 0;
+  let ok = false;
+  try {
+    for (const [index, bytes] of files.entries()) {
+      let cleaned;
+      try {
+        cleaned = await cleanFile(bytes, { maxBytes: limits.maxAttachmentBytes });
+      } catch (e) {
+        if (e instanceof StripError) return { ok: false, refused: { index, error: e, mime: detectType(bytes) } };
+        throw e;
+      }
+      total += cleaned.bytes.length;
+      if (cleaned.bytes.length > limits.maxAttachmentBytes || total > limits.maxReportBytes) return { ok: false, total: true };
+      const contentType = (CONTENT_TYPES as readonly string[]).includes(cleaned.mime) ? (cleaned.mime as ContentType) : 'application/octet-stream';
+      out.push({ contentType, bytes: cleaned.bytes, mime: cleaned.mime, removed: cleaned.removed });
+    }
+    ok = true;
+    return { ok: true, files: out };
+  } finally {
+    for (const bytes of files) bytes.fill(0);
+    if (!ok) for (const file of out) file.bytes.fill(0);
+  }
+}
+
 export async function fileReportOnServer(
   relais: Relais,
-  input: { category: string; text: string },
+  input: { category: string; text: string; attachments?: { contentType: ContentType; bytes: Uint8Array }[] },
   form: { nonce: string; issued: number },
 ): Promise<{ ref: string; receipt: string } | { error: 'unknown_category' | 'form_token_spent' }> {
   const routing = relais.config.routing.get(input.category);
   if (!routing || routing.identity) return { error: 'unknown_category' };
   const now = relais.clock();
-  const sealed = await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, routing.main.members.map((m) => m.key));
+  const keys = routing.main.members.map((m) => m.key);
+  const sealed = await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, keys);
+  const attachments: { role: 'attachment'; bytes: Uint8Array }[] = [];
+  for (const a of input.attachments ?? []) {
+    attachments.push({ role: 'attachment', bytes: await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, keys) });
+    a.bytes.fill(0);
+  }
   const receipt = newReceipt();
   const { lookupKey, passphrase } = deriveReceiptSecrets(receipt);
   const { publicKey, lockedKey } = await generateResidentKey(passphrase);
@@ -36,7 +90,7 @@ export async function fileReportOnServer(
     receivedBucket: bucketStart(now, timeBucketSeconds),
     configHash: relais.config.hash,
     routes: routing.main.inboxes.map((inboxId) => ({ inboxId, audience: 'main' as const })),
-    parts: [{ role: 'report', bytes: sealed }],
+    parts: [{ role: 'report', bytes: sealed }, ...attachments],
     spentChallenge: { nonce: `form:${form.nonce}`, expires: bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, timeBucketSeconds) },
     followUp: { lookupHash: lookupHash(lookupKey), publicKey, lockedKey },
   });

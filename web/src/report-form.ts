@@ -1,13 +1,16 @@
-// The report form with JavaScript (DESIGN "Flows: Tip", promises 1, 4, 5): checks the fields
+// The report form with JavaScript (DESIGN "Flows: Tip", promises 1, 3, 4, 5): checks the fields
 // (errors tied to each field and summarised, focus on the first), then has the crypto worker pad
-// and seal the text to the category's keys, make the receipt and the reply key, and solve the
-// proof of work; only sealed bytes are posted. The receipt is shown once.
+// and seal the text and each attached file (cleaned of its metadata when it was picked, see
+// attachments.ts) to the category's keys, make the receipt and the reply key, and solve the
+// proof of work; only sealed bytes are posted, with upload progress. The receipt is shown once.
 
 import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { reportForm, type SealedReport } from '../../src/client/report-form.ts';
 import { composeReportText } from '../../src/core/report-text.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
 import type { MessageKey } from '../i18n/index.ts';
+import { AttachmentList } from './attachments.ts';
+import { postWithProgress } from './attachments-upload.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
 import { byId, translatorFor, type PageData } from './page-data.ts';
 import { ProgressView } from './progress.ts';
@@ -36,6 +39,15 @@ export function initReportForm(data: PageData): void {
   };
   form.addEventListener('focusin', warm, { once: true });
   form.addEventListener('input', warm, { once: true });
+  const files = new AttachmentList(t, data.lang, warm);
+  // Where each stage sits on the progress bar: with files, the upload takes most of the time.
+  const span = (stage: 'seal' | 'receipt' | 'pow' | 'send', ratio: number): number => {
+    const spans: Record<typeof stage, [number, number]> = files.count > 0
+      ? { seal: [0.05, 0.25], receipt: [0.25, 0.35], pow: [0.35, 0.6], send: [0.6, 1] }
+      : { seal: [0.05, 0.3], receipt: [0.3, 0.5], pow: [0.5, 0.9], send: [0.9, 1] };
+    const [from, to] = spans[stage];
+    return from + (to - from) * Math.min(1, Math.max(0, ratio));
+  };
 
   const validate = (): { category: string; what: string; where: string; when: string } | null => {
     const fields = new FormData(form);
@@ -75,8 +87,13 @@ export function initReportForm(data: PageData): void {
     const labels = data.reportLabels ?? { category: 'Catégorie', what: 'Que se passe-t-il', where: 'Où', when: 'Quand' };
     const text = composeReportText(labels, { category: data.categoryLabels?.[fields.category] ?? fields.category, what: fields.what, where: fields.where, when: fields.when });
     progress.show('progress.loading', 0.02);
-    return callWorker('sealReport', { config: await config, input: { category: fields.category, text } }, (stage, done, total) => {
-      progress.show(stage === 'receipt' ? 'progress.receipt' : 'progress.sealing', stage === 'receipt' ? 0.3 + 0.2 * (done / total) : 0.05 + 0.25 * (done / total));
+    if (files.count > 0) {
+      progress.show('progress.cleaning', 0.03);
+      await files.ready();
+    }
+    const attachments = files.ids();
+    return callWorker('sealReport', { config: await config, input: { category: fields.category, text }, attachments }, (stage, done, total) => {
+      progress.show(stage === 'receipt' ? 'progress.receipt' : 'progress.sealing', span(stage === 'receipt' ? 'receipt' : 'seal', done / total));
     });
   };
 
@@ -84,11 +101,11 @@ export function initReportForm(data: PageData): void {
     const { challenge } = await api.challenge('report');
     const counter = await callWorker<number>('solve', { challenge }, (_stage, tried, expected) => {
       const ratio = Math.min(0.99, tried / (expected * 1.5));
-      progress.show('progress.pow', 0.5 + 0.4 * ratio, { percent: Math.round(ratio * 100) });
+      progress.show('progress.pow', span('pow', ratio), { percent: Math.round(ratio * 100) });
     });
-    progress.show('progress.sending', 0.95);
-    const res = await api.request('POST', '/api/v1/reports', reportForm(sealed.report, { challenge, counter }));
-    return ((await res.json()) as { ref: string }).ref;
+    progress.show('progress.sending', span('send', 0));
+    const answer = await postWithProgress('/api/v1/reports', reportForm(sealed.report, { challenge, counter }), (sent) => progress.show('progress.sending', span('send', sent)));
+    return String(answer.ref);
   };
 
   form.addEventListener('submit', async (event) => {
@@ -110,12 +127,15 @@ export function initReportForm(data: PageData): void {
         ref = await send(sealed);
       }
       showReceipt(t, ref, sealed.receipt);
+      files.clear();
       form.reset();
       form.hidden = true;
     } catch (e) {
       progress.hide();
       const summary = byId('form-errors');
-      summary.textContent = e instanceof ApiClientError ? t('error.server', { code: e.code }) : e instanceof TypeError ? t('error.network') : t('error.unsupported');
+      const tooLarge = e instanceof ApiClientError && (e.code === 'report_too_large' || e.code === 'body_too_large');
+      if (tooLarge) files.fail(t('files.error.serverTotal'));
+      summary.textContent = tooLarge ? t('files.error.serverTotal') : e instanceof ApiClientError ? t('error.server', { code: e.code }) : e instanceof TypeError ? t('error.network') : t('error.unsupported');
       summary.hidden = false;
       summary.focus();
     } finally {

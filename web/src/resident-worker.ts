@@ -1,5 +1,6 @@
-// The resident's crypto worker (DESIGN promises 1, 4 and 5): seals reports and messages with
-// OpenPGP.js, makes the receipt and the reply key, solves proofs of work and decrypts replies, off
+// The resident's crypto worker (DESIGN promises 1, 3, 4 and 5): cleans attachments of their
+// metadata (attachments-worker.ts), seals reports and messages with OpenPGP.js, makes the receipt
+// and the reply key, solves proofs of work and decrypts replies, off
 // the page's main thread so that a cheap phone stays responsive. The reply key's passphrase and
 // the unlocked private key live only here, in memory, and are dropped on "forget".
 
@@ -10,6 +11,7 @@ import { solveChallenge } from '../../src/core/pow.ts';
 import { deriveReceiptSecrets } from '../../src/core/receipt.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../../src/core/seal.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
+import { cleanAttachment, cleanedAttachments, dropAttachments } from './attachments-worker.ts';
 
 let passphrase: string | null = null;
 let replyKey: openpgp.PrivateKey | null = null;
@@ -18,9 +20,17 @@ type Post = (message: unknown, transfer?: Transferable[]) => void;
 const post: Post = (message, transfer = []) => (self as unknown as { postMessage: (m: unknown, t: Transferable[]) => void }).postMessage(message, transfer);
 
 const ops: Record<string, (args: any, progress: (stage: string, done: number, total: number) => void) => Promise<{ result: unknown; transfer?: Transferable[] }>> = {
-  async sealReport({ config, input }: { config: PublicConfig; input: ReportInput }, progress) {
-    const { report, receipt } = await sealReport(config, input, { onProgress: progress });
+  /** `attachments`: numbers of files cleaned by cleanAttachment, sealed each as its own part. */
+  async sealReport({ config, input, attachments = [] }: { config: PublicConfig; input: ReportInput; attachments?: number[] }, progress) {
+    const { report, receipt } = await sealReport(config, { ...input, attachments: cleanedAttachments(attachments) }, { onProgress: progress });
     return { result: { report, receipt } };
+  },
+  async cleanAttachment(args: Parameters<typeof cleanAttachment>[0]) {
+    return { result: await cleanAttachment(args) };
+  },
+  async dropAttachments({ ids }: { ids?: number[] }) {
+    dropAttachments(ids);
+    return { result: true };
   },
   async solve({ challenge }: { challenge: string }, progress) {
     return { result: solveChallenge(challenge, (tried, expected) => progress('pow', tried, expected)) };
