@@ -40,8 +40,8 @@ export async function cleanCommand(argv: string[]): Promise<number> {
   writeFileSync(partial, result.bytes, { mode: 0o600 });
   renameSync(partial, out);
   const labels = result.removed.map((c) => removedLabel(c, lang));
-  const heading = lang === 'fr' ? 'retiré' : 'removed';
-  process.stdout.write(labels.length > 0 ? `${heading}: ${labels.join(', ')}\n` : `${lang === 'fr' ? 'aucune métadonnée trouvée' : 'no metadata found'}\n`);
+  const heading = lang === 'fr' ? 'retiré :' : 'removed:';
+  process.stdout.write(labels.length > 0 ? `${heading} ${labels.join(', ')}\n` : `${lang === 'fr' ? 'aucune métadonnée trouvée' : 'no metadata found'}\n`);
   say(`${out}: ${result.mime}, ${result.bytes.length} bytes`);
   return 0;
 }
