@@ -73,7 +73,8 @@ export class ReportRepository {
     return (await this.db.first('SELECT 1 AS x FROM spent_challenges WHERE nonce = ?', [nonce])) !== null;
   }
 
-  async insert(report: NewReport, extra: Statement[] = []): Promise<InsertOutcome> {
+  /** `extra`: statements for the same batch, or a function making them for the report's reference. */
+  async insert(report: NewReport, extra: Statement[] | ((ref: string) => Statement[]) = []): Promise<InsertOutcome> {
     if (await this.isChallengeSpent(report.spentChallenge.nonce)) return { ok: false, reason: 'challenge_spent' };
     const blobKeys: (string | null)[] = [];
     try {
@@ -101,7 +102,7 @@ export class ReportRepository {
             ...report.parts.map((p, idx) =>
               sql('INSERT INTO parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)', ref, idx, p.role, p.bytes.length, blobKeys[idx] ? null : p.bytes, blobKeys[idx] ?? null),
             ),
-            ...extra,
+            ...(typeof extra === 'function' ? extra(ref) : extra),
           ]);
           return { ok: true, ref };
         } catch (e) {

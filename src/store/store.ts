@@ -6,10 +6,12 @@ import { newReportRef } from '../core/refs.ts';
 import { AuditTable } from './audit-table.ts';
 import type { BlobStore } from './blobs.ts';
 import { ConfigVersions } from './config-versions.ts';
+import { DisclosureRepository } from './disclosures.ts';
 import { sql, type SqlDriver, type Statement } from './driver.ts';
 import { MessageRepository } from './messages.ts';
 import { ReportRepository } from './reports.ts';
 import { SessionRepository } from './sessions.ts';
+import { WitnessRepository } from './witnesses.ts';
 
 export class Store {
   readonly reports: ReportRepository;
@@ -17,6 +19,8 @@ export class Store {
   readonly sessions: SessionRepository;
   readonly audit: AuditTable;
   readonly configVersions: ConfigVersions;
+  readonly witnesses: WitnessRepository;
+  readonly disclosures: DisclosureRepository;
 
   constructor(
     readonly db: SqlDriver,
@@ -28,6 +32,8 @@ export class Store {
     this.sessions = new SessionRepository(db);
     this.audit = new AuditTable(db);
     this.configVersions = new ConfigVersions(db);
+    this.witnesses = new WitnessRepository(db);
+    this.disclosures = new DisclosureRepository(db);
   }
 
   /** Runs statements from several repositories as one atomic batch. */

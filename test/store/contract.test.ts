@@ -137,6 +137,63 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect(await store.sessions.get('h2')).toBeNull();
   });
 
+  it('keeps one witness number per witness request and lists witnesses through their custody inboxes only', async () => {
+    const witness = (n: string) => (ref: string) => [store.witnesses.insertStatement(n, ref)];
+    const a = await store.reports.insert(report({ routes: [{ inboxId: 'police', audience: 'main' }, { inboxId: 'custody', audience: 'identity' }], parts: [{ role: 'report', bytes: new Uint8Array([1]) }, { role: 'identity', bytes: new Uint8Array([2]) }] }), witness('W-AAAA-AAAA'));
+    const ref = a.ok ? a.ref : '';
+    expect(await store.witnesses.numberOf(ref)).toBe('W-AAAA-AAAA');
+    expect(await store.witnesses.refOf('W-AAAA-AAAA')).toBe(ref);
+    // The same number again fails the whole report, not only the number.
+    await expect(store.reports.insert(report(), witness('W-AAAA-AAAA'))).rejects.toBeInstanceOf(ConstraintError);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n).toBe(1);
+    expect((await store.witnesses.list({ inboxIds: ['custody'], limit: 10, offset: 0 })).witnesses).toEqual([
+      { number: 'W-AAAA-AAAA', ref, category: 'trafic', receivedBucket: report().receivedBucket, status: 'received', identityPart: 1, pending: 0 },
+    ]);
+    expect((await store.witnesses.list({ inboxIds: ['police'], limit: 10, offset: 0 })).total).toBe(0);
+  });
+
+  it('guards every disclosure step in the database: two different custodians, no step out of order, each in its own batch', async () => {
+    const a = await store.reports.insert(report({ routes: [{ inboxId: 'police', audience: 'main' }, { inboxId: 'custody', audience: 'identity' }] }), (ref) => [store.witnesses.insertStatement('W-BBBB-BBBB', ref)]);
+    expect(a.ok).toBe(true);
+    const create = (id: string) => store.disclosures.createStatement({ id, witness: 'W-BBBB-BBBB', inboxId: 'police', requestedBy: 'cust-a', requestedAt: 100, encryptedSha256: 'e'.repeat(64), sealed: new Uint8Array([7, 7]), review: new Uint8Array([8]) });
+    const step = (id: string, action: 'approved' | 'refused' | 'withdrawn' | 'fetched', member: string) => store.batch([store.disclosures.eventStatement(id, action, member, 200), sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', `marker-${crypto.randomUUID()}`, 1)]);
+    const markers = async () => (await db.first<{ n: number }>("SELECT COUNT(*) AS n FROM spent_challenges WHERE nonce LIKE 'marker-%'"))?.n;
+    await store.batch([create('D-AAAA-AAAA-AAAA')]);
+    // A second open disclosure to the same inbox is refused.
+    await expect(store.batch([create('D-AAAA-AAAA-AAAB')])).rejects.toBeInstanceOf(ConstraintError);
+    // The requester cannot approve or refuse; fetching before approval is refused; nothing else in those batches stays.
+    await expect(step('D-AAAA-AAAA-AAAA', 'approved', 'cust-a')).rejects.toBeInstanceOf(ConstraintError);
+    await expect(step('D-AAAA-AAAA-AAAA', 'refused', 'cust-a')).rejects.toBeInstanceOf(ConstraintError);
+    await expect(step('D-AAAA-AAAA-AAAA', 'fetched', 'officer-a')).rejects.toBeInstanceOf(ConstraintError);
+    await expect(step('D-ZZZZ-ZZZZ-ZZZZ', 'withdrawn', 'cust-a')).rejects.toBeInstanceOf(ConstraintError);
+    expect(await markers()).toBe(0);
+    await step('D-AAAA-AAAA-AAAA', 'approved', 'cust-b');
+    await expect(step('D-AAAA-AAAA-AAAA', 'approved', 'cust-c')).rejects.toBeInstanceOf(ConstraintError);
+    await step('D-AAAA-AAAA-AAAA', 'fetched', 'officer-a');
+    await step('D-AAAA-AAAA-AAAA', 'fetched', 'officer-b');
+    await expect(step('D-AAAA-AAAA-AAAA', 'withdrawn', 'cust-a')).rejects.toBeInstanceOf(ConstraintError);
+    expect(await markers()).toBe(3);
+    const got = await store.disclosures.get('D-AAAA-AAAA-AAAA');
+    expect(got).toMatchObject({ witness: 'W-BBBB-BBBB', ref: a.ok ? a.ref : '', inboxId: 'police', state: 'fetched', size: 2, requestedBy: 'cust-a' });
+    expect(got?.events.map((e) => `${e.action}:${e.memberId}`)).toEqual(['approved:cust-b', 'fetched:officer-a', 'fetched:officer-b']);
+    expect(await store.disclosures.sealedBytes('D-AAAA-AAAA-AAAA')).toEqual(new Uint8Array([7, 7]));
+    // Nothing but the state changes, and only along the allowed steps.
+    await expect(db.run("UPDATE disclosures SET inbox_id = 'city'")).rejects.toThrow(/state/);
+    await expect(db.run("UPDATE disclosures SET state = 'pending'")).rejects.toThrow(/state/);
+    await expect(db.run('UPDATE disclosure_events SET member_id = ?', ['x'])).rejects.toThrow(/append-only/);
+    // Once the first one is closed, a new one may be asked; withdrawn, it can be neither approved nor fetched.
+    await store.batch([create('D-AAAA-AAAA-AAAC')]);
+    await step('D-AAAA-AAAA-AAAC', 'withdrawn', 'cust-a');
+    await expect(step('D-AAAA-AAAA-AAAC', 'approved', 'cust-b')).rejects.toBeInstanceOf(ConstraintError);
+    await expect(step('D-AAAA-AAAA-AAAC', 'fetched', 'officer-a')).rejects.toBeInstanceOf(ConstraintError);
+    expect((await store.disclosures.listForInboxes(['police'])).map((d) => d.id)).toEqual(['D-AAAA-AAAA-AAAA']);
+    expect((await store.disclosures.listForCustody(['custody'])).map((d) => d.id).sort()).toEqual(['D-AAAA-AAAA-AAAA', 'D-AAAA-AAAA-AAAC']);
+    expect(await store.disclosures.listForCustody(['police'])).toEqual([]);
+    // Retention deletes a report with its witness number, disclosures and their steps.
+    await store.batch([store.reports.deleteStatement(a.ok ? a.ref : '')]);
+    for (const table of ['witnesses', 'disclosures', 'disclosure_events']) expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
+  });
+
   it('remembers the last config version', async () => {
     expect(await store.configVersions.latest()).toBeNull();
     await store.batch([store.configVersions.recordStatement('h1', '{}', 1)]);
