@@ -15,7 +15,8 @@ const USAGE = `relais submit --server URL --category ID (--text TEXT | --file FI
 Seals the report to the category's keys, solves the proof of work and files it. Prints the
 report reference, then the resident's receipt (20 digits: the only way back to the conversation;
 write it down and give it to the resident, it is shown once). --identity-file is for witness
-categories (who the witness is). --no-receipt files without a way back.`;
+categories (who the witness is); the witness number (W-…) is then printed last. --no-receipt
+files without a way back.`;
 
 export async function readAttachment(path: string): Promise<AttachmentInput> {
   const cleaned = await cleanFile(new Uint8Array(readFileSync(path)));
@@ -39,7 +40,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   for (const path of values.attach ?? []) attachments.push(await readAttachment(path));
   const identity = values['identity-file'] ? readFileSync(values['identity-file'], 'utf8') : undefined;
   const api = new ApiClient({ server });
-  const { ref, receipt } = await submitReport(api, { category, text, attachments, ...(identity ? { identity } : {}) }, {
+  const { ref, receipt, witness } = await submitReport(api, { category, text, attachments, ...(identity ? { identity } : {}) }, {
     followUp: !values['no-receipt'],
     onProgress: (stage, done, total) => {
       if (stage === 'sending' && done === 0) say('sending…');
@@ -50,6 +51,10 @@ export async function submitCommand(argv: string[]): Promise<number> {
   if (receipt) {
     process.stdout.write(`${receipt}\n`);
     say('The second line is the receipt: write it down; it is not stored anywhere and is shown only now.');
+  }
+  if (witness) {
+    process.stdout.write(`${witness}\n`);
+    say(`The last line is the witness number: investigators and custodians know this witness only as ${witness}.`);
   }
   return 0;
 }

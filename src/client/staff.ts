@@ -70,6 +70,8 @@ export interface ReportDetail {
   category: string;
   receivedBucket: number;
   status: ReportStatus;
+  /** a witness request's W- number */
+  witness: string | null;
   parts: PartInfo[];
   messages: MessageInfo[];
   /** the resident's reply key, if they can receive messages */

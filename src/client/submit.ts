@@ -84,13 +84,13 @@ export async function sealReport(
   return { report: { category: category.id, configHash: config.hash, roles, parts, followUp: followUp?.meta ?? null }, receipt: followUp?.receipt ?? null };
 }
 
-export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string; receipt: string | null }> {
+export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string; receipt: string | null; witness?: string }> {
   const { report, receipt } = await sealReport(await api.config(), input, options);
   const { challenge } = await api.challenge('report');
   const counter = solveChallenge(challenge, (tried, expected) => options.onProgress?.('proof-of-work', tried, expected));
   options.onProgress?.('sending', 0, 1);
   const res = await api.request('POST', '/api/v1/reports', reportForm(report, { challenge, counter }));
   options.onProgress?.('sending', 1, 1);
-  const { ref } = (await res.json()) as { ref: string };
-  return { ref, receipt };
+  const { ref, witness } = (await res.json()) as { ref: string; witness?: string };
+  return { ref, receipt, ...(witness ? { witness } : {}) };
 }

@@ -70,6 +70,8 @@ export function officerRoutes(relais: Relais): Hono<Env> {
       category: report.category,
       receivedBucket: report.receivedBucket,
       status: report.status,
+      // a witness request's number, under which investigators and custodians know the witness
+      witness: await relais.store.witnesses.numberOf(ref),
       parts: report.parts.filter((p) => audiences.includes(PART_AUDIENCE[p.role])),
       // The conversation and the keys to seal replies to are for the main audience only.
       messages: main ? await relais.store.messages.list(ref, ['message', 'status', 'note', 'attachment']) : [],

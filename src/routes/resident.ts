@@ -10,6 +10,7 @@ import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { checkSubmission, maxReportBody, ReportMetaSchema } from '../server/intake.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
+import { witnessNumbering } from '../server/witness-intake.ts';
 
 const ChallengeRequest = z.object({ purpose: z.enum(['report', 'lookup']) }).strict();
 
@@ -52,9 +53,10 @@ export function residentRoutes(relais: Relais): Hono<Env> {
     async (c) => {
       const form = await readSealedForm(c.req.raw, ReportMetaSchema);
       const report = await checkSubmission(relais, form, relais.clock());
-      const outcome = await relais.store.reports.insert(report);
+      const witness = witnessNumbering(relais, report.category);
+      const outcome = await relais.store.reports.insert(report, witness?.extra ?? []);
       if (!outcome.ok) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
-      return c.json({ ref: outcome.ref }, 201);
+      return c.json({ ref: outcome.ref, ...(witness ? { witness: witness.number() } : {}) }, 201);
     },
   );
 

@@ -40,6 +40,8 @@ export interface ReportSummary {
   status: ReportStatus;
   attachments: number;
   read: boolean;
+  /** a witness request's W- number */
+  witness: string | null;
 }
 
 export interface PartInfo {
@@ -148,10 +150,11 @@ export class ReportRepository {
     }
     const clause = where.join(' AND ');
     const total = await this.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM reports r WHERE ${clause}`, params);
-    const rows = await this.db.all<{ ref: string; category: string; received_bucket: number; status: ReportStatus; attachments: number; read: number }>(
+    const rows = await this.db.all<{ ref: string; category: string; received_bucket: number; status: ReportStatus; attachments: number; read: number; witness: string | null }>(
       `SELECT r.ref, r.category, r.received_bucket, r.status,
          (SELECT COUNT(*) FROM parts p WHERE p.ref = r.ref AND p.role = 'attachment') AS attachments,
-         EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?) AS read
+         EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?) AS read,
+         (SELECT w.number FROM witnesses w WHERE w.ref = r.ref) AS witness
        FROM reports r WHERE ${clause}
        ORDER BY r.received_bucket DESC, r.ref LIMIT ? OFFSET ?`,
       [q.memberId, ...params, q.limit, q.offset],
@@ -165,6 +168,7 @@ export class ReportRepository {
         status: r.status,
         attachments: r.attachments,
         read: r.read === 1,
+        witness: r.witness,
       })),
     };
   }
