@@ -16,6 +16,8 @@ export const WEB_ENTRIES: Record<string, string> = {
   resident: `${WEB}src/resident.ts`,
   'resident-worker': `${WEB}src/resident-worker.ts`,
   console: `${WEB}src/console/main.ts`,
+  auditor: `${WEB}src/auditor/main.ts`,
+  'auditor-worker': `${WEB}src/auditor/worker.ts`,
 };
 
 export async function buildWeb(options: { quiet?: boolean } = {}): Promise<esbuild.Metafile> {

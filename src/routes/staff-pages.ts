@@ -23,6 +23,11 @@ export function staffPageRoutes(relais: Relais): Hono<Env> {
     return c.html(shell(lang, staffTranslator(lang)('console.title'), 'console'));
   });
   app.get('/console', (c) => c.redirect('/console/', 301));
+  app.get('/audit/', (c) => {
+    const lang = pickLanguage(c.req.query('lang'), site.languages);
+    return c.html(shell(lang, staffTranslator(lang)('audit.title'), 'auditor'));
+  });
+  app.get('/audit', (c) => c.redirect('/audit/', 301));
 
   return app;
 }

@@ -1,0 +1,338 @@
+// The auditor page (/audit/; issue 6 item 4, DESIGN promise 7) in real Chromium against a real
+// server with its log key: the auditor logs in with their own key, loads their own copy of the log
+// key, and the page verifies in the browser a log holding reports received, officers' logins and
+// reads, then shows the verified entries with filters, a summary and an export equal to what
+// `relais audit export` writes; its state file goes back and forth with `relais audit verify`;
+// an entry changed in the SQLite file, a checkpoint signed by another key or for another log, a
+// rolled-back or forked state are each shown as failures with no entry; logout leaves no key.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/client/api.ts';
+import { getReport, listReports, openPart, unlockPrivateKey } from '../../src/client/staff.ts';
+import { submitReport } from '../../src/client/submit.ts';
+import { rowOf as cliRowOf, toCsv as cliToCsv } from '../../src/cli/audit-export.ts';
+import { base64Encode, Frontier, generateSignerKey, openCheckpoint, parseSignerKey, parseVerifierKey, signCheckpoint } from '../../src/core/tlog/index.ts';
+import { runMaintenance } from '../../src/server/maintenance.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { relais } from '../helpers/cli.ts';
+import { makeFixture, type TestServer } from '../helpers/fixture.ts';
+import { keyFiles, startLogServer, staff, tamper } from '../log/helpers.ts';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const HOUR = 3600_000;
+const ORIGIN = 'relais.test/log';
+const work = mkdtempSync(join(tmpdir(), 'relais-auditor-'));
+let offset = 0;
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let logPub: string;
+let refs: string[] = [];
+const pageErrors: string[] = [];
+
+async function axeViolations(p: Page): Promise<string[]> {
+  await p.evaluate(AXE);
+  const result = await p.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The log as the server stores it (read directly from the store, not through the page). */
+async function storedEntries(): Promise<string[]> {
+  return (await server.relais.store.audit.range(0, 1e9)).map((r) => r.entry);
+}
+
+async function servedCheckpoint(): Promise<{ size: number; root: string }> {
+  const note = await (await fetch(`${server.url}/api/v1/log/checkpoint`)).text();
+  const { checkpoint } = openCheckpoint(note, { origin: ORIGIN, logVerifier: parseVerifierKey(logPub) });
+  return { size: checkpoint.size, root: base64Encode(checkpoint.rootHash) };
+}
+
+async function openAuditPage(member = 'auditor-f'): Promise<Page> {
+  const p = await browser.newPage();
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  await p.goto(`${server.url}/audit/`);
+  await p.waitForSelector('body[data-ready="true"]');
+  const k = server.fixture.keys[member]!;
+  await p.fill('#key-text', k.privateKey);
+  await p.fill('#passphrase', k.passphrase);
+  await p.click('#login-form button[type="submit"]');
+  await p.waitForSelector('#audit-form, #not-auditor');
+  return p;
+}
+
+/** Runs a verification in the page with the given log key (text or file) and state file. */
+async function verifyInPage(p: Page, options: { keyText?: string; keyFile?: string; stateFile?: string | null } = {}): Promise<string> {
+  if (options.keyText !== undefined) {
+    await p.setInputFiles('#log-key-file', []);
+    await p.fill('#log-key-text', options.keyText);
+  } else {
+    await p.fill('#log-key-text', '');
+    await p.setInputFiles('#log-key-file', options.keyFile ?? join(server.fixture.dir, 'keys', 'log.pub'));
+  }
+  await p.setInputFiles('#state-file', options.stateFile ? [options.stateFile] : []);
+  await p.click('#verify');
+  await p.waitForSelector('#verdict', { timeout: 30_000 });
+  return (await p.getAttribute('#verdict', 'data-verdict')) ?? '';
+}
+
+async function tableIndexes(p: Page): Promise<number[]> {
+  return (await p.$$eval('#audit-entries tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-index')))));
+}
+
+async function download(p: Page, button: string): Promise<string> {
+  const [file] = await Promise.all([p.waitForEvent('download'), p.click(button)]);
+  const path = join(work, `${Date.now()}-${file.suggestedFilename()}`);
+  await file.saveAs(path);
+  return readFileSync(path, 'utf8');
+}
+
+/** A state file for the log key, as the CLI writes it, over `entries` (signed by the real log key). */
+function signedState(entries: string[]): string {
+  const frontier = Frontier.empty();
+  for (const e of entries) frontier.appendEntry(new TextEncoder().encode(e));
+  const note = signCheckpoint({ origin: ORIGIN, size: frontier.size, rootHash: frontier.root(), extensions: [] }, parseSignerKey(server.fixture.logSignerKey));
+  const path = join(work, `state-${frontier.size}-${Date.now()}.json`);
+  writeFileSync(path, `${JSON.stringify({ format: 'relais-audit-state/1', origin: ORIGIN, logKey: logPub, checkpoint: note, frontier: frontier.hashes.map(base64Encode) }, null, 2)}\n`);
+  return path;
+}
+
+beforeAll(async () => {
+  const fx = await makeFixture();
+  server = await startLogServer(fx, { clock: () => Date.now() + offset });
+  logPub = readFileSync(join(fx.dir, 'keys', 'log.pub'), 'utf8').trim();
+  browser = await launchChromium();
+  // Staff activity: three reports, two officers who log in, list and read, then the bucket closes.
+  const resident = new ApiClient({ server: server.url });
+  for (const [category, text] of [['trafic', 'guetteurs tour B'], ['armes', 'arme vue hall 3'], ['trafic', 'nouveau point de deal']] as const) {
+    refs.push((await submitReport(resident, { category, text })).ref);
+  }
+  const officer = await staff(server, 'officer-a');
+  const key = await unlockPrivateKey(fx.keys['officer-a']!.privateKey, fx.keys['officer-a']!.passphrase);
+  await listReports(officer);
+  await openPart(officer, refs[0]!, 0, key);
+  await openPart(officer, refs[1]!, 0, key);
+  const city = await staff(server, 'city-c');
+  await listReports(city);
+  await getReport(city, refs[2]!);
+  offset += HOUR;
+  await runMaintenance(server.relais);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the auditor page', () => {
+  it('verifies the whole log in the browser with the auditor’s own copy of the log key, and shows exactly the stored entries', async () => {
+    const responses: { url: string; headers: Record<string, string> }[] = [];
+    page = await openAuditPage();
+    page.on('response', (r) => responses.push({ url: r.url(), headers: r.headers() }));
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await verifyInPage(page)).toBe('verified');
+
+    const stored = await storedEntries();
+    const { size, root } = await servedCheckpoint();
+    expect(size).toBe(stored.length);
+    expect(await page.textContent('#verdict-title')).toBe(`Journal vérifié jusqu’à la taille ${size}`);
+    expect(await page.textContent('#verdict-root code')).toBe(root);
+    expect(await page.textContent('#verdict-state')).toContain('Sans fichier d’état');
+    expect(await page.isVisible('#own-login-warning')).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('verdict');
+
+    // Reports received, officers' logins and reads: each stored entry, in order, in the table.
+    expect(stored.map((e) => JSON.parse(e).action)).toEqual(expect.arrayContaining(['report.received', 'staff.login', 'report.list', 'report.read']));
+    expect(await tableIndexes(page)).toEqual(stored.map((_, i) => i));
+    const cells = await page.$$eval('#audit-entries tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    stored.forEach((entry, i) => {
+      const e = JSON.parse(entry);
+      expect(cells[i]!.slice(2, 6), `entry ${i}`).toEqual([e.action, e.actor, e.report ?? '', e.inbox ?? '']);
+    });
+    // Staff times to the second, receipts only as their bucket.
+    const received = stored.findIndex((e) => JSON.parse(e).action === 'report.received');
+    const bucket = JSON.parse(stored[received]!).bucket as string;
+    expect(await page.getAttribute(`#audit-entries tr[data-index="${received}"] time`, 'datetime')).toBe(bucket);
+    expect(await page.textContent(`#audit-entries tr[data-index="${received}"] td:nth-child(2)`)).toMatch(/^tranche débutant le /);
+    const read = stored.findIndex((e) => JSON.parse(e).action === 'report.read');
+    expect(await page.getAttribute(`#audit-entries tr[data-index="${read}"] time`, 'datetime')).toBe(JSON.parse(stored[read]!).time);
+    expect(await page.$$eval('#audit-entries th[scope="col"]', (ths) => ths.length)).toBe(7);
+    expect(await page.textContent('#audit-summary')).toContain('member:officer-a');
+    expect(await axeViolations(page)).toEqual([]);
+
+    for (const path of ['/audit/', '/assets/auditor.js', '/assets/auditor-worker.js']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBe(200);
+      responses.push({ url: `${server.url}${path}`, headers: Object.fromEntries(res.headers) });
+    }
+    for (const r of responses) {
+      expect(r.headers['content-security-policy'], r.url).toMatch(/default-src 'none'.*script-src 'self'.*worker-src 'self'.*frame-ancestors 'none'/);
+      expect(r.headers['content-security-policy'], r.url).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(r.headers['cache-control'], r.url).toBe('no-store');
+    }
+    expect(responses.map((r) => new URL(r.url).pathname)).toEqual(expect.arrayContaining(['/api/v1/log/checkpoint', '/api/v1/log/entries']));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('narrows the table with each filter, counts per actor and action, and exports exactly the filtered entries as the CLI would', async () => {
+    const stored = (await storedEntries()).slice(0, await page.$$eval('#audit-entries tbody tr', (r) => r.length));
+    const parsed = stored.map((e) => JSON.parse(e));
+    const only = (pred: (e: any) => boolean) => parsed.flatMap((e, i) => (pred(e) ? [i] : []));
+
+    await page.selectOption('#filter-actor', 'member:officer-a');
+    await page.click('#filter-apply');
+    const byOfficer = only((e) => e.actor === 'member:officer-a');
+    expect(byOfficer.length).toBeGreaterThanOrEqual(4);
+    expect(await tableIndexes(page)).toEqual(byOfficer);
+    expect(await page.textContent('#filter-count')).toBe(`${byOfficer.length} entrée(s) vérifiée(s) sur ${stored.length} correspondent aux filtres.`);
+    const summary = await page.$$eval('#audit-summary tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
+    expect(summary).toEqual(['member:officer-a report.list 1', 'member:officer-a report.read 2', 'member:officer-a staff.login 1']);
+
+    const csv = await download(page, '#export-csv');
+    expect(csv).toBe(cliToCsv(byOfficer.map((i) => cliRowOf(i, stored[i]!))));
+    const json = JSON.parse(await download(page, '#export-json'));
+    expect(json).toEqual(JSON.parse(JSON.stringify(byOfficer.map((i) => cliRowOf(i, stored[i]!)))));
+
+    await page.selectOption('#filter-action', 'report.read');
+    await page.fill('#filter-report', refs[1]!.slice(2, 9).toLowerCase());
+    await page.click('#filter-apply');
+    expect(await tableIndexes(page)).toEqual(only((e) => e.actor === 'member:officer-a' && e.action === 'report.read' && e.report === refs[1]));
+
+    await page.click('#filter-reset');
+    await page.selectOption('#filter-action', 'report.received');
+    await page.click('#filter-apply');
+    expect(await tableIndexes(page)).toEqual(only((e) => e.action === 'report.received'));
+    expect(await tableIndexes(page)).toHaveLength(3);
+
+    // Dates: a range far in the past holds nothing; the range of the entries' own dates holds them all.
+    await page.click('#filter-reset');
+    await page.fill('#filter-from', '2000-01-01');
+    await page.fill('#filter-to', '2000-01-31');
+    await page.click('#filter-apply');
+    expect(await page.isVisible('#entries-empty')).toBe(true);
+    expect(await page.isDisabled('#export-csv')).toBe(true);
+    const [first, last] = await page.evaluate((times: string[]) => {
+      const day = (t: string) => new Date(Date.parse(t)).toLocaleDateString('en-CA');
+      return [day(times[0]!), day(times.at(-1)!)];
+    }, [...parsed.map((e) => (e.time ?? e.bucket) as string)].sort());
+    await page.fill('#filter-from', first!);
+    await page.fill('#filter-to', last!);
+    await page.click('#filter-apply');
+    expect(await tableIndexes(page)).toEqual(parsed.map((_, i) => i));
+    await page.fill('#filter-to', first!);
+    await page.fill('#filter-from', first!);
+    await page.click('#filter-apply');
+    expect((await tableIndexes(page)).length).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('offers the state file, which relais audit verify accepts, and verifies against the state the command saved', async () => {
+    const state = join(work, 'page-state.json');
+    writeFileSync(state, await download(page, '#download-state'));
+    const size = Number(JSON.parse(readFileSync(state, 'utf8')).checkpoint.split('\n')[1]);
+    const auditor = keyFiles(server.fixture, 'auditor-f');
+    const run = await relais(['audit', 'verify', '--server', server.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(server.fixture.dir, 'keys', 'log.pub')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`consistent with your last checkpoint of ${size} entries`);
+    const saved = Number(JSON.parse(readFileSync(state, 'utf8')).checkpoint.split('\n')[1]);
+    expect(saved).toBeGreaterThan(size);
+
+    expect(await verifyInPage(page, { keyText: logPub, stateFile: state })).toBe('verified');
+    expect(await page.textContent('#verdict-state')).toBe(`Ce journal prolonge celui de votre fichier d’état (${saved} entrées) : rien n’en a été retiré ni réécrit.`);
+    expect(await tableIndexes(page)).toEqual((await storedEntries()).map((_, i) => i));
+  });
+});
+
+describe('the auditor page, when the log is not what its checkpoint says', () => {
+  async function expectFailure(code: string, reason: string | RegExp): Promise<void> {
+    expect(await page.getAttribute('#verdict', 'data-verdict')).toBe(code);
+    expect(await page.textContent('#verdict-reason')).toMatch(reason);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('verdict');
+    expect(await page.$$('#audit-log, #audit-entries, #download-state')).toEqual([]);
+  }
+
+  it('names an entry changed in the SQLite file and shows no entry', async () => {
+    const stored = await storedEntries();
+    const idx = stored.findIndex((e) => JSON.parse(e).action === 'report.read');
+    const original = stored[idx]!;
+    tamper(server.dbPath, (db) => db.prepare('UPDATE audit_entries SET entry = ? WHERE idx = ?').run(original.replace('member:officer-a', 'member:officer-b'), idx));
+    try {
+      expect(await verifyInPage(page)).toBe('changed-entry');
+      await expectFailure('changed-entry', `L’entrée n° ${idx} n’est pas celle à laquelle le point de contrôle signé s’engage : elle a été modifiée, déplacée ou remplacée.`);
+      expect(await page.textContent('#verdict')).toContain('ÉCHEC de la vérification du journal');
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      tamper(server.dbPath, (db) => db.prepare('UPDATE audit_entries SET entry = ? WHERE idx = ?').run(original, idx));
+    }
+    expect(await verifyInPage(page)).toBe('verified');
+  });
+
+  it('refuses a checkpoint signed by another key, or by the log key for another log', async () => {
+    const { size, root } = await servedCheckpoint();
+    const rootHash = Uint8Array.from(Buffer.from(root, 'base64'));
+    const impostor = parseSignerKey(generateSignerKey(ORIGIN).signerKey);
+    const forged = signCheckpoint({ origin: ORIGIN, size, rootHash, extensions: [] }, impostor);
+    const elsewhere = signCheckpoint({ origin: 'relais.other/log', size, rootHash, extensions: [] }, parseSignerKey(server.fixture.logSignerKey));
+    for (const [note, code, reason] of [
+      [forged, 'bad-signature', 'Le point de contrôle du serveur n’est pas signé par la clé du journal que vous avez chargée.'],
+      [elsewhere, 'wrong-origin', 'Le point de contrôle du serveur est celui d’un autre journal que celui de votre clé.'],
+    ] as const) {
+      await page.route('**/api/v1/log/checkpoint', (route) => route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: note }));
+      expect(await verifyInPage(page)).toBe(code);
+      await expectFailure(code, reason);
+      expect(await download(page, '#download-checkpoint')).toBe(note);
+      await page.unroute('**/api/v1/log/checkpoint');
+    }
+  });
+
+  it('catches a rollback and a fork against a state the auditor saved, and refuses a key or state that is not one', async () => {
+    const stored = await storedEntries();
+    const ahead = signedState([...stored, '{"action":"staff.login","actor":"member:officer-b","time":"2030-01-01T00:00:00Z","v":1}']);
+    expect(await verifyInPage(page, { stateFile: ahead })).toBe('rollback');
+    await expectFailure('rollback', 'Le serveur présente un journal plus court que celui de votre fichier d’état : le journal a été ramené en arrière.');
+
+    const rewritten = stored.slice(0, 5).map((e, i) => (i === 2 ? e.replace('"v":1', '"v":2') : e));
+    expect(await verifyInPage(page, { stateFile: signedState(rewritten) })).toBe('fork');
+    await expectFailure('fork', 'Le journal du serveur ne prolonge pas celui de votre fichier d’état : il a été bifurqué ou réécrit.');
+
+    expect(await verifyInPage(page, { keyText: 'not a key' })).toBe('log-key');
+    await expectFailure('log-key', /^Ce n’est pas une clé publique de journal/);
+    const otherLog = join(work, 'other-log.pub');
+    writeFileSync(otherLog, `${generateSignerKey(ORIGIN).verifierKey}\n`);
+    expect(await verifyInPage(page, { keyFile: otherLog, stateFile: ahead })).toBe('state');
+    await expectFailure('state', 'Ce fichier d’état est celui d’un autre journal ou d’une autre clé.');
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the auditor page’s session', () => {
+  it('drops the key on logout: the page reloads empty and the old token is refused', async () => {
+    const tokens: string[] = [];
+    page.on('request', (r) => {
+      const auth = r.headers().authorization;
+      if (auth) tokens.push(auth);
+    });
+    expect(await verifyInPage(page)).toBe('verified');
+    expect(tokens.length).toBeGreaterThan(0);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    await page.click('#logout');
+    await page.waitForURL(/\/audit\/\?ended=logout$/);
+    await page.waitForSelector('#login-form');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+    expect(await page.inputValue('#key-text')).toBe('');
+    expect(await page.inputValue('#passphrase')).toBe('');
+    expect(await page.$$('#audit-form, #verdict, #audit-entries')).toEqual([]);
+    const res = await fetch(`${server.url}/api/v1/log/entries?start=0&end=1`, { headers: { Authorization: tokens.at(-1)! } });
+    expect(res.status).toBe(401);
+    await page.close();
+  });
+
+  it('tells an officer who logs in here that the page is for auditors', async () => {
+    const p = await openAuditPage('officer-b');
+    expect(await p.textContent('#not-auditor')).toContain('réservée aux auditeurs');
+    expect(await p.$$('#audit-form')).toEqual([]);
+    await p.close();
+  });
+});

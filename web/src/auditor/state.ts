@@ -1,0 +1,70 @@
+// The auditor's state file, in the browser (DESIGN promise 7, issue 6 item 4): the very format
+// `relais audit verify --state` reads and writes (src/cli/audit-state.ts, relais-audit-state/1) —
+// the last checkpoint verified, as the signed note (still evidence if the server later forks or
+// rolls back), and the frontier of its tree — so the auditor can move between the page and the
+// command with one file. The page only reads a file the auditor loads and offers the updated
+// one as a download: nothing is kept in the browser. Runtime-neutral (runs in the worker).
+//
+// Reading re-checks everything, as the command does: the note must open with the auditor's own
+// log key for the expected origin, and the frontier must give the checkpoint's root.
+
+import { openServerCheckpoint, VerificationFailure, type Trusted } from '../../../src/cli/audit-verifier.ts';
+import { base64Decode, base64Encode, Frontier, type NoteVerifier, type TreeHasher } from '../../../src/core/tlog/index.ts';
+
+export const STATE_FORMAT = 'relais-audit-state/1';
+
+export type StateProblem = 'not-state' | 'other-log' | 'damaged';
+
+export class StateFileProblem extends Error {
+  constructor(
+    readonly problem: StateProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface StateFile {
+  format: string;
+  origin: string;
+  logKey: string;
+  checkpoint: string;
+  frontier: string[];
+}
+
+/** The trusted checkpoint and frontier in a state file's text; throws StateFileProblem. */
+export function parseState(text: string, origin: string, verifier: NoteVerifier, hasher?: TreeHasher): Trusted {
+  let state: Partial<StateFile> | null;
+  try {
+    state = JSON.parse(text) as Partial<StateFile> | null;
+  } catch {
+    throw new StateFileProblem('not-state', 'not JSON');
+  }
+  if (state?.format !== STATE_FORMAT || typeof state.checkpoint !== 'string' || !Array.isArray(state.frontier)) {
+    throw new StateFileProblem('not-state', `not a ${STATE_FORMAT} file`);
+  }
+  if (state.logKey !== verifier.verifierKey || state.origin !== origin) {
+    throw new StateFileProblem('other-log', `the state of another log (${String(state.origin)})`);
+  }
+  try {
+    const checkpoint = openServerCheckpoint(state.checkpoint, origin, verifier);
+    const hashes = state.frontier.map((h) => base64Decode(String(h)) ?? new Uint8Array(0));
+    const frontier = Frontier.fromHashes(checkpoint.size, hashes, hasher);
+    if (!frontier.matches(checkpoint.size, checkpoint.rootHash)) throw new Error('frontier');
+    return { checkpoint, note: state.checkpoint, frontier };
+  } catch (e) {
+    throw new StateFileProblem('damaged', e instanceof VerificationFailure ? e.message : 'its frontier does not match its checkpoint');
+  }
+}
+
+/** The state file's text for a verified checkpoint, byte for byte as the command writes it. */
+export function formatState(origin: string, verifier: NoteVerifier, trusted: Trusted): string {
+  const state: StateFile = {
+    format: STATE_FORMAT,
+    origin,
+    logKey: verifier.verifierKey,
+    checkpoint: trusted.note,
+    frontier: trusted.frontier.hashes.map(base64Encode),
+  };
+  return `${JSON.stringify(state, null, 2)}\n`;
+}

@@ -1,0 +1,58 @@
+// The page's side of the verification worker (worker.ts; DESIGN promise 7, issue 6 item 4): starts
+// a fresh worker for each run, answers its requests from the log API through the auditor's
+// session (src/cli/audit-log-client.ts: every answer's shape is checked there, and a 401 ends the
+// session), reports progress, and resolves with the worker's one verdict. The worker ends with the
+// run; a logout reloads the page, which ends it too.
+
+import { ApiClientError } from '../../../src/client/api.ts';
+import { LogApi } from '../../../src/cli/audit-log-client.ts';
+import { VerificationFailure } from '../../../src/cli/audit-verifier.ts';
+import type { StaffSession } from '../staff/session.ts';
+import type { FromWorker, Outcome, SourceMethod, ToWorker } from './protocol.ts';
+
+export interface RunInput {
+  logKey: string;
+  state: string | null;
+}
+
+export interface Run {
+  outcome: Promise<Outcome>;
+  /** the last checkpoint the server served in this run (evidence when verification fails) */
+  servedCheckpoint(): string | null;
+}
+
+export function startVerification(session: StaffSession, input: RunInput, onProgress: (done: number, total: number) => void): Run {
+  const worker = new Worker('/assets/auditor-worker.js', { type: 'module', name: 'relais-audit' });
+  const log = new LogApi(session.api);
+  let served: string | null = null;
+  const send = (message: ToWorker): void => worker.postMessage(message);
+
+  const methods: Record<SourceMethod, (args: number[]) => Promise<unknown>> = {
+    checkpoint: async () => (served = await log.checkpoint()),
+    entries: ([start, end]) => log.entries(start ?? 0, end ?? 0),
+    consistencyProof: ([from, to]) => log.consistencyProof(from ?? 0, to ?? 0),
+  };
+
+  const outcome = new Promise<Outcome>((resolve) => {
+    const finish = (result: Outcome): void => {
+      worker.terminate();
+      resolve(result);
+    };
+    worker.onerror = () => finish({ type: 'error', message: 'the verification worker failed' });
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const message = event.data;
+      if (message.type === 'progress') return onProgress(message.done, message.total);
+      if (message.type !== 'call') return finish(message);
+      const { id, method, args } = message;
+      session.call(() => methods[method](args)).then(
+        (value) => send({ type: 'reply', id, value }),
+        (e: unknown) => {
+          if (e instanceof VerificationFailure) send({ type: 'reply', id, failure: { kind: e.kind, message: e.message } });
+          else send({ type: 'reply', id, error: e instanceof ApiClientError ? e.code : e instanceof Error ? e.message : String(e) });
+        },
+      );
+    };
+  });
+  send({ type: 'start', logKey: input.logKey, state: input.state });
+  return { outcome, servedCheckpoint: () => served };
+}
