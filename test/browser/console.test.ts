@@ -227,4 +227,3 @@ describe('the officer console', () => {
     expect(consolePage.responseHeaders['cache-control']).toBe('no-store');
   });
 });
-});
