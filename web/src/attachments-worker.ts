@@ -87,6 +87,11 @@ export async function cleanAttachment({ file, maxBytes, converted = false }: { f
   }
 }
 
+/** Fetches the strippers' code while the resident is still choosing a file. */
+export async function prepareAttachments(): Promise<void> {
+  await strippers();
+}
+
 /** The cleaned files, in the order given, for sealing; an unknown number is an error. */
 export function cleanedAttachments(ids: number[]): AttachmentInput[] {
   return ids.map((id) => {

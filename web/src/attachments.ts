@@ -66,6 +66,11 @@ export class AttachmentList {
     this.maxFile = Number(input?.dataset.maxFile ?? 0);
     this.maxTotal = Number(input?.dataset.maxTotal ?? 0);
     this.maxCount = Number(input?.dataset.maxCount ?? 0);
+    // Opening the picker (click, or Enter/Space, which click too) starts fetching the strippers.
+    input?.addEventListener('click', () => {
+      onPick();
+      void callWorker('prepareAttachments', {}).catch(() => undefined);
+    });
     input?.addEventListener('change', () => {
       onPick();
       const picked = [...(input.files ?? [])];

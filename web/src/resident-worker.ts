@@ -11,7 +11,7 @@ import { solveChallenge } from '../../src/core/pow.ts';
 import { deriveReceiptSecrets } from '../../src/core/receipt.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../../src/core/seal.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
-import { cleanAttachment, cleanedAttachments, dropAttachments } from './attachments-worker.ts';
+import { cleanAttachment, cleanedAttachments, dropAttachments, prepareAttachments } from './attachments-worker.ts';
 
 let passphrase: string | null = null;
 let replyKey: openpgp.PrivateKey | null = null;
@@ -27,6 +27,10 @@ const ops: Record<string, (args: any, progress: (stage: string, done: number, to
   },
   async cleanAttachment(args: Parameters<typeof cleanAttachment>[0]) {
     return { result: await cleanAttachment(args) };
+  },
+  async prepareAttachments() {
+    await prepareAttachments();
+    return { result: true };
   },
   async dropAttachments({ ids }: { ids?: number[] }) {
     dropAttachments(ids);
