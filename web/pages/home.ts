@@ -31,7 +31,7 @@ function filesField(ctx: PageContext, limits: HomeOptions['limits']): Html {
   const hint = t('files.hint', { count: limits.maxAttachments, file: Math.floor(limits.maxAttachmentBytes / MB), total: Math.floor(limits.maxReportBytes / MB) });
   return html`<div class="field" id="files-field">
   <label for="files">${t('files.label')} <span class="optional">(${t('form.optional')})</span></label>
-  <p class="hint" id="files-hint">${hint}</p>
+  <p class="hint" id="files-hint">${hint} ${t('files.warning')}</p>
   <noscript><p class="hint">${t('files.nojs')}</p></noscript>
   <p class="error" id="files-error" role="alert" hidden></p>
   <input id="files" name="files" type="file" multiple accept="${ACCEPT}" aria-describedby="files-hint files-error"
