@@ -7,6 +7,7 @@ import { compress } from 'hono/compress';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import { auditorRoutes } from './routes/auditor.ts';
+import { disclosureRoutes } from './routes/disclosure.ts';
 import { followUpRoutes } from './routes/followup.ts';
 import { officerMessageRoutes } from './routes/officer-messages.ts';
 import { officerRoutes } from './routes/officer.ts';
@@ -14,6 +15,8 @@ import { pageRoutes } from './routes/pages.ts';
 import { residentRoutes } from './routes/resident.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { staffPageRoutes } from './routes/staff-pages.ts';
+import { witnessPageRoutes } from './routes/witness-pages.ts';
+import { witnessRoutes } from './routes/witness.ts';
 import { Audit } from './server/audit.ts';
 import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
@@ -75,7 +78,10 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1/log', auditorRoutes(relais));
   app.route('/api/v1/reports', officerMessageRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
+  app.route('/api/v1/witnesses', witnessRoutes(relais));
+  app.route('/api/v1/disclosures', disclosureRoutes(relais));
   app.route('/', pageRoutes(relais));
+  app.route('/', witnessPageRoutes(relais));
   app.route('/', staffPageRoutes(relais));
   // Static scripts and styles are compressed (they hold no secret, so no BREACH-style leak);
   // pages and API answers are not.

@@ -85,6 +85,7 @@ export function homeBody(ctx: PageContext, options: HomeOptions): Html {
   </ul>
 </section>
 <p class="switch"><a href="/suivi?lang=${ctx.lang}">${t('nav.followup')}</a></p>
+${options.categories.some((c) => c.kind === 'witness') ? html`<p class="switch witness-link"><a href="/temoigner?lang=${ctx.lang}">${t('witness.link')}</a> <span class="hint">${t('witness.link.hint')}</span></p>` : ''}
 
 <form id="report-form" class="report" action="/nojs/report?lang=${ctx.lang}" method="post" enctype="multipart/form-data" autocomplete="off">
   <h2>${t('form.title')}</h2>

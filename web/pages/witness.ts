@@ -1,0 +1,159 @@
+// The "testify under protection" page (DESIGN promise 6, "Flows: Witness request"; issue 7): in
+// plain words, the two protected statuses, what happens next and what Relais can and cannot
+// promise; then the request in two sections — the testimony (sealed to the investigators) and the
+// identity with safe contact details (sealed apart, to the custodians only). Without JavaScript the
+// form posts to /nojs/temoigner and the server seals both at once (the <noscript> notice says so);
+// with JavaScript web/src/witness-form.ts seals both in the browser.
+
+import type { PublicCategory } from '../../src/server/public-config.ts';
+import { dualSubmit, html, type Html } from './html.ts';
+import type { PageContext } from './layout.ts';
+
+export interface WitnessPageOptions {
+  categories: PublicCategory[];
+  formToken: string;
+  maxTextBytes: number;
+}
+
+export const WISHES = ['anonymous', 'number', 'unsure'] as const;
+export type Wish = (typeof WISHES)[number];
+
+function field(id: string, label: string, hint: string, optional: string | null, control: Html): Html {
+  return html`<div class="field" id="${id}-field">
+  <label for="${id}">${label}${optional ? html` <span class="optional">(${optional})</span>` : ''}</label>
+  <p class="hint" id="${id}-hint">${hint}</p>
+  <p class="error" id="${id}-error" hidden></p>
+  ${control}
+</div>`;
+}
+
+function textarea(id: string, rows: number, max: number, required: boolean): Html {
+  return html`<textarea id="${id}" name="${id}" rows="${rows}" maxlength="${max}" ${required ? html`required` : ''} aria-describedby="${id}-hint ${id}-error" autocomplete="off" spellcheck="false"></textarea>`;
+}
+
+function input(id: string, max: number, required: boolean, autocomplete = 'off'): Html {
+  return html`<input id="${id}" name="${id}" type="text" maxlength="${max}" ${required ? html`required` : ''} aria-describedby="${id}-hint ${id}-error" autocomplete="${autocomplete}" spellcheck="false">`;
+}
+
+function explanation(ctx: PageContext, category: PublicCategory): Html {
+  const { t } = ctx;
+  return html`<section class="notice" aria-labelledby="status-title">
+  <h2 id="status-title">${t('witness.status.title')}</h2>
+  <ul>
+    <li>${t('witness.status.anonymous')}</li>
+    <li>${t('witness.status.number')}</li>
+  </ul>
+  <p>${t('witness.status.decides')}</p>
+</section>
+<section aria-labelledby="next-title">
+  <h2 id="next-title">${t('witness.next.title')}</h2>
+  <ol>
+    <li>${t('witness.next.testimony', { inboxes: category.readBy.join(', ') })}</li>
+    <li>${t('witness.next.identity', { inboxes: (category.identityReadBy ?? []).join(', ') })}</li>
+    <li>${t('witness.next.contact')}</li>
+    <li>${t('witness.next.disclosure')}</li>
+    <li>${t('witness.next.followup')}</li>
+  </ol>
+</section>
+<section class="notice" aria-labelledby="promise-title">
+  <h2 id="promise-title">${t('witness.promise.title')}</h2>
+  <ul>
+    <li>${t('witness.promise.sealed')}</li>
+    <li>${t('witness.promise.custody')}</li>
+    <li>${t('witness.promise.judge')}</li>
+    <li>${t('witness.promise.details')}</li>
+    <li>${t('witness.promise.device')}</li>
+    <li><strong>${t('witness.promise.emergency')}</strong></li>
+  </ul>
+</section>`;
+}
+
+function categoryField(ctx: PageContext, categories: PublicCategory[]): Html {
+  if (categories.length === 1) return html`<input type="hidden" name="category" value="${categories[0]?.id}">`;
+  return html`<fieldset id="category-field">
+    <legend>${ctx.t('witness.form.category')}</legend>
+    ${categories.map((c, i) => html`<label class="choice"><input type="radio" name="category" value="${c.id}" ${i === 0 ? html`checked` : ''}> <span>${c.labels[ctx.lang] ?? c.id}</span></label>`)}
+  </fieldset>`;
+}
+
+export function witnessBody(ctx: PageContext, options: WitnessPageOptions): Html {
+  const { t } = ctx;
+  const first = options.categories[0];
+  if (!first) return html`<h1>${t('witness.title')}</h1><p role="alert">${t('witness.error.unavailable')}</p><p><a class="button" href="/?lang=${ctx.lang}">${t('nav.report')}</a></p>`;
+  const max = Math.floor(options.maxTextBytes / 8);
+  return html`<h1>${t('witness.title')}</h1>
+<p class="lead">${t('witness.intro')}</p>
+${explanation(ctx, first)}
+<p class="switch"><a href="/suivi?lang=${ctx.lang}">${t('nav.followup')}</a></p>
+
+<form id="witness-form" class="report" action="/nojs/temoigner?lang=${ctx.lang}" method="post" autocomplete="off">
+  <h2>${t('witness.form.title')}</h2>
+  <noscript><p class="nojs" id="nojs-notice">${t('witness.nojs')}</p></noscript>
+  <p class="sealed-here" id="sealed-here" hidden>${t('witness.sealedHere')}</p>
+  <div id="form-errors" class="error-summary" role="alert" tabindex="-1" hidden></div>
+  ${categoryField(ctx, options.categories)}
+  <fieldset id="testimony-section" class="section">
+    <legend>${t('witness.testimony.title')}</legend>
+    <p class="hint">${t('witness.testimony.readBy', { inboxes: first.readBy.join(', ') })}</p>
+    ${field('what', t('witness.what.label'), t('witness.what.hint'), null, textarea('what', 6, max, true))}
+    ${field('where', t('form.where.label'), t('form.where.hint'), t('form.optional'), input('where', 500, false))}
+    ${field('when', t('form.when.label'), t('form.when.hint'), t('form.optional'), input('when', 500, false))}
+  </fieldset>
+  <fieldset id="identity-section" class="section">
+    <legend>${t('witness.identity.title')}</legend>
+    <p class="hint">${t('witness.identity.readBy', { inboxes: (first.identityReadBy ?? []).join(', ') })}</p>
+    ${field('name', t('witness.name.label'), t('witness.name.hint'), null, input('name', 200, true))}
+    ${field('contact', t('witness.contact.label'), t('witness.contact.hint'), null, textarea('contact', 3, 2000, true))}
+    ${field('safeWhen', t('witness.safeWhen.label'), t('witness.safeWhen.hint'), t('form.optional'), input('safeWhen', 500, false))}
+    ${field('avoid', t('witness.avoid.label'), t('witness.avoid.hint'), t('form.optional'), textarea('avoid', 3, 2000, false))}
+    <fieldset id="wish-field">
+      <legend>${t('witness.wish.legend')} <span class="optional">(${t('form.optional')})</span></legend>
+      ${WISHES.map((w) => html`<label class="choice"><input type="radio" name="wish" value="${w}"> <span>${t(`witness.wish.${w}`)}</span></label>`)}
+    </fieldset>
+  </fieldset>
+  <input type="hidden" name="formToken" value="${options.formToken}">
+  ${dualSubmit(t('witness.submit'), 'send')}
+  <div id="progress" class="progress" role="status" aria-live="polite" hidden>
+    <progress id="progress-bar" max="100" value="0"></progress>
+    <p id="progress-text"></p>
+  </div>
+</form>
+
+<section id="receipt" class="receipt" aria-labelledby="receipt-title" tabindex="-1" hidden>
+  <h2 id="receipt-title">${t('witness.receipt.title')}</h2>
+  <p>${t('witness.receipt.thanks')}</p>
+  <p id="receipt-number" class="receipt-code"></p>
+  <p>${t('witness.receipt.numberHint')}</p>
+  <p id="receipt-ref"></p>
+  <p class="receipt-label">${t('receipt.label')}</p>
+  <p class="receipt-code" id="receipt-code"></p>
+  <ul class="receipt-advice">
+    <li><strong>${t('receipt.copy')}</strong></li>
+    <li>${t('receipt.noScreenshot')}</li>
+    <li>${t('receipt.use')}</li>
+  </ul>
+  <label class="choice"><input type="checkbox" id="receipt-done"> <span>${t('receipt.done')}</span></label>
+  <button type="button" class="primary" id="receipt-finish" disabled>${t('receipt.finish')}</button>
+</section>`;
+}
+
+/** The receipt page of the no-JS path: the witness number, the reference and the receipt. */
+export function witnessReceiptBody(ctx: PageContext, filed: { ref: string; number: string; receipt: string }): Html {
+  const { t } = ctx;
+  return html`<section class="receipt" aria-labelledby="receipt-title">
+  <h1 id="receipt-title">${t('witness.receipt.title')}</h1>
+  <p>${t('witness.receipt.thanks')}</p>
+  <p class="nojs">${t('witness.receipt.nojs')}</p>
+  <p class="receipt-code" id="receipt-number">${t('witness.receipt.number', { number: filed.number })}</p>
+  <p>${t('witness.receipt.numberHint')}</p>
+  <p>${t('receipt.ref', { ref: filed.ref })}</p>
+  <p class="receipt-label">${t('receipt.label')}</p>
+  <p class="receipt-code">${filed.receipt}</p>
+  <ul class="receipt-advice">
+    <li><strong>${t('receipt.copy')}</strong></li>
+    <li>${t('receipt.noScreenshot')}</li>
+    <li>${t('receipt.use')}</li>
+  </ul>
+  <p><a class="button" href="/?lang=${ctx.lang}">${t('receipt.finish')}</a></p>
+</section>`;
+}
