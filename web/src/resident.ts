@@ -11,6 +11,8 @@ initQuickExit(data.quickExitUrl);
 const page = document.body.dataset.page;
 if (page === 'report') initReportForm(data);
 if (page === 'followup') initFollowUp(data);
+// The witness form is a chunk of its own, loaded only on its page, before the buttons are enabled.
+if (page === 'witness') (await import('./witness-form.ts')).initWitnessForm(data);
 // The forms can be sent only now that this script handles them (see dualSubmit in web/pages).
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-needs-script]')) {
   button.disabled = false;
