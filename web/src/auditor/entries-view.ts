@@ -8,7 +8,7 @@
 import { el } from '../staff/dom.ts';
 import type { AuditorContext } from './context.ts';
 import { offerDownload } from './download.ts';
-import { filterRows, NO_FILTER, rowOf, summarize, text, toCsv, toJson, valuesOf, type Filter, type Row } from './entries.ts';
+import { filterRows, NO_FILTER, summarize, text, toCsv, toJson, valuesOf, type Filter, type Row } from './entries.ts';
 import type { Verified } from './protocol.ts';
 
 const PER_PAGE = 100;
@@ -36,9 +36,9 @@ function dayStart(value: string, days: number): number {
   return new Date(y, m - 1, d + days).getTime();
 }
 
-export function entriesView(ctx: AuditorContext, verified: Verified): HTMLElement {
+/** `rows` are those of `verified.entries` (entries.ts rowsOf), and nothing else. */
+export function entriesView(ctx: AuditorContext, verified: Verified, rows: Row[]): HTMLElement {
   const { t } = ctx;
-  const rows = verified.entries.map((entry, i) => rowOf(i, entry));
   let shown: Row[] = rows;
   let page = 1;
 
@@ -81,13 +81,13 @@ export function entriesView(ctx: AuditorContext, verified: Verified): HTMLElemen
       body.append(el('tr', { 'data-index': String(r.index) }, el('td', {}, String(r.index)), whenCell(ctx, r), cell(r.action), cell(r.actor), cell(r.report), cell(r.inbox), cell(r.details)));
     }
     const headers = (['audit.col.index', 'audit.col.when', 'audit.col.action', 'audit.col.actor', 'audit.col.report', 'audit.col.inbox', 'audit.col.details'] as const).map((k) => el('th', { scope: 'col' }, t(k)));
-    const table = el('table', { class: 'reports log', id: 'audit-entries' }, el('caption', {}, t('audit.table.caption', { first: first + 1, last: first + slice.length, shown: shown.length })), el('thead', {}, el('tr', {}, ...headers)), body);
+    const table = el('table', { class: 'reports log', id: 'audit-entries' }, el('caption', { id: 'entries-caption' }, t('audit.table.caption', { first: first + 1, last: first + slice.length, shown: shown.length })), el('thead', {}, el('tr', {}, ...headers)), body);
     const previous = el('button', { type: 'button', class: 'secondary', id: 'entries-previous', disabled: page <= 1 }, t('audit.previous'));
     const next = el('button', { type: 'button', class: 'secondary', id: 'entries-next', disabled: page >= pages }, t('audit.next'));
     previous.addEventListener('click', () => ((page -= 1), renderPage()));
     next.addEventListener('click', () => ((page += 1), renderPage()));
     const label = t('audit.page', { page, pages });
-    tableHolder.replaceChildren(el('div', { class: 'table-scroll' }, table), el('nav', { class: 'pager', 'aria-label': label }, previous, el('span', {}, label), next));
+    tableHolder.replaceChildren(el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'entries-caption' }, table), el('nav', { class: 'pager', 'aria-label': label }, previous, el('span', {}, label), next));
   }
 
   function renderSummary(): void {

@@ -37,6 +37,17 @@ export function rowOf(index: number, entry: string): Row {
   return { index, time: e.time ?? null, bucket: e.bucket ?? null, action: e.action ?? null, actor: e.actor ?? null, report: e.report ?? null, inbox: e.inbox ?? null, details: e.details ?? null };
 }
 
+/** All entries as rows, a slice at a time, so that a large log does not freeze the page. */
+export async function rowsOf(entries: readonly string[], slice = 20_000): Promise<Row[]> {
+  const rows: Row[] = new Array(entries.length);
+  for (let start = 0; start < entries.length; start += slice) {
+    if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    const end = Math.min(entries.length, start + slice);
+    for (let i = start; i < end; i++) rows[i] = rowOf(i, entries[i] as string);
+  }
+  return rows;
+}
+
 export interface Filter {
   actor: string;
   action: string;

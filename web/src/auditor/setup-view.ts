@@ -6,6 +6,7 @@
 
 import { el } from '../staff/dom.ts';
 import type { AuditorContext } from './context.ts';
+import { rowsOf } from './entries.ts';
 import { entriesView } from './entries-view.ts';
 import { verdictView } from './verdict-view.ts';
 import { startVerification } from './verify-client.ts';
@@ -52,11 +53,15 @@ export function showSetup(ctx: AuditorContext): void {
       status.textContent = t('audit.progress', { done, total });
     });
     const outcome = await run.outcome;
+    const parts: HTMLElement[] = [];
+    if (outcome.type === 'verified') {
+      status.textContent = t('audit.preparing', { size: outcome.size });
+      parts.push(entriesView(ctx, outcome, await rowsOf(outcome.entries)));
+    }
     status.textContent = '';
     submit.disabled = false;
     const verdict = verdictView(ctx, outcome, run.servedCheckpoint());
-    const parts: HTMLElement[] = [verdict];
-    if (outcome.type === 'verified') parts.push(entriesView(ctx, outcome));
+    parts.unshift(verdict);
     result.replaceChildren(...parts);
     verdict.focus();
   });
