@@ -8,7 +8,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { readdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from './app.ts';
+import { createApp, type RelaisApp } from './app.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import type { Relais } from './server/context.ts';
@@ -61,6 +61,8 @@ export interface NodeServerOptions {
 export interface RunningServer {
   url: string;
   relais: Relais;
+  /** the Hono app, for tests that list its routes */
+  app: RelaisApp['app'];
   close(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const store = await openNodeStore(options.dbPath);
   const log = options.log ?? ((line: string) => console.log(line));
   const webRoot = options.webRoot ?? WEB_DIST_DIR;
-  const { fetch, relais } = createApp({
+  const { fetch, relais, app } = createApp({
     config: options.config,
     store,
     secrets: deriveSecrets(options.serverSecret),
@@ -98,6 +100,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   return {
     url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
     relais,
+    app,
     close: async () => {
       clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));

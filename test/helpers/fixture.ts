@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from '../../src/core/bytes.ts';
-import { generateSignerKey } from '../../src/core/tlog/index.ts';
+import { generateSignerKey, parseSignerKey } from '../../src/core/tlog/index.ts';
 import { loadConfigFile } from '../../src/config/load-node.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
 import { startNodeServer, type RunningServer } from '../../src/node.ts';
@@ -103,7 +103,7 @@ export interface TestServer extends RunningServer {
  * Starts the server on the fixture's port (the config's origin), or on `port` when something else
  * (a capturing proxy in the browser tests) will stand at the origin.
  */
-export async function startTestServer(fixture?: Fixture, options: { clock?: () => number; dbPath?: string; port?: number } = {}): Promise<TestServer> {
+export async function startTestServer(fixture?: Fixture, options: { clock?: () => number; dbPath?: string; port?: number; unsigned?: boolean } = {}): Promise<TestServer> {
   const fx = fixture ?? (await makeFixture());
   const config = await loadConfigFile(fx.configPath);
   const dbPath = options.dbPath ?? join(fx.dir, 'relais.db');
@@ -116,6 +116,8 @@ export async function startTestServer(fixture?: Fixture, options: { clock?: () =
     port: options.port ?? fx.port,
     log: (line) => logLines.push(line),
     ...(options.clock ? { clock: options.clock } : {}),
+    // Like a real deployment, the log signs checkpoints, unless a test asks for a keyless server.
+    ...(options.unsigned ? {} : { logSigner: parseSignerKey(fx.logSignerKey) }),
   });
   return { ...server, fixture: fx, config, dbPath, logLines, serverSecret };
 }
