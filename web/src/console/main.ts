@@ -8,6 +8,7 @@ import { readPageData } from '../staff/dom.ts';
 import { showLogin, showSessionBar } from '../staff/login-view.ts';
 import type { StaffSession } from '../staff/session.ts';
 import type { ConsoleContext } from './context.ts';
+import { showCustodian } from './custodian.ts';
 import { showInbox } from './inbox.ts';
 import { showReport } from './report-view.ts';
 
@@ -22,6 +23,8 @@ async function start(session: StaffSession): Promise<void> {
   const open = (ref: string): void => void showReport(ctx, ref, inbox);
   // Typing and clicking count as activity; the session keeps the server's side alive meanwhile.
   for (const type of ['keydown', 'pointerdown']) document.addEventListener(type, () => session.userActive(), { passive: true });
+  // Custodians start from the witness requests they hold (custodian.ts).
+  if (session.member.roles.includes('custodian')) return void showCustodian(ctx, session.member.roles.includes('officer') ? inbox : null);
   inbox();
 }
 

@@ -11,6 +11,7 @@ import { openSealedPart } from '../../../src/core/seal.ts';
 import type { ReportStatus } from '../../../src/store/reports.ts';
 import { el, formatBytes } from '../staff/dom.ts';
 import { bucketText, categoryLabel, type ConsoleContext } from './context.ts';
+import { disclosureSection } from './disclosure-investigator.ts';
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf', 'text/plain; charset=utf-8': 'txt',
@@ -75,6 +76,8 @@ export async function showReport(ctx: ConsoleContext, ref: string, back: () => v
     );
   }
 
+  const witness = await disclosureSection(ctx, detail);
+  if (witness) sections.push(witness);
   if (detail.inboxKeys.length > 0) sections.push(await conversation(ctx, detail, decrypt), replyForms(ctx, detail, () => void showReport(ctx, ref, back)));
 
   app.replaceChildren(
