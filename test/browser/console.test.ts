@@ -206,6 +206,52 @@ describe('the officer console', () => {
     await page.close();
   });
 
+  it('shows 200 reports on one page, newest hour first, and filters them', async () => {
+    // Rows straight into the store (their parts are never opened here), across several hours.
+    const hour = 3600;
+    const base = Math.floor(Date.now() / 1000 / hour) * hour;
+    for (let i = 0; i < 200; i++) {
+      await server.relais.store.reports.insert({
+        category: i % 2 ? 'armes' : 'trafic',
+        receivedBucket: base - hour * (i % 7),
+        configHash: server.config.hash,
+        routes: [{ inboxId: 'police', audience: 'main' }],
+        parts: [{ role: 'report', bytes: new Uint8Array(600) }],
+        spentChallenge: { nonce: `bulk-${i}`, expires: base + hour },
+      });
+    }
+    const page = await browser.newPage();
+    await logIn(page, keygenKeyFile);
+    await page.waitForSelector('#filters');
+    await page.selectOption('#filter-per-page', '200');
+    await page.click('#filters button[type="submit"]');
+    await expect.poll(() => page.locator('#reports tbody tr').count(), { timeout: 30_000 }).toBe(200);
+    const buckets = await page.$$eval('#reports tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-bucket'))));
+    expect(buckets).toEqual([...buckets].sort((a, b) => b - a));
+    expect(new Set(buckets).size).toBeGreaterThanOrEqual(7);
+    await page.selectOption('#filter-category', 'trafic');
+    await page.click('#filters button[type="submit"]');
+    await expect.poll(() => page.textContent('#reports caption')).toMatch(/^1\d\d signalement/);
+    const categories = await page.$$eval('#reports tbody tr td:nth-child(2)', (cells) => [...new Set(cells.map((c) => c.textContent))]);
+    expect(categories).toEqual(['Point de deal']);
+    await page.close();
+  });
+
+  it('warns before the idle timeout, then forgets the key and asks to log in again', async () => {
+    const page = await browser.newPage();
+    await page.clock.install();
+    await logIn(page, keygenKeyFile);
+    await page.waitForSelector('#filters');
+    await page.clock.fastForward('13:10');
+    await page.waitForSelector('#idle-warning');
+    expect(await page.textContent('#idle-warning')).toContain('Sans activité, vous serez déconnecté dans 2 minute(s).');
+    await page.clock.fastForward('02:00');
+    await page.waitForURL(`${proxy.url}/console/?ended=expired`);
+    await page.waitForSelector('#login-form');
+    expect(await page.textContent('#login-form')).toContain('Votre session a pris fin');
+    await page.close();
+  });
+
   it('has its own bundle: the resident pages never load console code, nor the console the resident form', async () => {
     const scripts = async (path: string) => {
       const page = await browser.newPage();

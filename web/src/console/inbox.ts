@@ -1,6 +1,6 @@
 // The inbox (issue "officer console" §2): reports routed to the officer's inboxes, newest bucket
 // first, with category, bucket, status, attachment count and an unread flag; filters by category,
-// status and unread; pages of 50. The table is built once per page, off the document, so 200 rows
+// status and unread; pages of 50, 100 or 200. The table is built once per page, off the document, so 200 rows
 // appear at once.
 
 import { listReports, type ReportList } from '../../../src/client/staff.ts';
@@ -26,17 +26,19 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
   const category = el('select', { id: 'filter-category' }, el('option', { value: '' }, t('inbox.any')), ...ctx.config.categories.map((c) => el('option', { value: c.id, selected: c.id === list.category }, categoryLabel(ctx, c.id))));
   const status = el('select', { id: 'filter-status' }, el('option', { value: '' }, t('inbox.any')), ...STATUSES.map((s) => el('option', { value: s, selected: s === list.status }, t(`status.${s}`))));
   const unread = el('input', { type: 'checkbox', id: 'filter-unread', checked: list.unread });
+  const perPage = el('select', { id: 'filter-per-page' }, ...[50, 100, 200].map((n) => el('option', { value: String(n), selected: n === list.perPage }, String(n))));
   const filters = el(
     'form',
     { class: 'filters panel', id: 'filters', 'aria-label': t('inbox.filters') },
     el('div', { class: 'field' }, el('label', { for: 'filter-category' }, t('inbox.category')), category),
     el('div', { class: 'field' }, el('label', { for: 'filter-status' }, t('inbox.status')), status),
     el('label', { class: 'choice', for: 'filter-unread' }, unread, el('span', {}, t('inbox.unreadOnly'))),
+    el('div', { class: 'field' }, el('label', { for: 'filter-per-page' }, t('inbox.perPage')), perPage),
     el('button', { type: 'submit', class: 'secondary' }, t('inbox.apply')),
   );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    Object.assign(list, { category: category.value, status: status.value, unread: unread.checked, page: 1 });
+    Object.assign(list, { category: category.value, status: status.value, unread: unread.checked, perPage: Number(perPage.value), page: 1 });
     void showInbox(ctx, openReport);
   });
 
@@ -49,7 +51,7 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
     body.append(
       el(
         'tr',
-        { class: r.read ? undefined : 'unread' },
+        { class: r.read ? undefined : 'unread', 'data-bucket': String(r.receivedBucket) },
         el('td', {}, r.ref, r.read ? null : ' ', r.read ? null : el('span', { class: 'badge' }, t('inbox.new'))),
         el('td', {}, categoryLabel(ctx, r.category)),
         el('td', {}, `${when.from} – ${when.to.split(' ').pop()}`),
