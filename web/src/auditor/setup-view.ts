@@ -49,20 +49,26 @@ export function showSetup(ctx: AuditorContext): void {
     const state = stateFile.files?.[0] ? await stateFile.files[0].text() : null;
     submit.disabled = true;
     status.textContent = t('audit.working');
-    const run = startVerification(ctx.session, { logKey, state }, (done, total) => {
-      status.textContent = t('audit.progress', { done, total });
-    });
-    const outcome = await run.outcome;
     const parts: HTMLElement[] = [];
-    if (outcome.type === 'verified') {
-      status.textContent = t('audit.preparing', { size: outcome.size });
-      parts.push(entriesView(ctx, outcome, await rowsOf(outcome.entries)));
+    let verdict: HTMLElement;
+    try {
+      const run = startVerification(ctx.session, { logKey, state }, (done, total) => {
+        status.textContent = t('audit.progress', { done, total });
+      });
+      const outcome = await run.outcome;
+      if (outcome.type === 'verified') {
+        status.textContent = t('audit.preparing', { size: outcome.size });
+        parts.push(entriesView(ctx, outcome, await rowsOf(outcome.entries)));
+      }
+      verdict = verdictView(ctx, outcome, run.servedCheckpoint());
+    } catch (e) {
+      parts.length = 0;
+      verdict = verdictView(ctx, { type: 'error', message: e instanceof Error ? e.message : String(e) }, null);
+    } finally {
+      status.textContent = '';
+      submit.disabled = false;
     }
-    status.textContent = '';
-    submit.disabled = false;
-    const verdict = verdictView(ctx, outcome, run.servedCheckpoint());
-    parts.unshift(verdict);
-    result.replaceChildren(...parts);
+    result.replaceChildren(verdict, ...parts);
     verdict.focus();
   });
 }
