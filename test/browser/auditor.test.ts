@@ -324,6 +324,8 @@ describe('the auditor page’s session', () => {
     expect(await page.inputValue('#key-text')).toBe('');
     expect(await page.inputValue('#passphrase')).toBe('');
     expect(await page.$$('#audit-form, #verdict, #audit-entries')).toEqual([]);
+    // Nothing was kept in any storage the browser has either.
+    expect(await page.evaluate(async () => ({ local: localStorage.length, session: sessionStorage.length, idb: (await indexedDB.databases()).length, caches: (await caches.keys()).length, cookie: document.cookie }))).toEqual({ local: 0, session: 0, idb: 0, caches: 0, cookie: '' });
     const res = await fetch(`${server.url}/api/v1/log/entries?start=0&end=1`, { headers: { Authorization: tokens.at(-1)! } });
     expect(res.status).toBe(401);
     await page.close();
