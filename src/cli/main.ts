@@ -27,6 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   clean: { run: async (argv) => (await import('./clean.ts')).cleanCommand(argv), summary: 'remove the metadata of a photo or document, as the resident form does' },
   pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
   reply: { run: replyCommand, summary: 'answer a resident (or write an internal note) and set the status they see' },
+  witness: { run: async (argv) => (await import('./witness.ts')).witnessCommand(argv), summary: 'custodians: witness identities and their two-person disclosure; investigators: fetch a disclosed identity' },
   followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
   'log-key': { run: logKeyCommand, summary: 'make the audit log’s checkpoint signing key pair (Ed25519 signed-note keys)' },
   audit: { run: auditCommand, summary: 'auditors: verify the signed audit log (fork, rollback, missing entries) or export it' },
