@@ -5,6 +5,7 @@
 import type { JsonValue } from '../core/canonical-json.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
+import { auditEntryJson } from '../core/audit-entry.ts';
 import type { Relais } from './context.ts';
 
 type Membership = Record<string, Record<string, string>>;
@@ -46,13 +47,18 @@ export async function recordConfigVersion(relais: Relais): Promise<boolean> {
   const latest = await store.configVersions.latest();
   if (latest?.hash === config.hash) return false;
   const before = latest ? (JSON.parse(latest.membership) as Membership) : {};
+  // One batch: the entry goes in only if no other process recorded this version first.
   await store.batch([
+    store.audit.appendForNewConfigStatement(
+      auditEntryJson({
+        action: 'config.changed',
+        actor: 'system',
+        time: relais.clock(),
+        details: { hash: config.hash, previous: latest?.hash ?? null, changes: membershipDiff(before, membership) },
+      }),
+      config.hash,
+    ),
     store.configVersions.recordStatement(config.hash, canonicalJson(membership), relais.clock()),
-    relais.audit.statement({
-      action: 'config.changed',
-      actor: 'system',
-      details: { hash: config.hash, previous: latest?.hash ?? null, changes: membershipDiff(before, membership) },
-    }),
   ]);
   return true;
 }

@@ -11,6 +11,21 @@ export class AuditTable {
     return sql('INSERT INTO audit_entries (idx, entry) VALUES ((SELECT COALESCE(MAX(idx), -1) + 1 FROM audit_entries), ?)', entry);
   }
 
+  /**
+   * Appends `entry` only if `configHash` is not already the latest recorded config version, so
+   * that several processes starting with the same new config (Workers isolates) log its change
+   * once, while going back to an earlier version is still logged.
+   */
+  appendForNewConfigStatement(entry: string, configHash: string): Statement {
+    return sql(
+      `INSERT INTO audit_entries (idx, entry)
+       SELECT (SELECT COALESCE(MAX(idx), -1) + 1 FROM audit_entries), ?
+       WHERE (SELECT hash FROM config_versions ORDER BY loaded DESC, hash LIMIT 1) IS NOT ?`,
+      entry,
+      configHash,
+    );
+  }
+
   async append(entries: string[]): Promise<void> {
     if (entries.length > 0) await this.db.batch(entries.map((e) => this.appendStatement(e)));
   }
