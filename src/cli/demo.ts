@@ -68,6 +68,7 @@ export function banner(url: string, dir: string): string {
     '',
     `Resident form:   ${url}/`,
     `Officer console: ${url}/console/`,
+    `Auditor page:    ${url}/audit/   (log key: ${dir}/keys/log.pub)`,
     `Staff keys:      ${dir}/private/*.key.asc (passphrase "${DEMO_PASSPHRASE}")`,
     '',
     'These keys are public knowledge: anyone can read what is sent here.',
