@@ -71,8 +71,9 @@ function keyIdsOf(keys: openpgp.PublicKey[]): Set<string> {
 export async function sealDisclosure(text: string, investigators: openpgp.PublicKey[], custodians: openpgp.PublicKey[]): Promise<{ sealed: Uint8Array; review: Uint8Array }> {
   const investigatorIds = keyIdsOf(investigators);
   const custodianIds = keyIdsOf(custodians);
-  for (const id of investigatorIds) if (custodianIds.has(id)) throw new Error('a key is both an investigator’s and a custodian’s');
-  const whole = await sealEnvelope({ kind: 'disclosure', contentType: 'text/plain; charset=utf-8', content: utf8(text) }, [...investigators, ...custodians]);
+  // Someone in both groups gets one key packet, put in both copies.
+  const everyone = new Map([...investigators, ...custodians].map((k) => [k.getFingerprint(), k]));
+  const whole = await sealEnvelope({ kind: 'disclosure', contentType: 'text/plain; charset=utf-8', content: utf8(text) }, [...everyone.values()]);
   const { keyPackets, encrypted } = splitSealed(whole);
   const to = (ids: Set<string>) => keyPackets.filter((p) => ids.has(p.keyId)).map((p) => p.bytes);
   const sealed = to(investigatorIds);
