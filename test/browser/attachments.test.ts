@@ -232,6 +232,26 @@ describe('attachments in the report form, with JavaScript', () => {
   });
 });
 
+describe('a file picked before the page script has loaded', () => {
+  it('is taken in and cleaned once the script takes over the form', async () => {
+    const page = await browser.newPage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/assets/resident.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${proxy.url}/`, { waitUntil: 'commit' });
+    await page.waitForSelector('#files');
+    await page.setInputFiles('#files', { name: PHOTO_NAME, mimeType: 'image/jpeg', buffer: PHOTO });
+    release();
+    await page.waitForSelector('body[data-ready="true"]');
+    await expect.poll(() => page.locator('.file-ready').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.textContent('#files-list')).toContain('position GPS');
+    await page.close();
+  });
+});
+
 describe('attachments without JavaScript', () => {
   it('are cleaned by the server, which lists what it removed on the receipt, and a HEIC photo is refused with what to do', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });

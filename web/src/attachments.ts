@@ -79,6 +79,8 @@ export class AttachmentList {
       for (const file of picked) this.add(file);
       this.showErrors();
     });
+    // Files picked before this script took over (a slow connection) are taken in now.
+    if (input?.files?.length) input.dispatchEvent(new Event('change'));
   }
 
   /** Waits until every picked file is cleaned (or refused). */
