@@ -54,6 +54,8 @@ describe('the “testify under protection” page', () => {
   it('explains both statuses, who reads what, and offers the two sections, linked from the home page', async () => {
     const home = await (await fetch(`${server.url}/`)).text();
     expect(home).toContain('href="/temoigner?lang=fr"');
+    // The long witness texts stay off the first page; the witness page's script gets its strings.
+    expect(home).not.toContain('"witness.receipt.number"');
     const res = await fetch(`${server.url}/temoigner`);
     const page = await res.text();
     expect(res.status).toBe(200);
@@ -62,6 +64,7 @@ describe('the “testify under protection” page', () => {
     expect(page).toContain('Garde des témoins');
     for (const id of ['what', 'where', 'when', 'name', 'contact', 'safeWhen', 'avoid']) expect(page).toContain(`id="${id}"`);
     expect(page).toContain('action="/nojs/temoigner?lang=fr"');
+    expect(page).toContain('"witness.receipt.number"');
     expect(await (await fetch(`${server.url}/temoigner?lang=en`)).text()).toContain('Testify under protection');
   });
 });

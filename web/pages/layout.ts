@@ -4,6 +4,7 @@
 
 import { CATALOGUES, type MessageKey } from '../i18n/index.ts';
 import { html, jsonBlock, type Html } from './html.ts';
+import { stringsForPage } from './witness-strings.ts';
 
 export interface PageContext {
   lang: string;
@@ -46,7 +47,7 @@ export function layout(ctx: PageContext, options: PageOptions): string {
 <main id="main" tabindex="-1">
 ${options.body}
 </main>
-<script type="application/json" id="relais-data">${jsonBlock({ lang: ctx.lang, strings: CATALOGUES[ctx.lang], quickExitUrl: ctx.site.quickExitUrl, ...(options.data ?? {}) })}</script>
+<script type="application/json" id="relais-data">${jsonBlock({ lang: ctx.lang, strings: stringsForPage(CATALOGUES[ctx.lang], options.page), quickExitUrl: ctx.site.quickExitUrl, ...(options.data ?? {}) })}</script>
 </body>
 </html>
 `}`;
