@@ -68,6 +68,18 @@ const TABLE: Row[] = [
   { method: 'GET', pattern: '/api/v1/followup/messages', path: () => '/api/v1/followup/messages', expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 } },
   { method: 'GET', pattern: '/api/v1/followup/messages/:idx', path: () => '/api/v1/followup/messages/0', expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 } },
   { method: 'POST', pattern: '/api/v1/followup/messages', path: () => '/api/v1/followup/messages', body: () => ({ body: new FormData() }), expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 } },
+  // Witness requests (issue 7): custodians only, except the investigators' side of disclosures;
+  // the full flow with real witnesses and disclosures is in test/api/witness-disclosure.test.ts.
+  { method: 'GET', pattern: '/api/v1/witnesses', path: () => '/api/v1/witnesses', expect: staffOnly({ custodian: 200 }) },
+  { method: 'GET', pattern: '/api/v1/witnesses/:number', path: () => '/api/v1/witnesses/W-0000-0000', expect: staffOnly({ custodian: 404 }) },
+  { method: 'POST', pattern: '/api/v1/disclosures', path: () => '/api/v1/disclosures', body: () => ({ body: new FormData() }), expect: staffOnly({ custodian: 400 }) },
+  { method: 'GET', pattern: '/api/v1/disclosures', path: () => '/api/v1/disclosures', expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200 }) },
+  { method: 'GET', pattern: '/api/v1/disclosures/:id', path: () => '/api/v1/disclosures/D-0000-0000-0000', expect: staffOnly({ routedOfficer: 404, otherOfficer: 404, custodian: 404 }) },
+  { method: 'GET', pattern: '/api/v1/disclosures/:id/review', path: () => '/api/v1/disclosures/D-0000-0000-0000/review', expect: staffOnly({ custodian: 404 }) },
+  { method: 'GET', pattern: '/api/v1/disclosures/:id/identity', path: () => '/api/v1/disclosures/D-0000-0000-0000/identity', expect: staffOnly({ routedOfficer: 404, otherOfficer: 404 }) },
+  { method: 'POST', pattern: '/api/v1/disclosures/:id/approve', path: () => '/api/v1/disclosures/D-0000-0000-0000/approve', body: json({}), expect: staffOnly({ custodian: 404 }) },
+  { method: 'POST', pattern: '/api/v1/disclosures/:id/refuse', path: () => '/api/v1/disclosures/D-0000-0000-0000/refuse', body: json({}), expect: staffOnly({ custodian: 404 }) },
+  { method: 'POST', pattern: '/api/v1/disclosures/:id/withdraw', path: () => '/api/v1/disclosures/D-0000-0000-0000/withdraw', body: json({}), expect: staffOnly({ custodian: 404 }) },
   // Last, so that the sessions it ends are not needed any more.
   { method: 'DELETE', pattern: '/api/v1/session', path: () => '/api/v1/session', expect: staffOnly({ routedOfficer: 204, otherOfficer: 204, custodian: 204, auditor: 204 }) },
 ];
