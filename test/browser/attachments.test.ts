@@ -4,6 +4,7 @@
 // shows what was removed before sending, converts a picture it cannot clean to JPEG, refuses
 // what it cannot clean and what exceeds the limits with messages tied to the field, and the
 // no-JavaScript form cleans files on the server.
+import { CORPUS_DIR } from '../helpers/corpus.ts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { launchChromium, startCaptureProxy, type CaptureProxy } from '../helpers
 import { exiftool, leaks } from '../strip/helpers.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const CORPUS = new URL('../../../shared/corpus/', import.meta.url).pathname;
+const CORPUS = CORPUS_DIR;
 const MB = 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), 'relais-attach-'));
 const PHOTO = readFileSync(join(CORPUS, 'exif-samples-DSCN0010.jpg'));

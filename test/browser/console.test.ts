@@ -3,6 +3,7 @@
 // decrypting an attachment, replying and setting a status that the resident then sees, refused
 // logins, the key gone after logout (storage and a heap snapshot of the page), nothing about a
 // report in the URL or title, the console's own bundle, and axe.
+import { CORPUS_DIR } from '../helpers/corpus.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -132,7 +133,7 @@ describe('the officer console', () => {
   });
 
   it('logs in with a key made by relais keygen and decrypts an attachment on request', async () => {
-    const jpeg = readFileSync('/work/shared/corpus/exif-samples-BlueSquare.jpg');
+    const jpeg = readFileSync(`${CORPUS_DIR}exif-samples-BlueSquare.jpg`);
     const { ref: withFile } = await submitReport(new ApiClient({ server: server.url }), {
       category: 'armes',
       text: 'avec une photo',

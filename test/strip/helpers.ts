@@ -1,11 +1,12 @@
 // Shared helpers for the metadata stripper tests (DESIGN promise 3): running Debian's exiftool
 // as an independent reader on files written to a temporary folder, and judging its output.
+import { CORPUS_DIR } from '../helpers/corpus.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CORPUS = new URL('../../../shared/corpus/', import.meta.url).pathname;
+export const CORPUS = CORPUS_DIR;
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 export const EXIFTOOL = '/usr/bin/exiftool';
 
