@@ -2,10 +2,11 @@
 // spreadsheet — only after verifying them all against the latest signed checkpoint with the
 // auditor's own copy of the log key (and, with --state, its consistency with the checkpoint the
 // auditor verified last, without changing that state). Nothing is written if verification fails.
-// CSV cells that a spreadsheet would run as a formula (= + - @ tab CR) are prefixed with '.
+// The rows, CSV and JSON are those of src/client/audit-rows.ts, shared with the auditor page.
 
 import { writeFileSync, renameSync } from 'node:fs';
 import { base64Encode } from '../core/tlog/index.ts';
+import { rowOf, toCsv, toJson, type Row } from '../client/audit-rows.ts';
 import { parse, required, say, UsageError } from './args.ts';
 import { auditorSession, nodeTreeHasher, readLogVerifier, reportFailure } from './audit-common.ts';
 import { LogApi } from './audit-log-client.ts';
@@ -18,30 +19,6 @@ const USAGE = `relais audit export --server URL --key AUDITOR_KEY.asc --log-key 
 Verifies every entry against the latest signed checkpoint (and, with --state, that the log
 extends the one you verified last), then writes them to FILE or standard output.
 Exit codes: 0 exported, 3 the log FAILED verification (nothing written), 1 other errors, 2 usage.`;
-
-const COLUMNS = ['index', 'time', 'bucket', 'action', 'actor', 'report', 'inbox', 'details'] as const;
-type Row = Record<(typeof COLUMNS)[number], unknown>;
-
-export function rowOf(index: number, entry: string): Row {
-  let e: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(entry);
-    e = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { details: entry };
-  } catch {
-    e = { details: entry };
-  }
-  return { index, time: e.time ?? null, bucket: e.bucket ?? null, action: e.action ?? null, actor: e.actor ?? null, report: e.report ?? null, inbox: e.inbox ?? null, details: e.details ?? null };
-}
-
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(rows: Row[]): string {
-  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].map((l) => `${l}\r\n`).join('');
-}
 
 export async function auditExportCommand(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -79,7 +56,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
   } finally {
     await session.close();
   }
-  const text = format === 'csv' ? toCsv(rows) : `${JSON.stringify(rows, null, 1)}\n`;
+  const text = format === 'csv' ? toCsv(rows) : toJson(rows);
   if (values.out) {
     writeFileSync(`${values.out}.partial`, text, { mode: 0o600 });
     renameSync(`${values.out}.partial`, values.out);

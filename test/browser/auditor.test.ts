@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
 import { getReport, listReports, openPart, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
-import { rowOf as cliRowOf, toCsv as cliToCsv } from '../../src/cli/audit-export.ts';
+// The rows and CSV that `relais audit export` writes (the page's download must be the same bytes).
+import { rowOf as cliRowOf, toCsv as cliToCsv } from '../../src/client/audit-rows.ts';
 import { base64Encode, Frontier, generateSignerKey, openCheckpoint, parseSignerKey, parseVerifierKey, signCheckpoint } from '../../src/core/tlog/index.ts';
 import { runMaintenance } from '../../src/server/maintenance.ts';
 import { launchChromium } from '../helpers/browser.ts';

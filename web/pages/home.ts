@@ -5,6 +5,7 @@
 // are cleaned of their metadata (promise 3): in the browser with JavaScript (web/src/attachments.ts),
 // else by the server in memory before sealing; cleanedFilesBody() tells the resident what was removed.
 
+import { receiptSection } from './receipt.ts';
 import type { PublicCategory } from '../../src/server/public-config.ts';
 import { removedLabel } from '../../src/core/strip/labels.ts';
 import { REMOVED_CODES, type RemovedCode } from '../../src/core/strip/types.ts';
@@ -113,18 +114,5 @@ ${options.categories.some((c) => c.kind === 'witness') ? html`<p class="switch w
   </div>
 </form>
 
-<section id="receipt" class="receipt" aria-labelledby="receipt-title" tabindex="-1" hidden>
-  <h2 id="receipt-title">${t('receipt.title')}</h2>
-  <p>${t('receipt.thanks')}</p>
-  <p id="receipt-ref"></p>
-  <p class="receipt-label">${t('receipt.label')}</p>
-  <p class="receipt-code" id="receipt-code"></p>
-  <ul class="receipt-advice">
-    <li><strong>${t('receipt.copy')}</strong></li>
-    <li>${t('receipt.noScreenshot')}</li>
-    <li>${t('receipt.use')}</li>
-  </ul>
-  <label class="choice"><input type="checkbox" id="receipt-done"> <span>${t('receipt.done')}</span></label>
-  <button type="button" class="primary" id="receipt-finish" disabled>${t('receipt.finish')}</button>
-</section>`;
+${receiptSection(ctx, t('receipt.title'), html`<p>${t('receipt.thanks')}</p>`)}`;
 }

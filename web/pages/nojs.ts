@@ -2,6 +2,7 @@
 // server, the conversation decrypted by the server, and plain error pages. Each says plainly
 // that here the server saw the text, in memory only.
 
+import { receiptBlock } from './receipt.ts';
 import { html, type Html } from './html.ts';
 import type { PageContext } from './layout.ts';
 
@@ -12,13 +13,7 @@ export function receiptBody(ctx: PageContext, ref: string, receipt: string): Htm
   <p>${t('receipt.thanks')}</p>
   <p class="nojs">${t('receipt.nojs')}</p>
   <p>${t('receipt.ref', { ref })}</p>
-  <p class="receipt-label">${t('receipt.label')}</p>
-  <p class="receipt-code">${receipt}</p>
-  <ul class="receipt-advice">
-    <li><strong>${t('receipt.copy')}</strong></li>
-    <li>${t('receipt.noScreenshot')}</li>
-    <li>${t('receipt.use')}</li>
-  </ul>
+  ${receiptBlock(ctx, receipt)}
   <p><a class="button" href="/?lang=${ctx.lang}">${t('receipt.finish')}</a></p>
 </section>`;
 }

@@ -5,6 +5,7 @@
 // form posts to /nojs/temoigner and the server seals both at once (the <noscript> notice says so);
 // with JavaScript web/src/witness-form.ts seals both in the browser.
 
+import { receiptBlock, receiptSection } from './receipt.ts';
 import type { PublicCategory } from '../../src/server/public-config.ts';
 import { dualSubmit, html, type Html } from './html.ts';
 import type { PageContext } from './layout.ts';
@@ -119,22 +120,13 @@ ${explanation(ctx, first)}
   </div>
 </form>
 
-<section id="receipt" class="receipt" aria-labelledby="receipt-title" tabindex="-1" hidden>
-  <h2 id="receipt-title">${t('witness.receipt.title')}</h2>
-  <p>${t('witness.receipt.thanks')}</p>
+${receiptSection(
+  ctx,
+  t('witness.receipt.title'),
+  html`<p>${t('witness.receipt.thanks')}</p>
   <p id="receipt-number" class="receipt-code"></p>
-  <p>${t('witness.receipt.numberHint')}</p>
-  <p id="receipt-ref"></p>
-  <p class="receipt-label">${t('receipt.label')}</p>
-  <p class="receipt-code" id="receipt-code"></p>
-  <ul class="receipt-advice">
-    <li><strong>${t('receipt.copy')}</strong></li>
-    <li>${t('receipt.noScreenshot')}</li>
-    <li>${t('receipt.use')}</li>
-  </ul>
-  <label class="choice"><input type="checkbox" id="receipt-done"> <span>${t('receipt.done')}</span></label>
-  <button type="button" class="primary" id="receipt-finish" disabled>${t('receipt.finish')}</button>
-</section>`;
+  <p>${t('witness.receipt.numberHint')}</p>`,
+)}`;
 }
 
 /** The receipt page of the no-JS path: the witness number, the reference and the receipt. */
@@ -147,13 +139,7 @@ export function witnessReceiptBody(ctx: PageContext, filed: { ref: string; numbe
   <p class="receipt-code" id="receipt-number">${t('witness.receipt.number', { number: filed.number })}</p>
   <p>${t('witness.receipt.numberHint')}</p>
   <p>${t('receipt.ref', { ref: filed.ref })}</p>
-  <p class="receipt-label">${t('receipt.label')}</p>
-  <p class="receipt-code">${filed.receipt}</p>
-  <ul class="receipt-advice">
-    <li><strong>${t('receipt.copy')}</strong></li>
-    <li>${t('receipt.noScreenshot')}</li>
-    <li>${t('receipt.use')}</li>
-  </ul>
+  ${receiptBlock(ctx, filed.receipt)}
   <p><a class="button" href="/?lang=${ctx.lang}">${t('receipt.finish')}</a></p>
 </section>`;
 }

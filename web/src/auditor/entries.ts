@@ -1,41 +1,11 @@
-// The verified entries as rows (DESIGN promise 7, issue 6 item 4): parsed from the canonical JSON
-// of src/core/audit-entry.ts into the columns of `relais audit export` (index, time, bucket,
-// action, actor, report, inbox, details), filtered by actor, action, report reference and date,
-// counted per actor and action, and written as CSV or JSON exactly as the command writes them.
-// Pure functions, no DOM: the page and the tests share them.
+// The verified entries in the auditor page (DESIGN promise 7, issue 6 item 4): rows as
+// src/client/audit-rows.ts makes them for `relais audit export` too, filtered by actor, action,
+// report reference and date, and counted per actor and action. Pure functions, no DOM: the page
+// and the tests share them.
 
-export const COLUMNS = ['index', 'time', 'bucket', 'action', 'actor', 'report', 'inbox', 'details'] as const;
+import { rowOf, text, type Row } from '../../../src/client/audit-rows.ts';
 
-export interface Row {
-  index: number;
-  /** exact time of a staff or system event (ISO 8601, to the second) */
-  time: unknown;
-  /** start of the time bucket of a report-received event (ISO 8601): never more precise */
-  bucket: unknown;
-  action: unknown;
-  actor: unknown;
-  report: unknown;
-  inbox: unknown;
-  details: unknown;
-}
-
-/** A field as text, or null if it is missing or not a string (a verified entry may still be odd). */
-export const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-/**
- * Entry `index` as a row, as `relais audit export` makes it (values as they are in the entry);
- * an entry that is not a JSON object keeps its text in `details`.
- */
-export function rowOf(index: number, entry: string): Row {
-  let e: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(entry);
-    e = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { details: entry };
-  } catch {
-    e = { details: entry };
-  }
-  return { index, time: e.time ?? null, bucket: e.bucket ?? null, action: e.action ?? null, actor: e.actor ?? null, report: e.report ?? null, inbox: e.inbox ?? null, details: e.details ?? null };
-}
+export { COLUMNS, csvCell, rowOf, text, toCsv, toJson, type Row } from '../../../src/client/audit-rows.ts';
 
 /** All entries as rows, a slice at a time, so that a large log does not freeze the page. */
 export async function rowsOf(entries: readonly string[], slice = 20_000): Promise<Row[]> {
@@ -104,19 +74,4 @@ export function summarize(rows: readonly Row[]): Count[] {
     else counts.set(key, { actor, action, count: 1 });
   }
   return [...counts.values()].sort((a, b) => a.actor.localeCompare(b.actor) || a.action.localeCompare(b.action));
-}
-
-/** A CSV cell; a cell a spreadsheet would run as a formula (= + - @ tab CR) gets a leading '. */
-export function csvCell(value: unknown): string {
-  let cell = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
-}
-
-export function toCsv(rows: readonly Row[]): string {
-  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].map((l) => `${l}\r\n`).join('');
-}
-
-export function toJson(rows: readonly Row[]): string {
-  return `${JSON.stringify(rows, null, 1)}\n`;
 }

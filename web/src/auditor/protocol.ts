@@ -6,7 +6,7 @@
 // shows those and nothing else), or `failed` / `error`, carrying none.
 
 import type { FailureKind } from '../../../src/cli/audit-verifier.ts';
-import type { StateProblem } from './state.ts';
+import type { StateProblem } from '../../../src/client/audit-state.ts';
 
 export type SourceMethod = 'checkpoint' | 'entries' | 'consistencyProof';
 

@@ -14,7 +14,7 @@
 import { VerificationFailure, verifyLog, type LogSource, type Trusted } from '../../../src/cli/audit-verifier.ts';
 import { base64Encode, parseVerifierKey, type Hash, type NoteVerifier } from '../../../src/core/tlog/index.ts';
 import type { FromWorker, Outcome, SourceMethod, ToWorker } from './protocol.ts';
-import { formatState, parseState, StateFileProblem } from './state.ts';
+import { formatState, parseState, StateFileProblem } from '../../../src/client/audit-state.ts';
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 const post = (message: FromWorker): void => scope.postMessage(message);

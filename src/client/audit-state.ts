@@ -1,15 +1,16 @@
-// The auditor's state file, in the browser (DESIGN promise 7, issue 6 item 4): the very format
-// `relais audit verify --state` reads and writes (src/cli/audit-state.ts, relais-audit-state/1) —
-// the last checkpoint verified, as the signed note (still evidence if the server later forks or
-// rolls back), and the frontier of its tree — so the auditor can move between the page and the
-// command with one file. The page only reads a file the auditor loads and offers the updated
-// one as a download: nothing is kept in the browser. Runtime-neutral (runs in the worker).
+// The auditor's state file (DESIGN promise 7, issue 6), relais-audit-state/1: the last checkpoint
+// verified — the signed note itself, still evidence if the server later forks or rolls back — and
+// the frontier of its tree (at most 53 hashes), from which the next run verifies only the new
+// entries; it also names the log (origin and verifier key), so a state is never used against
+// another log. Runtime-neutral: `relais audit verify --state` (src/cli/audit-state.ts reads and
+// writes the file) and the auditor page (its worker; the page offers the file as a download and
+// keeps nothing) share these functions, so the auditor moves between them with one file.
 //
-// Reading re-checks everything, as the command does: the note must open with the auditor's own
-// log key for the expected origin, and the frontier must give the checkpoint's root.
+// Reading re-checks everything: the note must open with the auditor's own log key for the
+// expected origin, and the frontier must give the checkpoint's root.
 
-import { openServerCheckpoint, VerificationFailure, type Trusted } from '../../../src/cli/audit-verifier.ts';
-import { base64Decode, base64Encode, Frontier, type NoteVerifier, type TreeHasher } from '../../../src/core/tlog/index.ts';
+import { openServerCheckpoint, VerificationFailure, type Trusted } from '../cli/audit-verifier.ts';
+import { base64Decode, base64Encode, Frontier, type NoteVerifier, type TreeHasher } from '../core/tlog/index.ts';
 
 export const STATE_FORMAT = 'relais-audit-state/1';
 
