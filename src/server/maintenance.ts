@@ -1,6 +1,7 @@
 // Periodic work, run every minute by the Node entry and by the Workers cron trigger:
 // - report-received entries go into the audit log in one batch per closed time bucket, in random
-//   order, so neither leaf order nor log timing says more than the bucket (DESIGN promise 2, 7);
+//   order, a short grace period after it closed, so neither leaf order nor log timing says more
+//   than the bucket (DESIGN promise 2, 7);
 // - reports older than the retention period are deleted, each deletion logged ("Retention");
 // - spent challenges and sessions past their expiry are dropped.
 // - the transparency log integrates new entries and signs a checkpoint (src/server/log.ts).
@@ -13,9 +14,19 @@ import { SESSION_IDLE_MS } from './auth.ts';
 
 const RETENTION_BATCH = 100;
 
+/**
+ * How long after a bucket's end its receipts wait before being logged: a report whose bucket was
+ * set in the bucket's last instant may be stored a moment later, and must still join its batch
+ * rather than be logged alone afterwards (which would say it came at the very end).
+ */
+export function receiptGraceSeconds(bucketSeconds: number): number {
+  return Math.min(60, Math.floor(bucketSeconds / 6));
+}
+
 export async function logClosedBuckets(relais: Relais): Promise<number> {
   const { store, config } = relais;
-  const current = bucketStart(relais.clock(), config.config.timeBucketSeconds);
+  const { timeBucketSeconds } = config.config;
+  const current = bucketStart(relais.clock() - receiptGraceSeconds(timeBucketSeconds) * 1000, timeBucketSeconds);
   const pending = await store.reports.unloggedBefore(current);
   const byBucket = new Map<number, typeof pending>();
   for (const r of pending) byBucket.set(r.receivedBucket, [...(byBucket.get(r.receivedBucket) ?? []), r]);

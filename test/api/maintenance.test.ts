@@ -1,0 +1,41 @@
+// The maintenance run's receipts batch (DESIGN promises 2 and 7): a report joins the audit log
+// only with the other reports of its hour, after the hour has closed and a grace period has
+// passed, so that a report stored in the hour's last instant is not logged alone afterwards.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/client/api.ts';
+import { submitReport } from '../../src/client/submit.ts';
+import { logClosedBuckets, receiptGraceSeconds } from '../../src/server/maintenance.ts';
+import { startTestServer, type TestServer } from '../helpers/fixture.ts';
+
+let server: TestServer;
+let now = 0;
+
+beforeAll(async () => {
+  // Ten seconds before the end of an hour.
+  const hour = 3600_000;
+  now = Math.ceil(Date.now() / hour) * hour + hour - 10_000;
+  server = await startTestServer(undefined, { clock: () => now });
+});
+afterAll(async () => server?.close());
+
+async function received(): Promise<string[]> {
+  return (await server.relais.store.audit.range(0, 10_000)).map((e) => JSON.parse(e.entry)).filter((e) => e.action === 'report.received').map((e) => e.report);
+}
+
+describe('receipts in the audit log', () => {
+  it('wait for their hour to close and for the grace period, then go in together', async () => {
+    expect(receiptGraceSeconds(3600)).toBe(60);
+    expect(receiptGraceSeconds(60)).toBe(10);
+    const api = new ApiClient({ server: server.url });
+    const a = (await submitReport(api, { category: 'armes', text: 'a' }, { followUp: false })).ref;
+    const b = (await submitReport(api, { category: 'trafic', text: 'b' }, { followUp: false })).ref;
+    expect(await logClosedBuckets(server.relais)).toBe(0);
+    now += 30_000; // the hour has closed, the grace period has not passed
+    expect(await logClosedBuckets(server.relais)).toBe(0);
+    expect(await received()).toEqual([]);
+    now += 45_000;
+    expect(await logClosedBuckets(server.relais)).toBe(2);
+    expect((await received()).sort()).toEqual([a, b].sort());
+    expect(await logClosedBuckets(server.relais)).toBe(0);
+  });
+});
