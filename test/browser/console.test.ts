@@ -79,12 +79,15 @@ describe('the officer console', () => {
   let ref = '';
   let receipt = '';
 
-  it('logs in with a key exported from GnuPG, reads a report filed from the resident form, replies and sets a status the resident sees', async () => {
+  it('logs in with a key exported from GnuPG, reads a report filed from the resident form, downloads its attachment, replies and sets a status the resident sees', async () => {
     const resident = await browser.newPage();
     await resident.goto(`${proxy.url}/`);
     await resident.waitForSelector('body[data-ready="true"]');
     await resident.check('input[name="category"][value="armes"]');
     await resident.fill('#what', 'Deux pistolets cachés derrière le transformateur');
+    // with a photo from a camera with GPS, attached in the form
+    await resident.setInputFiles('#files', { name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: readFileSync(`${CORPUS_DIR}exif-samples-DSCN0010.jpg`) });
+    await expect.poll(() => resident.locator('.file-ready').count(), { timeout: 30_000 }).toBe(1);
     await resident.click('#send');
     await resident.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
     receipt = (await resident.textContent('#receipt-code')) ?? '';
@@ -104,6 +107,16 @@ describe('the officer console', () => {
     expect(page.url()).toBe(`${proxy.url}/console/`);
     expect(await page.title()).not.toContain(ref);
     expect(await axeViolations(page)).toEqual([]);
+    // the attachment, decrypted in the page on request and downloaded under a neutral name,
+    // without the camera's metadata
+    await page.click('button[data-part="1"]');
+    await page.waitForSelector('.attachment img');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.attachment a')]);
+    expect(download.suggestedFilename()).toBe('piece-jointe-1.jpg');
+    const photo = readFileSync((await download.path())!);
+    expect(photo.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(photo.includes(Buffer.from('NIKON'))).toBe(false);
+    expect(photo.includes(Buffer.from('GPS'))).toBe(false);
 
     await page.fill('#reply-text', 'Merci, une patrouille passera.');
     await page.selectOption('#reply-status', 'in-progress');
