@@ -234,9 +234,12 @@ describe('the officer console', () => {
         spentChallenge: { nonce: `bulk-${i}`, expires: base + hour },
       });
     }
+    const witness = await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 'ce que j’ai vu', identity: 'qui je suis' }, { followUp: false });
     const page = await browser.newPage();
     await logIn(page, keygenKeyFile);
     await page.waitForSelector('#filters');
+    // a witness request appears under its W- number
+    expect(await page.textContent(`#reports tr:has(button[data-ref="${witness.ref}"]) .witness-number`)).toMatch(/^W-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     await page.selectOption('#filter-per-page', '200');
     await page.click('#filters button[type="submit"]');
     await expect.poll(() => page.locator('#reports tbody tr').count(), { timeout: 30_000 }).toBe(200);

@@ -9,10 +9,13 @@ export function refusalFor(mime: string | null): StripError {
   if (mime !== null && REENCODABLE.has(mime)) {
     return new StripError(
       'needs_reencode',
-      `This picture format (${mime}) keeps hidden information we cannot remove directly; it will be ` +
-        `converted to a plain JPEG picture before sending.`,
-      `Ce format d'image (${mime}) garde des informations cachées que nous ne pouvons pas retirer ` +
-        `directement ; l'image sera convertie en JPEG simple avant l'envoi.`,
+      `This picture format (${mime}) keeps hidden information that cannot be removed from the file ` +
+        `itself: it has to become a plain JPEG picture first. The web form does that where the ` +
+        `browser can read the format; otherwise save the photo as JPEG or take a screenshot of it.`,
+      `Ce format d'image (${mime}) garde des informations cachées qu'on ne peut pas retirer du ` +
+        `fichier lui-même : il faut d'abord en faire une simple image JPEG. Le formulaire web le fait ` +
+        `quand le navigateur sait lire ce format ; sinon, enregistrez la photo en JPEG ou faites-en ` +
+        `une capture d'écran.`,
     );
   }
   if (mime !== null && (mime.startsWith('video/') || mime.startsWith('audio/'))) {

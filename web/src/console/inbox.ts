@@ -52,7 +52,8 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
       el(
         'tr',
         { class: r.read ? undefined : 'unread', 'data-bucket': String(r.receivedBucket) },
-        el('td', {}, r.ref, r.read ? null : ' ', r.read ? null : el('span', { class: 'badge' }, t('inbox.new'))),
+        // A witness request shows its W- number: the only name investigators know the witness by.
+        el('td', {}, r.ref, r.witness ? el('br') : null, r.witness ? el('span', { class: 'witness-number' }, r.witness) : null, r.read ? null : ' ', r.read ? null : el('span', { class: 'badge' }, t('inbox.new'))),
         el('td', {}, categoryLabel(ctx, r.category)),
         el('td', {}, `${when.from} – ${when.to.split(' ').pop()}`),
         el('td', {}, t(`status.${r.status}`)),
