@@ -4,12 +4,12 @@
 // "relais-worker-config" to it). Only what the config names from keys/ goes in: public keys and
 // the log's public key, never a private key (resolveConfig refuses one).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConfigBundle, type ConfigBundle } from '../config/bundled.ts';
-import { ConfigError, type ResolvedConfig } from '../config/resolve.ts';
+import { readConfigSource } from '../config/load-node.ts';
+import type { ResolvedConfig } from '../config/resolve.ts';
 import { parse, say } from './args.ts';
 
 const USAGE = `relais worker-config [--config relais.config.json] [--out build/worker-config.json]
@@ -20,24 +20,9 @@ Run it before every \`wrangler deploy\`.`;
 export const DEFAULT_WORKER_CONFIG = 'build/worker-config.json';
 
 export async function buildWorkerConfig(configPath: string, now = new Date()): Promise<{ bundle: ConfigBundle; resolved: ResolvedConfig }> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(configPath, 'utf8'));
-  } catch (e) {
-    throw new ConfigError([{ file: configPath, path: '', message: `cannot read the config file as JSON (${(e as Error).name})` }]);
-  }
-  const base = dirname(resolve(configPath));
-  return buildConfigBundle({
-    file: configPath.split(/[\\/]/).pop() ?? configPath,
-    json,
-    now,
-    readFile: async (rel) => {
-      const full = resolve(base, rel);
-      // As on Node (load-node.ts): nothing outside the config's keys/ folder.
-      if (relative(base, full).split(sep)[0] !== 'keys') throw new Error('outside keys/');
-      return readFile(full, 'utf8');
-    },
-  });
+  // Read exactly as the Node server reads it; the bundle names the config file, not its path.
+  const source = await readConfigSource(configPath, now);
+  return buildConfigBundle({ ...source, file: configPath.split(/[\\/]/).pop() ?? configPath });
 }
 
 export async function writeWorkerConfig(configPath: string, out: string): Promise<ResolvedConfig> {

@@ -3,9 +3,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { ConfigError, resolveConfig, type ResolvedConfig } from './resolve.ts';
+import { ConfigError, resolveConfig, type ConfigSource, type ResolvedConfig } from './resolve.ts';
 
-export async function loadConfigFile(path: string, now = new Date()): Promise<ResolvedConfig> {
+/** The config file parsed, with a reader for the files it names (keys/ only). */
+export async function readConfigSource(path: string, now = new Date()): Promise<ConfigSource> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -19,7 +20,7 @@ export async function loadConfigFile(path: string, now = new Date()): Promise<Re
     throw new ConfigError([{ file: path, path: '', message: `not valid JSON (${(e as Error).message})` }]);
   }
   const base = dirname(resolve(path));
-  return resolveConfig({
+  return {
     file: path,
     json,
     now,
@@ -29,5 +30,9 @@ export async function loadConfigFile(path: string, now = new Date()): Promise<Re
       if (relative(base, full).split(sep)[0] !== 'keys') throw new Error('outside keys/');
       return readFile(full, 'utf8');
     },
-  });
+  };
+}
+
+export async function loadConfigFile(path: string, now = new Date()): Promise<ResolvedConfig> {
+  return resolveConfig(await readConfigSource(path, now));
 }

@@ -6,7 +6,6 @@
 // racing requests cannot both win. Investigators see nothing of a disclosure before approval.
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { ResolvedMember } from '../config/resolve.ts';
 import { randomBytes } from '../core/bytes.ts';
@@ -23,7 +22,7 @@ import {
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
 import { membersOf } from '../server/sealed-parts.ts';
-import { jsonLimit, readJson } from './resident.ts';
+import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
 
 const RequestMeta = z
   .object({ witness: z.string().regex(WITNESS_NUMBER_PATTERN), inbox: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), parts: z.tuple([z.literal('disclosure'), z.literal('review')]) })
@@ -76,7 +75,7 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
   const investigatorSees = (member: ResolvedMember, d: DisclosureRecord) =>
     member.roles.includes('officer') && member.inboxes.includes(d.inboxId) && (d.state === 'approved' || d.state === 'fetched');
 
-  app.post('/', custodian, bodyLimit({ maxSize: 4 * maxDisclosurePart(relais, 64) + 32 * 1024, onError: () => { throw new ApiError(413, 'body_too_large', 'The request body is too large.'); } }), async (c) => {
+  app.post('/', custodian, apiBodyLimit(4 * maxDisclosurePart(relais, 64) + 32 * 1024), async (c) => {
     const { member } = c.get('staff');
     const { meta, parts } = await readSealedForm(c.req.raw, RequestMeta);
     const ref = await relais.store.witnesses.refOf(meta.witness);

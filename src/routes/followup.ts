@@ -18,9 +18,8 @@ import { bucketCeil, bucketStart } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { LookupKeySchema, PowSchema } from '../server/intake.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
-import { checkSealedPart, expectedMembers, expectedResident, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
-import { jsonLimit, readJson } from './resident.ts';
-import { bodyLimit } from 'hono/body-limit';
+import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
+import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
 
 const OpenRequest = z.object({ lookupKey: LookupKeySchema, pow: PowSchema }).strict();
 const MessageMeta = z.object({ parts: z.array(z.enum(['message', 'attachment'])).min(1).max(21) }).strict();
@@ -86,7 +85,7 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
 
   app.post(
     '/messages',
-    bodyLimit({ maxSize: maxSealedSize(config.limits.maxReportBytes + config.limits.maxTextBytes, 64) + 96 * 1024, onError: () => { throw new ApiError(413, 'body_too_large', 'The message is larger than allowed.'); } }),
+    apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'),
     async (c) => {
       const ref = tokenRef(relais, c);
       const { meta, parts } = await readSealedForm(c.req.raw, MessageMeta);

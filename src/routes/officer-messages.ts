@@ -5,16 +5,16 @@
 // audit log, in the same batch as the write.
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AuditAction } from '../core/audit-entry.ts';
 import type { MessageKind, NewMessage } from '../store/messages.ts';
 import type { Statement } from '../store/driver.ts';
 import { requireStaff } from '../server/auth.ts';
+import { apiBodyLimit } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
-import { checkSealedPart, expectedMembers, expectedResident, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
+import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
 import { checkRef } from './officer.ts';
 
 const ReplyMeta = z
@@ -56,7 +56,7 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
   app.post(
     '/:ref/messages',
     staff,
-    bodyLimit({ maxSize: maxSealedSize(config.limits.maxReportBytes + config.limits.maxTextBytes, 64) + 96 * 1024, onError: () => { throw new ApiError(413, 'body_too_large', 'The message is larger than allowed.'); } }),
+    apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'),
     async (c) => {
       const ref = checkRef(c.req.param('ref'));
       const { member } = c.get('staff');

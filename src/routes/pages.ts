@@ -5,19 +5,19 @@
 
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { checkFormToken, issueFormToken, type FormPurpose } from '../core/form-token.ts';
+import type { FormPurpose } from '../core/form-token.ts';
 import { checkFollowUpToken } from '../core/followup-token.ts';
 import { normalizeReceipt } from '../core/receipt-format.ts';
 import { composeReportText } from '../core/report-text.ts';
 import { ConstraintError } from '../store/driver.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { NoJsLimiter } from '../server/nojs-limiter.ts';
+import { pageKit } from './page-kit.ts';
 import { addMessageOnServer, cleanFilesOnServer, fileReportOnServer, openOnServer, spendFormToken } from '../server/nojs.ts';
-import { pickLanguage, translator } from '../../web/i18n/index.ts';
 import { followUpBody } from '../../web/pages/followup.ts';
 import { cleanedFilesBody, homeBody } from '../../web/pages/home.ts';
 import { html } from '../../web/pages/html.ts';
-import { layout, type PageContext } from '../../web/pages/layout.ts';
+import type { PageContext } from '../../web/pages/layout.ts';
 import { conversationBody, noticeBody, receiptBody } from '../../web/pages/nojs.ts';
 
 /** No-JS requests the whole server accepts per minute (see nojs-limiter.ts). */
@@ -28,54 +28,20 @@ export function pageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { config } = relais.config;
   const limiter = new NoJsLimiter(NOJS_PER_MINUTE, relais.clock);
-  const officerLang = config.site.languages[0] as string;
-  const officerT = translator(pickLanguage(officerLang, config.site.languages));
-
-  const context = (c: Context<Env>, path: string): PageContext => {
-    const lang = pickLanguage(c.req.query('lang'), config.site.languages);
-    return { lang, t: translator(lang), site: config.site, path };
-  };
-  const page = (c: Context<Env>, ctx: PageContext, title: string, name: string, body: Parameters<typeof layout>[1]['body'], status: 200 | 201 | 400 | 404 | 409 | 413 | 429 = 200, data?: Record<string, unknown>) =>
-    c.html(layout(ctx, { title, page: name, body, ...(data ? { data } : {}) }), status);
-  const notice = (c: Context<Env>, ctx: PageContext, message: string, status: 400 | 404 | 409 | 413 | 429, back: string) =>
-    page(c, ctx, ctx.t('nojs.title'), 'notice', noticeBody(ctx, ctx.t('nojs.title'), message, back), status);
-  const token = (purpose: FormPurpose) => issueFormToken(relais.secrets.form, purpose, relais.clock());
+  const kit = pageKit(relais);
+  const { officerLang, officerT, reportLabels, categoryLabels, context, page, notice, formToken: token, readNoScriptForm: readForm } = kit;
+  const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) => kit.admit(c, ctx, fields, purpose, back, limiter);
   const formBody = bodyLimit({ maxSize: FORM_BODY_MAX, onError: (c) => notice(c, context(c, '/'), officerT('form.error.tooLong'), 413, '/') });
-
-  /**
-   * Reads a url-encoded or multipart form, strings only; null if it is not a form, or if it lacks
-   * the <noscript> marker (web/pages/html.ts dualSubmit): such a form came from a browser that runs
-   * JavaScript, which must seal in the page, so nothing in it is used.
-   */
-  const readForm = async (c: Context<Env>): Promise<Record<string, string> | null> => {
-    try {
-      const body = await c.req.parseBody();
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
-      return out.nojs === '1' ? out : null;
-    } catch {
-      return null;
-    }
-  };
-  /** Checks the form token and the global cap; returns a refusal page or the token's nonce. */
-  const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) => {
-    const checked = checkFormToken(relais.secrets.form, fields.formToken, purpose, relais.clock());
-    if (checked === 'form_token_early') return notice(c, ctx, ctx.t('nojs.wait'), 429, back);
-    if (typeof checked === 'string') return notice(c, ctx, ctx.t('nojs.expired'), 400, back);
-    if (!limiter.take()) return notice(c, ctx, ctx.t('nojs.busy'), 429, back);
-    return checked;
-  };
 
   app.get('/', (c) => {
     const ctx = context(c, '/');
-    const reportLabels = { category: officerT('report.text.category'), what: officerT('report.text.what'), where: officerT('report.text.where'), when: officerT('report.text.when') };
     return page(c, ctx, ctx.t('home.title'), 'report', homeBody(ctx, {
       categories: relais.publicConfig.categories,
       formToken: token('report'),
       maxTextBytes: config.limits.maxTextBytes,
       limits: config.limits,
       reportLabels,
-    }), 200, { reportLabels, categoryLabels: Object.fromEntries(config.categories.map((k) => [k.id, k.labels[officerLang] ?? k.id])) });
+    }), 200, { reportLabels, categoryLabels });
   });
 
   app.get('/suivi', (c) => {
@@ -120,10 +86,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     const what = (fields.what ?? '').trim();
     if (!category) return notice(c, ctx, ctx.t('form.error.category'), 400, back);
     if (!what) return notice(c, ctx, ctx.t('form.error.what'), 400, back);
-    const text = composeReportText(
-      { category: officerT('report.text.category'), what: officerT('report.text.what'), where: officerT('report.text.where'), when: officerT('report.text.when') },
-      { category: category.labels[officerLang] ?? category.id, what, where: fields.where ?? '', when: fields.when ?? '' },
-    );
+    const text = composeReportText(reportLabels, { category: category.labels[officerLang] ?? category.id, what, where: fields.where ?? '', when: fields.when ?? '' });
     if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
     if (files.length > limits.maxAttachments) return notice(c, ctx, ctx.t('files.error.countNoJs', { max: limits.maxAttachments }), 413, back);
     const admitted = admit(c, ctx, fields, 'report', back);

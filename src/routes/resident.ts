@@ -3,9 +3,9 @@
 // address, nor the query string (promise 2).
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { issueChallenge } from '../core/pow.ts';
+import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { checkSubmission, maxReportBody, ReportMetaSchema } from '../server/intake.ts';
@@ -13,26 +13,6 @@ import { readSealedForm } from '../server/sealed-form.ts';
 import { witnessNumbering } from '../server/witness-intake.ts';
 
 const ChallengeRequest = z.object({ purpose: z.enum(['report', 'lookup']) }).strict();
-
-export function jsonLimit(maxSize = 16 * 1024) {
-  return bodyLimit({ maxSize, onError: () => { throw new ApiError(413, 'body_too_large', 'The request body is too large.'); } });
-}
-
-/** Parses a small JSON body against a schema; any failure is a 400 without echo. */
-export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  if (!(req.headers.get('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send application/json.');
-  }
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    throw new ApiError(400, 'malformed_json', 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, 'bad_request', 'The body does not have the expected fields.');
-  return parsed.data;
-}
 
 export function residentRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
@@ -49,7 +29,7 @@ export function residentRoutes(relais: Relais): Hono<Env> {
 
   app.post(
     '/reports',
-    bodyLimit({ maxSize: maxReportBody(relais), onError: () => { throw new ApiError(413, 'body_too_large', 'The report is larger than allowed.'); } }),
+    apiBodyLimit(maxReportBody(relais), 'The report is larger than allowed.'),
     async (c) => {
       const form = await readSealedForm(c.req.raw, ReportMetaSchema);
       const report = await checkSubmission(relais, form, relais.clock());

@@ -18,6 +18,11 @@ export function maxSealedSize(plainMax: number, recipients: number): number {
   return padmeLength(plainMax + 256) + SEAL_OVERHEAD + PKESK_MAX * recipients;
 }
 
+/** Largest body of a conversation message: its text and attachments, sealed to many keys. */
+export function maxMessageBody(limits: { maxReportBytes: number; maxTextBytes: number }): number {
+  return maxSealedSize(limits.maxReportBytes + limits.maxTextBytes, 64) + 96 * 1024;
+}
+
 export function expectedMembers(members: ResolvedMember[]): ExpectedRecipient[] {
   return members.map((m) => ({ memberId: m.id, keyIds: new Map(m.encryptionKeyIds.map((k) => [k.keyId, k.algorithm])) }));
 }

@@ -1,9 +1,10 @@
 // Promise 8 and the officer session: an officer sees only what is routed to their inboxes, a
 // report routed elsewhere answers exactly like one that does not exist, custodians see identities
 // but not testimonies, auditors see no report, and logins refuse what they should.
+import { outcome, staffClient } from '../helpers/staff.ts';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiClientError } from '../../src/client/api.ts';
+import { ApiClient } from '../../src/client/api.ts';
 import { getReport, listReports, login, openPart, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
 import { findCounter, meetsDifficulty } from '../../src/core/pow.ts';
@@ -14,21 +15,9 @@ let now = Date.now();
 const refs: Record<string, string> = {};
 const keys: Record<string, openpgp.PrivateKey> = {};
 
-async function staff(id: string): Promise<ApiClient> {
-  const api = new ApiClient({ server: server.url });
-  await login(api, keys[id]!, server.fixture.origin);
-  return api;
-}
+const staff = (id: string): Promise<ApiClient> => staffClient(server, id);
 
-async function status(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ApiClientError) return `${e.status} ${e.code}`;
-    throw e;
-  }
-}
+const status = outcome;
 
 async function raw(path: string, init: RequestInit = {}) {
   const res = await fetch(`${server.url}${path}`, init);

@@ -1,11 +1,12 @@
 // The anonymous two-way conversation: receipt → lookup key and reply key on the client, officer
 // replies and status changes, the resident's messages, internal notes, and every refusal.
+import { outcome, staffClient } from '../helpers/staff.ts';
 import * as openpgp from 'openpgp';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiClientError } from '../../src/client/api.ts';
+import { ApiClient } from '../../src/client/api.ts';
 import { openConversation, readMessages, sendMessage, setUpFollowUp } from '../../src/client/followup.ts';
-import { fetchSealedMessage, getReport, login, reply, unlockPrivateKey } from '../../src/client/staff.ts';
+import { fetchSealedMessage, getReport, reply, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
 import { fromUtf8, toBase64Url, utf8 } from '../../src/core/bytes.ts';
 import { deriveReceiptSecrets, normalizeReceipt } from '../../src/core/receipt.ts';
@@ -19,21 +20,9 @@ const keys: Record<string, openpgp.PrivateKey> = {};
 let ref: string;
 let receipt: string;
 
-async function staff(id: string): Promise<ApiClient> {
-  const api = new ApiClient({ server: server.url });
-  await login(api, keys[id]!, server.fixture.origin);
-  return api;
-}
+const staff = (id: string): Promise<ApiClient> => staffClient(server, id);
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ApiClientError) return `${e.status} ${e.code}`;
-    throw e;
-  }
-}
+const code = outcome;
 
 beforeAll(async () => {
   server = await startTestServer();

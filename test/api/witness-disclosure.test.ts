@@ -3,10 +3,11 @@
 // named police inbox, which decrypts it (with OpenPGP.js and with GnuPG). Investigators, city staff
 // and auditors try every route before and after; every step is in the audit log in its own batch;
 // the database refuses steps out of order, even when two race.
+import { outcome } from '../helpers/staff.ts';
 import { spawnSync } from 'node:child_process';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiClientError } from '../../src/client/api.ts';
+import { ApiClient } from '../../src/client/api.ts';
 import { sealedPartsForm } from '../../src/client/report-form.ts';
 import { fetchSealedPart, getReport, listReports, login, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
@@ -30,16 +31,6 @@ let witness: { ref: string; number: string };
 const keys: Record<string, openpgp.PrivateKey> = {};
 const api: Partial<Record<Who, ApiClient>> = {};
 const as = (who: Who) => api[who] as ApiClient;
-
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof ApiClientError) return `${e.status} ${e.code}`;
-    throw e;
-  }
-}
 
 async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
-import { sealedPartsForm } from '../../src/client/report-form.ts';
 import { login, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
 import { getWitness, openIdentity, requestDisclosure } from '../../src/client/witness.ts';

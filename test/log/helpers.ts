@@ -3,11 +3,8 @@
 // tampering as someone with the database would (triggers dropped first).
 
 import Database from 'better-sqlite3';
-import * as openpgp from 'openpgp';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient } from '../../src/client/api.ts';
-import { login, unlockPrivateKey } from '../../src/client/staff.ts';
 import { randomBytes } from '../../src/core/bytes.ts';
 import { parseSignerKey } from '../../src/core/tlog/index.ts';
 import { loadConfigFile } from '../../src/config/load-node.ts';
@@ -42,17 +39,7 @@ export async function startLogServer(fixture?: Fixture, options: LogServerOption
   return { ...server, fixture: fx, config, dbPath, logLines, serverSecret };
 }
 
-const unlocked = new Map<string, openpgp.PrivateKey>();
-
-/** A logged-in API client for a member of the fixture. */
-export async function staff(server: TestServer, id: string): Promise<ApiClient> {
-  const k = server.fixture.keys[id]!;
-  let key = unlocked.get(k.privateKey);
-  if (!key) unlocked.set(k.privateKey, (key = await unlockPrivateKey(k.privateKey, k.passphrase)));
-  const api = new ApiClient({ server: server.url });
-  await login(api, key, server.fixture.origin);
-  return api;
-}
+export { staffClient as staff } from '../helpers/staff.ts';
 
 /** Writes the member's private key and passphrase to files, for the CLI. */
 export function keyFiles(fixture: Fixture, id: string): { key: string; pass: string } {

@@ -5,6 +5,7 @@
 // are cleaned of their metadata (promise 3): in the browser with JavaScript (web/src/attachments.ts),
 // else by the server in memory before sealing; cleanedFilesBody() tells the resident what was removed.
 
+import { field } from './field.ts';
 import { receiptSection } from './receipt.ts';
 import type { PublicCategory } from '../../src/server/public-config.ts';
 import { removedLabel } from '../../src/core/strip/labels.ts';
@@ -61,15 +62,6 @@ export function cleanedFilesBody(ctx: PageContext, files: { mime: string; remove
     ${files.map((f, i) => html`<li>${t('files.receipt.item', { n: i + 1, type: f.mime })} ${f.removed.length > 0 ? byImportance(f.removed).map((c) => removedLabel(c, lang)).join(', ') : t('files.nothingFound')}</li>`)}
   </ul>
 </section>`;
-}
-
-function field(id: string, label: string, hint: string, optional: string | null, control: Html): Html {
-  return html`<div class="field" id="${id}-field">
-  <label for="${id}">${label}${optional ? html` <span class="optional">(${optional})</span>` : ''}</label>
-  <p class="hint" id="${id}-hint">${hint}</p>
-  <p class="error" id="${id}-error" hidden></p>
-  ${control}
-</div>`;
 }
 
 export function homeBody(ctx: PageContext, options: HomeOptions): Html {

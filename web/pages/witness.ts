@@ -5,6 +5,7 @@
 // form posts to /nojs/temoigner and the server seals both at once (the <noscript> notice says so);
 // with JavaScript web/src/witness-form.ts seals both in the browser.
 
+import { field } from './field.ts';
 import { receiptBlock, receiptSection } from './receipt.ts';
 import type { PublicCategory } from '../../src/server/public-config.ts';
 import { dualSubmit, html, type Html } from './html.ts';
@@ -18,15 +19,6 @@ export interface WitnessPageOptions {
 
 export const WISHES = ['anonymous', 'number', 'unsure'] as const;
 export type Wish = (typeof WISHES)[number];
-
-function field(id: string, label: string, hint: string, optional: string | null, control: Html): Html {
-  return html`<div class="field" id="${id}-field">
-  <label for="${id}">${label}${optional ? html` <span class="optional">(${optional})</span>` : ''}</label>
-  <p class="hint" id="${id}-hint">${hint}</p>
-  <p class="error" id="${id}-error" hidden></p>
-  ${control}
-</div>`;
-}
 
 function textarea(id: string, rows: number, max: number, required: boolean): Html {
   return html`<textarea id="${id}" name="${id}" rows="${rows}" maxlength="${max}" ${required ? html`required` : ''} aria-describedby="${id}-hint ${id}-error" autocomplete="off" spellcheck="false"></textarea>`;

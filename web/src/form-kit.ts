@@ -3,13 +3,13 @@
 // writing, the proof of work and the post, one retry when the config changed under the page, the
 // messages for failures, and the receipt shown once.
 
-import { ApiClientError, type ApiClient } from '../../src/client/api.ts';
+import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { reportForm, type SealedReport } from '../../src/client/report-form.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
-import { byId } from './page-data.ts';
-import type { ProgressView } from './progress.ts';
+import { byId, translatorFor, type PageData } from './page-data.ts';
+import { ProgressView } from './progress.ts';
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -57,6 +57,19 @@ export function showProblems(t: T, fieldIds: string[], problems: Problem[], cont
   summary.hidden = false;
   (problems[0]?.control ?? summary).focus();
   return false;
+}
+
+/**
+ * The page script takes a sealing form over: it validates the fields itself, says that the report
+ * is sealed on this device, and fetches the config (and starts the worker) at the first keystroke.
+ */
+export function takeOverForm(data: PageData, formId: string): { t: T; form: HTMLFormElement; api: ApiClient; progress: ProgressView; config: LazyConfig } {
+  const t = translatorFor(data);
+  const form = byId<HTMLFormElement>(formId);
+  const api = new ApiClient({ server: window.location.origin });
+  form.noValidate = true;
+  byId('sealed-here').hidden = false;
+  return { t, form, api, progress: new ProgressView(t), config: new LazyConfig(api, form) };
 }
 
 /** The public config, fetched once the resident starts writing (with the crypto worker). */

@@ -4,15 +4,14 @@
 // attachments.ts) to the category's keys, make the receipt and the reply key, and solve the
 // proof of work; only sealed bytes are posted, with upload progress. The receipt is shown once.
 
-import { ApiClient, ApiClientError } from '../../src/client/api.ts';
+import { ApiClientError } from '../../src/client/api.ts';
 import type { SealedReport } from '../../src/client/report-form.ts';
 import { composeReportText } from '../../src/core/report-text.ts';
 import { AttachmentList } from './attachments.ts';
 import { postWithProgress } from './attachments-upload.ts';
 import { callWorker } from './crypto-client.ts';
-import { failureText, LazyConfig, proveAndPost, sealAndSend, showFailure, showProblems, showReceiptOnce, type Problem } from './form-kit.ts';
-import { byId, translatorFor, type PageData } from './page-data.ts';
-import { ProgressView } from './progress.ts';
+import { failureText, proveAndPost, sealAndSend, showFailure, showProblems, showReceiptOnce, takeOverForm, type Problem } from './form-kit.ts';
+import { byId, type PageData } from './page-data.ts';
 
 interface Fields {
   category: string;
@@ -22,13 +21,7 @@ interface Fields {
 }
 
 export function initReportForm(data: PageData): void {
-  const t = translatorFor(data);
-  const form = byId<HTMLFormElement>('report-form');
-  const api = new ApiClient({ server: window.location.origin });
-  const progress = new ProgressView(t);
-  const config = new LazyConfig(api, form);
-  form.noValidate = true;
-  byId('sealed-here').hidden = false;
+  const { t, form, api, progress, config } = takeOverForm(data, 'report-form');
   const files = new AttachmentList(t, data.lang, () => config.warm());
   // Where each stage sits on the progress bar: with files, the upload takes most of the time.
   const span = (stage: 'seal' | 'receipt' | 'pow' | 'send', ratio: number): number => {

@@ -5,15 +5,13 @@
 // the proof of work; only sealed bytes are posted. The receipt and the witness number are shown once.
 // Loaded by resident.ts only on this page.
 
-import { ApiClient } from '../../src/client/api.ts';
 import type { SealedReport } from '../../src/client/report-form.ts';
 import { composeReportText } from '../../src/core/report-text.ts';
 import { composeIdentityText, type IdentityLabels } from '../../src/core/witness-text.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { callWorker } from './crypto-client.ts';
-import { failureText, LazyConfig, proveAndPost, sealAndSend, showFailure, showProblems, showReceiptOnce, type Problem } from './form-kit.ts';
-import { byId, translatorFor, type PageData } from './page-data.ts';
-import { ProgressView } from './progress.ts';
+import { failureText, proveAndPost, sealAndSend, showFailure, showProblems, showReceiptOnce, takeOverForm, type Problem } from './form-kit.ts';
+import { byId, type PageData } from './page-data.ts';
 
 interface WitnessPageData extends PageData {
   identityLabels?: IdentityLabels;
@@ -23,13 +21,7 @@ interface WitnessPageData extends PageData {
 const REQUIRED: [string, MessageKey][] = [['what', 'witness.error.what'], ['name', 'witness.error.name'], ['contact', 'witness.error.contact']];
 
 export function initWitnessForm(data: WitnessPageData): void {
-  const t = translatorFor(data);
-  const form = byId<HTMLFormElement>('witness-form');
-  const api = new ApiClient({ server: window.location.origin });
-  const progress = new ProgressView(t);
-  const config = new LazyConfig(api, form);
-  form.noValidate = true;
-  byId('sealed-here').hidden = false;
+  const { t, form, api, progress, config } = takeOverForm(data, 'witness-form');
   const place = (stage: 'pow' | 'send', ratio: number) => (stage === 'pow' ? 0.5 + 0.4 * ratio : 0.95 + 0.05 * ratio);
 
   const value = (fields: FormData, name: string) => String(fields.get(name) ?? '').trim();
