@@ -30,12 +30,6 @@ export function latin1(b: Uint8Array, from: number, to: number): string {
   return s;
 }
 
-export function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-}
-
 /** Ordered list of byte ranges (usually views into the input) joined once at the end. */
 export class PartList {
   private readonly parts: Uint8Array[] = [];
