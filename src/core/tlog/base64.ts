@@ -5,17 +5,12 @@
 // (the unused low bits of the last character are zero), so each byte string has exactly one
 // accepted encoding. Built on btoa/atob, which every target runtime has.
 
+import { toBase64 } from '../bytes.ts';
+
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Standard padded base64 of `bytes`. */
-export function base64Encode(bytes: Uint8Array): string {
-  let binary = '';
-  // String.fromCharCode(...chunk) keeps the argument count well below engine limits.
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
+export const base64Encode = toBase64;
 
 /** Decodes strict canonical base64; returns null for anything else. */
 export function base64Decode(text: string): Uint8Array | null {

@@ -20,7 +20,8 @@
 // scratch buffer between calls) and must return a fresh 32-byte array each time.
 // createTreeHasher checks the function against known answers before using it.
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { HASH_SIZE, assertBytes, assertHash, bytesEqual } from './checks.ts';
+import { toHex } from '../bytes.ts';
+import { HASH_SIZE, assertBytes, assertHash } from './checks.ts';
 
 /** A 32-byte SHA-256 value: a leaf hash, a node hash or a tree root. */
 export type Hash = Uint8Array;
@@ -99,13 +100,3 @@ export function createTreeHasher(sha256: Sha256Fn = nobleSha256): TreeHasher {
 /** The default hasher, on @noble/hashes' SHA-256 (works in every runtime). */
 export const defaultTreeHasher: TreeHasher = createTreeHasher();
 
-/** True if `a` and `b` are the same hash (or byte string). */
-export function hashesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return bytesEqual(a, b);
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}

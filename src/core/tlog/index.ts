@@ -24,7 +24,7 @@
 //   const next = verifyAppendedEntries(saved, newEntries, checkpoint.size, checkpoint.rootHash);
 //   if (next === null) → the log lied, forked or rolled back; else save `next`.
 export { HASH_SIZE, bytesEqual } from './checks.ts';
-export { createTreeHasher, defaultTreeHasher, hashesEqual, type Hash, type Sha256Fn, type TreeHasher } from './hasher.ts';
+export { createTreeHasher, defaultTreeHasher, type Hash, type Sha256Fn, type TreeHasher } from './hasher.ts';
 export { verifyInclusion, verifyConsistency, rootFromInclusionProof, type InclusionClaim, type ConsistencyClaim } from './verify.ts';
 export { Frontier, verifyAppendedEntries } from './frontier.ts';
 export { MAX_STORED_TREE_SIZE, storedHashCount, storedHashIndex, splitStoredHashIndex } from './stored-index.ts';
