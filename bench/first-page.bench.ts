@@ -87,9 +87,18 @@ export default async function (): Promise<void> {
       const m = median(values);
       console.log(`${name.padEnd(30)} ${String(Math.round(m)).padStart(6)} ms   ${(m / floor).toFixed(1)}× baseline`);
     };
-    row('form HTML parsed', form.map((l) => l.parsed));
-    row('form first contentful paint', form.map((l) => l.painted));
-    row('form usable (script ran)', form.map((l) => l.usable));
+    row(
+      'form HTML parsed',
+      form.map((l) => l.parsed),
+    );
+    row(
+      'form first contentful paint',
+      form.map((l) => l.painted),
+    );
+    row(
+      'form usable (script ran)',
+      form.map((l) => l.usable),
+    );
     console.log('\nwhat the first page loads (bytes on the wire / uncompressed):');
     let wire = 0;
     let raw = 0;
@@ -104,7 +113,9 @@ export default async function (): Promise<void> {
     // the files, gzip-compressed as the server sends them.
     console.log('\nfetched only once the resident starts writing (gzip / uncompressed):');
     const assets = fileURLToPath(new URL('../web/dist/assets/', import.meta.url));
-    const files = ['resident-worker.js', ...readdirSync(`${assets}chunks`).map((f) => `chunks/${f}`)].filter((f) => !(form[0] as Load).bytes.has(`/assets/${f}`));
+    const files = ['resident-worker.js', ...readdirSync(`${assets}chunks`).map((f) => `chunks/${f}`)].filter(
+      (f) => !(form[0] as Load).bytes.has(`/assets/${f}`),
+    );
     let lazy = 0;
     for (const f of files) {
       const bytes = readFileSync(`${assets}${f}`);
@@ -114,7 +125,9 @@ export default async function (): Promise<void> {
     }
     const config = Buffer.from(await (await fetch(`${server.url}/api/v1/config`)).arrayBuffer()).length;
     console.log(`  ${'/api/v1/config (JSON, not compressed)'.padEnd(40)} ${String(config).padStart(7)}`);
-    console.log(`  ${'total'.padEnd(40)} ${String(lazy + config).padStart(7)}  (some OpenPGP.js chunks load only for algorithms a key needs)`);
+    console.log(
+      `  ${'total'.padEnd(40)} ${String(lazy + config).padStart(7)}  (some OpenPGP.js chunks load only for algorithms a key needs)`,
+    );
   } finally {
     await browser.close();
     await server.close();

@@ -41,7 +41,14 @@ function rawRate(sha256: Sha256Fn): number {
 
 /** A staff entry as the server writes it (about 110 bytes). */
 function entry(i: number): string {
-  return canonicalJson({ v: 1, action: 'report.read', actor: `member:liaison-police-${i % 7}`, time: '2026-11-26T05:00:00Z', report: `R-${String(i).padStart(4, '0').slice(-4)}-ABCD-EFGH`, details: { part: 0 } });
+  return canonicalJson({
+    v: 1,
+    action: 'report.read',
+    actor: `member:liaison-police-${i % 7}`,
+    time: '2026-11-26T05:00:00Z',
+    report: `R-${String(i).padStart(4, '0').slice(-4)}-ABCD-EFGH`,
+    details: { part: 0 },
+  });
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
@@ -82,7 +89,9 @@ export default async function (): Promise<void> {
       }
     });
     const actionRate = STAFF_ACTIONS / perAction.seconds;
-    console.log(`append 1 staff action + integrate + sign  ${fmt(actionRate).padStart(8)} actions/s  (${fmt((perAction.seconds / STAFF_ACTIONS) * 1000, 2)} ms each = ${fmt(rawBefore / actionRate)} raw noble hashes)`);
+    console.log(
+      `append 1 staff action + integrate + sign  ${fmt(actionRate).padStart(8)} actions/s  (${fmt((perAction.seconds / STAFF_ACTIONS) * 1000, 2)} ms each = ${fmt(rawBefore / actionRate)} raw noble hashes)`,
+    );
 
     // The auditor's saved state: a first full verification at SAVED_SIZE entries.
     let size = (await relais.tlog.table.head())!.size;
@@ -112,7 +121,9 @@ export default async function (): Promise<void> {
       const { actor, action } = fieldsOf(e);
       counts.set(`${actor} ${action}`, (counts.get(`${actor} ${action}`) ?? 0) + 1);
     };
-    const verify = await timed(() => verifyLog({ source, origin: 'relais.test/log', verifier, trusted: saved, hasher, onEntry: summarize }));
+    const verify = await timed(() =>
+      verifyLog({ source, origin: 'relais.test/log', verifier, trusted: saved, hasher, onEntry: summarize }),
+    );
     const verified = verify.value.checkpoint.size - saved.checkpoint.size;
     const verifyRate = verified / verify.seconds;
     console.log(
@@ -120,11 +131,15 @@ export default async function (): Promise<void> {
     );
 
     // The same verification with the entries already fetched: the hashing alone.
-    const entries = (db.prepare('SELECT entry FROM audit_entries WHERE idx >= ? AND idx < ? ORDER BY idx').all(saved.checkpoint.size, verify.value.checkpoint.size) as { entry: string }[]).map((r) =>
-      new TextEncoder().encode(r.entry),
-    );
+    const entries = (
+      db
+        .prepare('SELECT entry FROM audit_entries WHERE idx >= ? AND idx < ? ORDER BY idx')
+        .all(saved.checkpoint.size, verify.value.checkpoint.size) as { entry: string }[]
+    ).map((r) => new TextEncoder().encode(r.entry));
     rawNode = baseline('node:crypto');
-    const memory = await timed(async () => verifyAppendedEntries(saved.frontier as Frontier, entries, verify.value.checkpoint.size, verify.value.checkpoint.rootHash));
+    const memory = await timed(async () =>
+      verifyAppendedEntries(saved.frontier as Frontier, entries, verify.value.checkpoint.size, verify.value.checkpoint.rootHash),
+    );
     if (memory.value === null) throw new Error('in-memory verification failed');
     console.log(
       `verify ${fmt(entries.length)} entries, memory  ${fmt(entries.length / memory.seconds).padStart(8)} entries/s  = ${fmt(rawNode / (entries.length / memory.seconds), 2)} raw node hashes per entry  (${fmt(memory.seconds, 2)} s)`,

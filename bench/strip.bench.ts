@@ -32,7 +32,10 @@ function buildPhoto(): Uint8Array {
   const parts = [encoded.subarray(0, 2), ...meta, encoded.subarray(2), trailer];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 

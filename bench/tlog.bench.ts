@@ -30,7 +30,10 @@ const implementations: { name: string; sha256: Sha256Fn }[] = [
 function makeEntries(count: number): Uint8Array[] {
   const buffer = new Uint8Array(count * ENTRY_SIZE);
   const template = new TextEncoder().encode(
-    JSON.stringify({ action: 'report.read', officer: 'police-liaison-7', report: 'R-0000000000', at: '2026-11-26T05:00Z', pad: '' }).padEnd(ENTRY_SIZE, ' '),
+    JSON.stringify({ action: 'report.read', officer: 'police-liaison-7', report: 'R-0000000000', at: '2026-11-26T05:00Z', pad: '' }).padEnd(
+      ENTRY_SIZE,
+      ' ',
+    ),
   );
   const entries: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
@@ -118,9 +121,7 @@ export default async function (): Promise<void> {
     console.log(`raw SHA-256 (64 B)          ${fmt(raw).padStart(12)} hashes/s  ${fmt((raw * 64) / 1e6, 1).padStart(7)} MB/s`);
 
     const append = await appendRate(hasher, all);
-    console.log(
-      `append (Map store)          ${fmt(append).padStart(12)} leaves/s  = ${fmt(raw / append, 2)} raw hashes per leaf`,
-    );
+    console.log(`append (Map store)          ${fmt(append).padStart(12)} leaves/s  = ${fmt(raw / append, 2)} raw hashes per leaf`);
 
     const saved = Frontier.fromHashes(SAVED_SIZE, savedHashes, hasher);
     let next: Frontier | null = null;

@@ -93,7 +93,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   timer.unref();
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: (req: Request) => fetch(req).then(closeAfterRefusedBody), port: options.port, hostname: options.hostname ?? '127.0.0.1' }, () => resolve(s));
+    const s = serve(
+      { fetch: (req: Request) => fetch(req).then(closeAfterRefusedBody), port: options.port, hostname: options.hostname ?? '127.0.0.1' },
+      () => resolve(s),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

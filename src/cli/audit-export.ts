@@ -35,7 +35,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const server = required(values.server, 'server', USAGE);
   const keyFile = required(values.key, 'key', USAGE);
   const verifier = readLogVerifier(required(values['log-key'], 'log-key', USAGE));
@@ -49,7 +49,15 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   let verified;
   try {
-    verified = await verifyLog({ source: new LogApi(session.api), origin, verifier, trusted, full: true, hasher, onEntry: (i, e) => rows.push(rowOf(i, e)) });
+    verified = await verifyLog({
+      source: new LogApi(session.api),
+      origin,
+      verifier,
+      trusted,
+      full: true,
+      hasher,
+      onEntry: (i, e) => rows.push(rowOf(i, e)),
+    });
   } catch (e) {
     if (e instanceof VerificationFailure) return reportFailure(e);
     throw e;
@@ -64,6 +72,8 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
     process.stdout.write(text);
   }
   const { size, rootHash } = verified.checkpoint;
-  say(`exported ${rows.length} entries, all VERIFIED against the checkpoint of ${size} entries (root ${base64Encode(rootHash)}) signed by ${verifier.name}${trusted ? `, which extends your state's checkpoint of ${trusted.checkpoint.size} entries` : ''}`);
+  say(
+    `exported ${rows.length} entries, all VERIFIED against the checkpoint of ${size} entries (root ${base64Encode(rootHash)}) signed by ${verifier.name}${trusted ? `, which extends your state's checkpoint of ${trusted.checkpoint.size} entries` : ''}`,
+  );
   return 0;
 }

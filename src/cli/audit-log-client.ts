@@ -58,7 +58,10 @@ export class LogApi implements LogSource {
 
   async consistencyProof(from: number, to: number): Promise<Hash[]> {
     try {
-      return decodeProof(await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/proof/consistency?from=${from}&to=${to}`)), 'consistency proof');
+      return decodeProof(
+        await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/proof/consistency?from=${from}&to=${to}`)),
+        'consistency proof',
+      );
     } catch (e) {
       // A server that cannot prove a size its own checkpoint covers offers no proof: none verifies.
       if (e instanceof ApiClientError && e.code === 'beyond_tree_size') return [];
@@ -67,6 +70,9 @@ export class LogApi implements LogSource {
   }
 
   async inclusionProof(index: number, size: number): Promise<Hash[]> {
-    return decodeProof(await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/proof/inclusion?index=${index}&size=${size}`)), 'inclusion proof');
+    return decodeProof(
+      await retryOnce(() => this.api.json<unknown>('GET', `/api/v1/log/proof/inclusion?index=${index}&size=${size}`)),
+      'inclusion proof',
+    );
   }
 }

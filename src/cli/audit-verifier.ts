@@ -82,7 +82,8 @@ export function openServerCheckpoint(note: string, origin: string, verifier: Not
   } catch (e) {
     if (!(e instanceof NoteError)) throw e;
     if (e.code === 'wrong-origin') throw new VerificationFailure('wrong-origin', `the checkpoint is for another log than ${origin}`);
-    if (e.code === 'malformed-note' || e.code === 'malformed-checkpoint') throw new VerificationFailure('malformed', `the checkpoint is malformed (${e.message})`);
+    if (e.code === 'malformed-note' || e.code === 'malformed-checkpoint')
+      throw new VerificationFailure('malformed', `the checkpoint is malformed (${e.message})`);
     throw new VerificationFailure('bad-signature', `the checkpoint is not signed by the log key ${verifier.name} you hold (${e.code})`);
   }
 }
@@ -98,10 +99,16 @@ export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
   if (trusted) {
     const old = trusted.checkpoint;
     if (size < old.size) {
-      throw new VerificationFailure('rollback', `the server's checkpoint covers ${size} entries, fewer than the ${old.size} you verified before: the log was rolled back`);
+      throw new VerificationFailure(
+        'rollback',
+        `the server's checkpoint covers ${size} entries, fewer than the ${old.size} you verified before: the log was rolled back`,
+      );
     }
     if (size === old.size && !bytesEqual(checkpoint.rootHash, old.rootHash)) {
-      throw new VerificationFailure('fork', `the server signed two different logs of ${size} entries (the one you verified before and this one): the log was forked`);
+      throw new VerificationFailure(
+        'fork',
+        `the server signed two different logs of ${size} entries (the one you verified before and this one): the log was forked`,
+      );
     }
   }
 
@@ -115,7 +122,8 @@ export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
     const start = frontier.size;
     const end = Math.min(size, start + pageSize);
     const page = await next;
-    if (!Array.isArray(page) || page.length > end - start) throw new VerificationFailure('malformed', 'the server sent more entries than asked for');
+    if (!Array.isArray(page) || page.length > end - start)
+      throw new VerificationFailure('malformed', 'the server sent more entries than asked for');
     // Fetch the next page while this one is hashed.
     next = end < size ? source.entries(end, Math.min(size, end + pageSize)) : null;
     next?.catch(() => {});
@@ -138,7 +146,10 @@ export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
       const proof = await source.consistencyProof(trusted.checkpoint.size, size);
       const old = trusted.checkpoint;
       if (!verifyConsistency({ oldSize: old.size, newSize: size, oldRoot: old.rootHash, newRoot: checkpoint.rootHash, proof }, hasher)) {
-        throw new VerificationFailure('fork', `the server's checkpoint of ${size} entries does not extend the one of ${old.size} entries you verified before: the log was forked or rewritten`);
+        throw new VerificationFailure(
+          'fork',
+          `the server's checkpoint of ${size} entries does not extend the one of ${old.size} entries you verified before: the log was forked or rewritten`,
+        );
       }
     }
     const index = await firstWrongEntry(source, marks, checkpoint, hasher);
@@ -150,7 +161,10 @@ export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
     );
   }
   if (full && trusted && rootAtTrusted && !bytesEqual(rootAtTrusted, trusted.checkpoint.rootHash)) {
-    throw new VerificationFailure('fork', `the first ${trusted.checkpoint.size} entries of the server's log differ from those you verified before: the log was forked or rewritten`);
+    throw new VerificationFailure(
+      'fork',
+      `the first ${trusted.checkpoint.size} entries of the server's log differ from those you verified before: the log was forked or rewritten`,
+    );
   }
   return { checkpoint, note, frontier };
 }

@@ -34,7 +34,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const server = required(values.server, 'server', USAGE);
   const statePath = required(values.state, 'state', USAGE);
   const keyFile = required(values.key, 'key', USAGE);
@@ -83,7 +83,9 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
       : `verified    all ${size} entries (first run: this checkpoint is now your reference)`,
   ];
   if (size === previous) lines[2] = `verified    no new entries; same checkpoint as last time`;
-  const rows = [...counts.entries()].map(([k, n]) => [...k.split('\u0000'), n] as [string, string, number]).sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+  const rows = [...counts.entries()]
+    .map(([k, n]) => [...k.split('\u0000'), n] as [string, string, number])
+    .sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
   if (rows.length > 0) {
     const width = Math.max(5, ...rows.map((r) => r[0].length));
     lines.push('', `${'count'.padStart(7)}  ${'actor'.padEnd(width)}  action`);
@@ -92,7 +94,9 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
   process.stdout.write(`${lines.join('\n')}\n`);
   say(`verified in ${seconds.toFixed(2)} s; state saved to ${statePath}`);
   if (size > previous && !ownLogin) {
-    say(`WARNING: your own login just now is not in the signed log yet: the server is slow to sign, or it is withholding entries. Run again in a few minutes.`);
+    say(
+      `WARNING: your own login just now is not in the signed log yet: the server is slow to sign, or it is withholding entries. Run again in a few minutes.`,
+    );
   }
   return 0;
 }
@@ -107,7 +111,10 @@ export function fieldsOf(entry: string): { actor: string; action: string } {
   if (m) return { action: m[1] as string, actor: m[2] as string };
   try {
     const parsed = JSON.parse(entry) as { actor?: unknown; action?: unknown };
-    return { actor: typeof parsed.actor === 'string' ? parsed.actor : '(none)', action: typeof parsed.action === 'string' ? parsed.action : '(none)' };
+    return {
+      actor: typeof parsed.actor === 'string' ? parsed.actor : '(none)',
+      action: typeof parsed.action === 'string' ? parsed.action : '(none)',
+    };
   } catch {
     return { actor: '(unreadable)', action: '(unreadable)' };
   }

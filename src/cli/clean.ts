@@ -16,7 +16,7 @@ cannot clean (videos, HEIC and other picture formats that need converting, damag
 
 export async function cleanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, lang: { type: 'string' } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   if (positionals.length !== 1) throw new UsageError(`give exactly one FILE\n\n${USAGE}`);
   const input = positionals[0] as string;
   const out = required(values.out, 'out', USAGE);
@@ -29,9 +29,14 @@ export async function cleanCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof StripError)) throw e;
     // The strippers' own words for this case promise a conversion, which only the browser does.
-    const why = e.code !== 'needs_reencode' ? (lang === 'fr' ? e.messageFr : e.message) : lang === 'fr'
-      ? 'ce format d’image garde des informations cachées que nous ne pouvons pas retirer directement, et relais clean ne convertit pas les images : convertissez-la en JPEG (ou faites une capture d’écran), puis nettoyez le JPEG.'
-      : 'this picture format keeps hidden information that cannot be removed directly, and relais clean does not convert pictures: convert it to JPEG (or take a screenshot), then clean the JPEG.';
+    const why =
+      e.code !== 'needs_reencode'
+        ? lang === 'fr'
+          ? e.messageFr
+          : e.message
+        : lang === 'fr'
+          ? 'ce format d’image garde des informations cachées que nous ne pouvons pas retirer directement, et relais clean ne convertit pas les images : convertissez-la en JPEG (ou faites une capture d’écran), puis nettoyez le JPEG.'
+          : 'this picture format keeps hidden information that cannot be removed directly, and relais clean does not convert pictures: convert it to JPEG (or take a screenshot), then clean the JPEG.';
     say(`${input}: ${lang === 'fr' ? 'refusé' : 'refused'} (${e.code}): ${why}`);
     return 1;
   }
@@ -41,7 +46,9 @@ export async function cleanCommand(argv: string[]): Promise<number> {
   renameSync(partial, out);
   const labels = result.removed.map((c) => removedLabel(c, lang));
   const heading = lang === 'fr' ? 'retiré :' : 'removed:';
-  process.stdout.write(labels.length > 0 ? `${heading} ${labels.join(', ')}\n` : `${lang === 'fr' ? 'aucune métadonnée trouvée' : 'no metadata found'}\n`);
+  process.stdout.write(
+    labels.length > 0 ? `${heading} ${labels.join(', ')}\n` : `${lang === 'fr' ? 'aucune métadonnée trouvée' : 'no metadata found'}\n`,
+  );
   say(`${out}: ${result.mime}, ${result.bytes.length} bytes`);
   return 0;
 }

@@ -19,7 +19,7 @@ export function configJsonSchema(): Record<string, unknown> {
 export async function configCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parse(rest, { config: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   if (sub === 'schema') {
     const out = values.out ?? 'relais.config.schema.json';
     writeFileSync(out, `${JSON.stringify({ title: 'relais.config.json', ...configJsonSchema() }, null, 2)}\n`);
@@ -35,7 +35,9 @@ export async function configCommand(argv: string[]): Promise<number> {
   for (const inbox of config.inboxes) say(`  inbox ${inbox.id} (${inbox.kind}): ${inbox.members.map((m) => m.id).join(', ')}`);
   for (const c of config.categories) {
     const r = resolved.routing.get(c.id);
-    say(`  category ${c.id}: sealed to ${r?.main.members.length} keys${r?.identity ? `, identity to ${r.identity.members.length} custodians` : ''}`);
+    say(
+      `  category ${c.id}: sealed to ${r?.main.members.length} keys${r?.identity ? `, identity to ${r.identity.members.length} custodians` : ''}`,
+    );
   }
   say(`  auditors: ${config.auditors.map((a) => a.id).join(', ') || 'none'}`);
   for (const m of resolved.staff.values()) {

@@ -16,10 +16,31 @@ const USAGE = `relais demo [--dir demo] [--port 8787]`;
 export const DEMO_PASSPHRASE = 'demo-passphrase';
 
 const INBOXES = [
-  { id: 'police-stup', name: 'Police nationale — brigade des stupéfiants', kind: 'police', members: [['liaison-police-1', 'Police — liaison 1'], ['liaison-police-2', 'Police — liaison 2']] },
-  { id: 'mairie-prevention', name: 'Mairie — prévention de la délinquance', kind: 'city', members: [['prevention-1', 'Mairie — prévention 1']] },
+  {
+    id: 'police-stup',
+    name: 'Police nationale — brigade des stupéfiants',
+    kind: 'police',
+    members: [
+      ['liaison-police-1', 'Police — liaison 1'],
+      ['liaison-police-2', 'Police — liaison 2'],
+    ],
+  },
+  {
+    id: 'mairie-prevention',
+    name: 'Mairie — prévention de la délinquance',
+    kind: 'city',
+    members: [['prevention-1', 'Mairie — prévention 1']],
+  },
   { id: 'protection-enfance', name: 'Aide sociale à l’enfance', kind: 'child-protection', members: [['ase-1', 'ASE — référent 1']] },
-  { id: 'garde-temoins', name: 'Protection des témoins', kind: 'witness-custody', members: [['gardien-1', 'Garde des témoins 1'], ['gardien-2', 'Garde des témoins 2']] },
+  {
+    id: 'garde-temoins',
+    name: 'Protection des témoins',
+    kind: 'witness-custody',
+    members: [
+      ['gardien-1', 'Garde des témoins 1'],
+      ['gardien-2', 'Garde des témoins 2'],
+    ],
+  },
 ] as const;
 const AUDITORS = [['auditeur-1', 'Audit — inspection 1']] as const;
 
@@ -32,10 +53,32 @@ function demoConfig(port: number) {
     retentionDays: 365,
     inboxes: INBOXES.map((i) => ({ id: i.id, name: i.name, kind: i.kind, members: i.members.map(member) })),
     categories: [
-      { id: 'point-de-deal', labels: { fr: 'Point de deal', en: 'Drug dealing spot' }, hints: { fr: 'Où, quand, combien de personnes, quels signes (guetteurs, allées et venues).', en: 'Where, when, how many people, what signs (lookouts, comings and goings).' }, inboxes: ['police-stup', 'mairie-prevention'] },
-      { id: 'recrutement-mineurs', labels: { fr: 'Recrutement de mineurs', en: 'Recruitment of minors' }, hints: { fr: 'Ce que vous avez vu, sans donner le nom des enfants si vous ne le connaissez pas avec certitude.', en: 'What you saw; do not name children unless you are sure.' }, inboxes: ['police-stup', 'protection-enfance'] },
+      {
+        id: 'point-de-deal',
+        labels: { fr: 'Point de deal', en: 'Drug dealing spot' },
+        hints: {
+          fr: 'Où, quand, combien de personnes, quels signes (guetteurs, allées et venues).',
+          en: 'Where, when, how many people, what signs (lookouts, comings and goings).',
+        },
+        inboxes: ['police-stup', 'mairie-prevention'],
+      },
+      {
+        id: 'recrutement-mineurs',
+        labels: { fr: 'Recrutement de mineurs', en: 'Recruitment of minors' },
+        hints: {
+          fr: 'Ce que vous avez vu, sans donner le nom des enfants si vous ne le connaissez pas avec certitude.',
+          en: 'What you saw; do not name children unless you are sure.',
+        },
+        inboxes: ['police-stup', 'protection-enfance'],
+      },
       { id: 'armes', labels: { fr: 'Armes', en: 'Weapons' }, inboxes: ['police-stup'] },
-      { id: 'temoin-protege', kind: 'witness', labels: { fr: 'Je veux témoigner sous protection', en: 'I want to testify under protection' }, testimony: ['police-stup'], identity: ['garde-temoins'] },
+      {
+        id: 'temoin-protege',
+        kind: 'witness',
+        labels: { fr: 'Je veux témoigner sous protection', en: 'I want to testify under protection' },
+        testimony: ['police-stup'],
+        identity: ['garde-temoins'],
+      },
     ],
     auditors: AUDITORS.map(member),
     log: { origin: `localhost:${port}/relais-demo-log`, publicKey: 'keys/log.pub' },
@@ -80,7 +123,7 @@ export function banner(url: string, dir: string): string {
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { dir: { type: 'string' }, port: { type: 'string' } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const dir = values.dir ?? 'demo';
   const port = portOption(values.port ?? process.env.PORT, 8787);
   if (!existsSync(join(dir, 'relais.config.json'))) {
@@ -88,7 +131,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
     await createDemo(dir, port);
   }
   await buildWeb({ quiet: true });
-  const server = await serveWith({ config: join(dir, 'relais.config.json'), db: join(dir, 'relais.db'), secretFile: join(dir, 'secrets', 'server.secret'), logKeyFile: join(dir, 'secrets', 'log.key'), port, host: '127.0.0.1' });
+  const server = await serveWith({
+    config: join(dir, 'relais.config.json'),
+    db: join(dir, 'relais.db'),
+    secretFile: join(dir, 'secrets', 'server.secret'),
+    logKeyFile: join(dir, 'secrets', 'log.key'),
+    port,
+    host: '127.0.0.1',
+  });
   say(banner(server.url.replace('127.0.0.1', 'localhost'), dir));
   return new Promise<number>(() => {});
 }

@@ -15,8 +15,17 @@ Prints the status and the conversation of the report the receipt belongs to; wit
 message (sealed to the inbox and to the resident's own key).`;
 
 export async function followupCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { server: { type: 'string' }, 'receipt-file': { type: 'string' }, text: { type: 'string' }, attach: { type: 'string', multiple: true } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  const { values } = parse(
+    argv,
+    {
+      server: { type: 'string' },
+      'receipt-file': { type: 'string' },
+      text: { type: 'string' },
+      attach: { type: 'string', multiple: true },
+    },
+    USAGE,
+  );
+  if (values.help) return (say(USAGE), 0);
   const server = required(values.server, 'server', USAGE);
   const receipt = values['receipt-file'] ? readFileSync(values['receipt-file'], 'utf8').trim() : process.env.RELAIS_RECEIPT;
   if (!receipt) throw new UsageError(`no receipt: use --receipt-file or RELAIS_RECEIPT\n\n${USAGE}`);
@@ -31,7 +40,12 @@ export async function followupCommand(argv: string[]): Promise<number> {
   for (const m of messages) {
     const who = m.author === 'resident' ? 'you' : 'officer';
     const when = new Date(m.at * 1000).toISOString().slice(0, 16).replace('T', ' ');
-    const body = m.envelope === null ? '' : m.envelope.contentType.startsWith('text/plain') ? fromUtf8(m.envelope.content) : `[${m.envelope.contentType}, ${m.envelope.content.length} bytes]`;
+    const body =
+      m.envelope === null
+        ? ''
+        : m.envelope.contentType.startsWith('text/plain')
+          ? fromUtf8(m.envelope.content)
+          : `[${m.envelope.contentType}, ${m.envelope.content.length} bytes]`;
     process.stdout.write(`\n[${when}] ${who}${m.kind === 'status' ? ` (status → ${m.status})` : ''}:\n${body}\n`);
   }
   return 0;

@@ -13,7 +13,10 @@ const USAGE = `relais keygen --name NAME --out PREFIX [--passphrase-file FILE]
 Writes PREFIX.pub.asc (the public key, for keys/) and PREFIX.key.asc (the private key, locked
 with the passphrase; keep it off the server).`;
 
-export async function generateStaffKey(name: string, passphrase: string): Promise<{ publicKey: string; privateKey: string; fingerprint: string }> {
+export async function generateStaffKey(
+  name: string,
+  passphrase: string,
+): Promise<{ publicKey: string; privateKey: string; fingerprint: string }> {
   if (passphrase.length < 8) throw new UsageError('the passphrase must have at least 8 characters');
   const { publicKey, privateKey } = await openpgp.generateKey({
     type: 'ecc',
@@ -29,7 +32,7 @@ export async function generateStaffKey(name: string, passphrase: string): Promis
 
 export async function keygenCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { name: { type: 'string' }, out: { type: 'string' }, 'passphrase-file': { type: 'string' } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const name = required(values.name, 'name', USAGE);
   const out = required(values.out, 'out', USAGE);
   for (const f of [`${out}.pub.asc`, `${out}.key.asc`]) if (existsSync(f)) throw new UsageError(`${f} exists; not overwriting it`);

@@ -24,10 +24,16 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   config: { run: configCommand, summary: 'check relais.config.json and its keys, or write its JSON Schema' },
   keygen: { run: keygenCommand, summary: 'make a staff OpenPGP key pair (v4, Ed25519 + Curve25519)' },
   submit: { run: submitCommand, summary: 'file a report exactly as a resident’s browser does' },
-  clean: { run: async (argv) => (await import('./clean.ts')).cleanCommand(argv), summary: 'remove the metadata of a photo or document, as the resident form does' },
+  clean: {
+    run: async (argv) => (await import('./clean.ts')).cleanCommand(argv),
+    summary: 'remove the metadata of a photo or document, as the resident form does',
+  },
   pull: { run: pullCommand, summary: 'log in with your key, download and decrypt your new reports' },
   reply: { run: replyCommand, summary: 'answer a resident (or write an internal note) and set the status they see' },
-  witness: { run: async (argv) => (await import('./witness.ts')).witnessCommand(argv), summary: 'custodians: witness identities and their two-person disclosure; investigators: fetch a disclosed identity' },
+  witness: {
+    run: async (argv) => (await import('./witness.ts')).witnessCommand(argv),
+    summary: 'custodians: witness identities and their two-person disclosure; investigators: fetch a disclosed identity',
+  },
   followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
   'log-key': { run: logKeyCommand, summary: 'make the audit log’s checkpoint signing key pair (Ed25519 signed-note keys)' },
   audit: { run: auditCommand, summary: 'auditors: verify the signed audit log (fork, rollback, missing entries) or export it' },
@@ -55,9 +61,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) return say(e.message), 2;
-    if (e instanceof ConfigError) return say(e.message), 1;
-    if (e instanceof ApiClientError) return say(`the server refused: ${e.code}: ${e.message}`), 1;
+    if (e instanceof UsageError) return (say(e.message), 2);
+    if (e instanceof ConfigError) return (say(e.message), 1);
+    if (e instanceof ApiClientError) return (say(`the server refused: ${e.code}: ${e.message}`), 1);
     say(`error: ${(e as Error).message}`);
     return 1;
   }

@@ -6,7 +6,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient } from '../client/api.ts';
-import { fetchSealedMessage, fetchSealedPart, getReport, listReports, login, logout, unlockPrivateKey, type ReportDetail } from '../client/staff.ts';
+import {
+  fetchSealedMessage,
+  fetchSealedPart,
+  getReport,
+  listReports,
+  login,
+  logout,
+  unlockPrivateKey,
+  type ReportDetail,
+} from '../client/staff.ts';
 import type { ContentType } from '../core/envelope.ts';
 import { openSealedPart } from '../core/seal.ts';
 import { parse, required, say } from './args.ts';
@@ -61,10 +70,17 @@ async function pullConversation(
 export async function pullCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { server: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' }, all: { type: 'boolean' }, sealed: { type: 'boolean' }, 'passphrase-file': { type: 'string' } },
+    {
+      server: { type: 'string' },
+      key: { type: 'string' },
+      out: { type: 'string' },
+      all: { type: 'boolean' },
+      sealed: { type: 'boolean' },
+      'passphrase-file': { type: 'string' },
+    },
     USAGE,
   );
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const server = required(values.server, 'server', USAGE);
   const out = required(values.out, 'out', USAGE);
   const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');
@@ -94,16 +110,26 @@ export async function pullCommand(argv: string[]): Promise<number> {
           mkdirSync(`${dir}.partial`, { recursive: true });
           let attachment = 0;
           for (const part of report.parts) {
-            await open(await fetchSealedPart(api, report.ref, part.idx), part.role === 'attachment' ? `attachment-${++attachment}` : part.role, `${dir}.partial`);
+            await open(
+              await fetchSealedPart(api, report.ref, part.idx),
+              part.role === 'attachment' ? `attachment-${++attachment}` : part.role,
+              `${dir}.partial`,
+            );
           }
           // A report folder appears whole or not at all, so an interrupted pull is simply resumed.
           renameSync(`${dir}.partial`, dir);
           written++;
         }
         const added = await pullConversation(api, report, dir, open);
-        const info = { ref: report.ref, category: report.category, received: new Date(report.receivedBucket * 1000).toISOString(), status: report.status };
+        const info = {
+          ref: report.ref,
+          category: report.category,
+          received: new Date(report.receivedBucket * 1000).toISOString(),
+          status: report.status,
+        };
         writeFileSync(join(dir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
-        if (isNew || added > 0) say(`${report.ref}: ${isNew ? `${report.parts.length} part(s)` : 'updated'}${added ? `, ${added} new message(s)` : ''}`);
+        if (isNew || added > 0)
+          say(`${report.ref}: ${isNew ? `${report.parts.length} part(s)` : 'updated'}${added ? `, ${added} new message(s)` : ''}`);
       }
       if (values.all) {
         if (list.page * list.perPage >= list.total) break;

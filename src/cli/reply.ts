@@ -23,12 +23,19 @@ export async function replyCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
     {
-      server: { type: 'string' }, key: { type: 'string' }, ref: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' },
-      note: { type: 'boolean' }, status: { type: 'string' }, attach: { type: 'string', multiple: true }, 'passphrase-file': { type: 'string' },
+      server: { type: 'string' },
+      key: { type: 'string' },
+      ref: { type: 'string' },
+      text: { type: 'string' },
+      file: { type: 'string' },
+      note: { type: 'boolean' },
+      status: { type: 'string' },
+      attach: { type: 'string', multiple: true },
+      'passphrase-file': { type: 'string' },
     },
     USAGE,
   );
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const server = required(values.server, 'server', USAGE);
   const ref = required(values.ref, 'ref', USAGE);
   if (values.text !== undefined && values.file !== undefined) throw new UsageError(`give --text or --file, not both\n\n${USAGE}`);
@@ -40,11 +47,19 @@ export async function replyCommand(argv: string[]): Promise<number> {
   const attachments = [];
   for (const path of values.attach ?? []) attachments.push(await readAttachment(path));
   const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');
-  const key = await unlockPrivateKey(armored, await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }));
+  const key = await unlockPrivateKey(
+    armored,
+    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
+  );
   const api = new ApiClient({ server });
   await login(api, key, new URL(server).origin);
   try {
-    await reply(api, ref, { ...(text !== undefined ? { text } : {}), note: values.note ?? false, ...(status ? { status } : {}), attachments });
+    await reply(api, ref, {
+      ...(text !== undefined ? { text } : {}),
+      note: values.note ?? false,
+      ...(status ? { status } : {}),
+      attachments,
+    });
   } finally {
     await logout(api).catch(() => {});
   }

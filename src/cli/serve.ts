@@ -62,8 +62,19 @@ export function portOption(text: string | undefined, fallback: number): number {
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { config: { type: 'string' }, db: { type: 'string' }, 'secret-file': { type: 'string' }, 'log-key-file': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  const { values } = parse(
+    argv,
+    {
+      config: { type: 'string' },
+      db: { type: 'string' },
+      'secret-file': { type: 'string' },
+      'log-key-file': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (values.help) return (say(USAGE), 0);
   const server = await serveWith({
     config: values.config ?? 'relais.config.json',
     db: values.db ?? 'relais.db',

@@ -20,33 +20,50 @@ files without a way back.`;
 
 export async function readAttachment(path: string): Promise<AttachmentInput> {
   const cleaned = await cleanFile(new Uint8Array(readFileSync(path)));
-  say(`${path}: ${cleaned.removed.length ? `removed ${cleaned.removed.map((c) => removedLabel(c, 'en')).join(', ')}` : 'no metadata found'}`);
-  const contentType = (CONTENT_TYPES as readonly string[]).includes(cleaned.mime) ? (cleaned.mime as ContentType) : 'application/octet-stream';
+  say(
+    `${path}: ${cleaned.removed.length ? `removed ${cleaned.removed.map((c) => removedLabel(c, 'en')).join(', ')}` : 'no metadata found'}`,
+  );
+  const contentType = (CONTENT_TYPES as readonly string[]).includes(cleaned.mime)
+    ? (cleaned.mime as ContentType)
+    : 'application/octet-stream';
   return { contentType, bytes: cleaned.bytes };
 }
 
 export async function submitCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { server: { type: 'string' }, category: { type: 'string' }, text: { type: 'string' }, file: { type: 'string' }, attach: { type: 'string', multiple: true }, 'identity-file': { type: 'string' }, 'no-receipt': { type: 'boolean' } },
+    {
+      server: { type: 'string' },
+      category: { type: 'string' },
+      text: { type: 'string' },
+      file: { type: 'string' },
+      attach: { type: 'string', multiple: true },
+      'identity-file': { type: 'string' },
+      'no-receipt': { type: 'boolean' },
+    },
     USAGE,
   );
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const server = required(values.server, 'server', USAGE);
   const category = required(values.category, 'category', USAGE);
-  if ((values.text === undefined) === (values.file === undefined)) throw new UsageError(`give exactly one of --text and --file\n\n${USAGE}`);
+  if ((values.text === undefined) === (values.file === undefined))
+    throw new UsageError(`give exactly one of --text and --file\n\n${USAGE}`);
   const text = values.text ?? readFileSync(values.file as string, 'utf8');
   const attachments = [];
   for (const path of values.attach ?? []) attachments.push(await readAttachment(path));
   const identity = values['identity-file'] ? readFileSync(values['identity-file'], 'utf8') : undefined;
   const api = new ApiClient({ server });
-  const { ref, receipt, witness } = await submitReport(api, { category, text, attachments, ...(identity ? { identity } : {}) }, {
-    followUp: !values['no-receipt'],
-    onProgress: (stage, done, total) => {
-      if (stage === 'sending' && done === 0) say('sending…');
-      if (stage === 'sealing' && done === total) say('sealed; solving the proof of work…');
+  const { ref, receipt, witness } = await submitReport(
+    api,
+    { category, text, attachments, ...(identity ? { identity } : {}) },
+    {
+      followUp: !values['no-receipt'],
+      onProgress: (stage, done, total) => {
+        if (stage === 'sending' && done === 0) say('sending…');
+        if (stage === 'sealing' && done === total) say('sealed; solving the proof of work…');
+      },
     },
-  });
+  );
   process.stdout.write(`${ref}\n`);
   if (receipt) {
     process.stdout.write(`${receipt}\n`);

@@ -8,7 +8,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ApiClient } from '../client/api.ts';
 import { login, logout, unlockPrivateKey } from '../client/staff.ts';
 import {
-  decide, fetchDisclosed, getDisclosure, getWitness, listDisclosures, listWitnesses, openIdentity, requestDisclosure, reviewDisclosure,
+  decide,
+  fetchDisclosed,
+  getDisclosure,
+  getWitness,
+  listDisclosures,
+  listWitnesses,
+  openIdentity,
+  requestDisclosure,
+  reviewDisclosure,
 } from '../client/witness.ts';
 import { fromUtf8 } from '../core/bytes.ts';
 import { openSealedPart } from '../core/seal.ts';
@@ -41,21 +49,36 @@ export async function witnessCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
-      server: { type: 'string' }, key: { type: 'string' }, 'passphrase-file': { type: 'string' }, witness: { type: 'string' }, id: { type: 'string' },
-      to: { type: 'string' }, basis: { type: 'string' }, 'decision-ref': { type: 'string' }, state: { type: 'string' }, out: { type: 'string' }, sealed: { type: 'boolean' },
+      server: { type: 'string' },
+      key: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      witness: { type: 'string' },
+      id: { type: 'string' },
+      to: { type: 'string' },
+      basis: { type: 'string' },
+      'decision-ref': { type: 'string' },
+      state: { type: 'string' },
+      out: { type: 'string' },
+      sealed: { type: 'boolean' },
     },
     USAGE,
   );
   const step = positionals[0];
-  if (values.help || !step) return say(USAGE), values.help ? 0 : 2;
-  if (!['list', 'show', 'disclosures', 'request', 'approve', 'refuse', 'withdraw', 'fetch'].includes(step) || positionals.length > 1) throw new UsageError(`unknown step "${positionals.join(' ')}"\n\n${USAGE}`);
-  if (values.state !== undefined && !STATES.includes(values.state as DisclosureState)) throw new UsageError(`--state is one of ${STATES.join(', ')}`);
+  if (values.help || !step) return (say(USAGE), values.help ? 0 : 2);
+  if (!['list', 'show', 'disclosures', 'request', 'approve', 'refuse', 'withdraw', 'fetch'].includes(step) || positionals.length > 1)
+    throw new UsageError(`unknown step "${positionals.join(' ')}"\n\n${USAGE}`);
+  if (values.state !== undefined && !STATES.includes(values.state as DisclosureState))
+    throw new UsageError(`--state is one of ${STATES.join(', ')}`);
   const basis = values.basis === undefined ? undefined : justificationLine(values.basis);
   const decision = values['decision-ref'] === undefined ? undefined : justificationLine(values['decision-ref']);
-  if (step === 'request' && (!basis || !decision || !values.to)) throw new UsageError(`request needs --to, and --basis and --decision-ref of one line each (at most 300 characters)\n\n${USAGE}`);
+  if (step === 'request' && (!basis || !decision || !values.to))
+    throw new UsageError(`request needs --to, and --basis and --decision-ref of one line each (at most 300 characters)\n\n${USAGE}`);
   const server = required(values.server, 'server', USAGE);
   const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');
-  const key = await unlockPrivateKey(armored, await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }));
+  const key = await unlockPrivateKey(
+    armored,
+    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
+  );
   const api = new ApiClient({ server });
   const { member } = await login(api, key, new URL(server).origin);
   const out = (data: string | Uint8Array) => (values.out ? writeFileSync(values.out, data) : process.stdout.write(data));
@@ -63,7 +86,8 @@ export async function witnessCommand(argv: string[]): Promise<number> {
     switch (step) {
       case 'list': {
         const { witnesses } = await listWitnesses(api, 1, 200);
-        for (const w of witnesses) process.stdout.write(`${w.number}\t${w.ref}\t${iso(w.receivedBucket)}\t${w.status}\t${w.pending} pending\n`);
+        for (const w of witnesses)
+          process.stdout.write(`${w.number}\t${w.ref}\t${iso(w.receivedBucket)}\t${w.status}\t${w.pending} pending\n`);
         say(`${witnesses.length} witness request(s)`);
         return 0;
       }
@@ -73,19 +97,31 @@ export async function witnessCommand(argv: string[]): Promise<number> {
         return 0;
       }
       case 'disclosures': {
-        const list = await listDisclosures(api, { ...(values.witness ? { witness: values.witness } : {}), ...(values.state ? { state: values.state as DisclosureState } : {}) });
+        const list = await listDisclosures(api, {
+          ...(values.witness ? { witness: values.witness } : {}),
+          ...(values.state ? { state: values.state as DisclosureState } : {}),
+        });
         for (const d of list) {
           const approved = d.events.find((e) => e.action === 'approved')?.member ?? '-';
-          process.stdout.write(`${d.id}\t${d.witness}\t${d.inbox}\t${d.state}\trequested by ${d.requestedBy} ${iso(d.requestedAt)}\tapproved by ${approved}\n`);
+          process.stdout.write(
+            `${d.id}\t${d.witness}\t${d.inbox}\t${d.state}\trequested by ${d.requestedBy} ${iso(d.requestedAt)}\tapproved by ${approved}\n`,
+          );
         }
         return 0;
       }
       case 'request': {
         const detail = await getWitness(api, required(values.witness, 'witness', USAGE));
         const identity = await openIdentity(api, detail, key);
-        const { id } = await requestDisclosure(api, detail, { inbox: values.to as string, basis: basis as string, decision: decision as string, identity });
+        const { id } = await requestDisclosure(api, detail, {
+          inbox: values.to as string,
+          basis: basis as string,
+          decision: decision as string,
+          identity,
+        });
         process.stdout.write(`${id}\n`);
-        say(`${detail.number}: disclosure ${id} to ${values.to} asked; a second custodian must approve it (relais witness approve --id ${id})`);
+        say(
+          `${detail.number}: disclosure ${id} to ${values.to} asked; a second custodian must approve it (relais witness approve --id ${id})`,
+        );
         return 0;
       }
       case 'approve': {
@@ -93,10 +129,14 @@ export async function witnessCommand(argv: string[]): Promise<number> {
         const identity = await openIdentity(api, await getWitness(api, d.witness), key);
         const review = await reviewDisclosure(api, d, identity, key);
         if (review.problems.length > 0 || !review.text) {
-          say(`${d.id} does not match what is recorded (${review.problems.join(', ')}): refuse it (relais witness refuse --id ${d.id}); nothing approved`);
+          say(
+            `${d.id} does not match what is recorded (${review.problems.join(', ')}): refuse it (relais witness refuse --id ${d.id}); nothing approved`,
+          );
           return 1;
         }
-        say(`${d.id}: witness ${d.witness}, to ${d.inboxName}, asked by ${d.requestedBy}\nlegal basis: ${review.text.basis}\ndecision: ${review.text.decision}\nthe disclosed text is exactly the witness's identity:\n`);
+        say(
+          `${d.id}: witness ${d.witness}, to ${d.inboxName}, asked by ${d.requestedBy}\nlegal basis: ${review.text.basis}\ndecision: ${review.text.decision}\nthe disclosed text is exactly the witness's identity:\n`,
+        );
         say(review.text.identity);
         await decide(api, d.id, 'approve', review.encryptedSha256);
         say(`${d.id}: approved by ${member.id}; ${d.inboxName} can now fetch it`);

@@ -34,12 +34,13 @@ export async function writeWorkerConfig(configPath: string, out: string): Promis
 
 export async function workerConfigCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { config: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return say(USAGE), 0;
+  if (values.help) return (say(USAGE), 0);
   const configPath = values.config ?? 'relais.config.json';
   const out = values.out ?? DEFAULT_WORKER_CONFIG;
   const resolved = await writeWorkerConfig(configPath, out);
   say(`${configPath}: OK (hash ${resolved.hash}); wrote ${out}`);
   // wrangler.toml serves web/dist; wrangler refuses to deploy while it does not exist.
-  if (!existsSync(fileURLToPath(new URL('../../web/dist/', import.meta.url)))) say('note: web/dist does not exist yet; run `npm run build` before `wrangler deploy`');
+  if (!existsSync(fileURLToPath(new URL('../../web/dist/', import.meta.url))))
+    say('note: web/dist does not exist yet; run `npm run build` before `wrangler deploy`');
   return 0;
 }

@@ -38,7 +38,14 @@ export class ApiClient {
     if (contentType) headers['Content-Type'] = contentType;
     if (authorization) headers.Authorization = authorization;
     else if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    const res = await this.doFetch(`${this.base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), referrerPolicy: 'no-referrer', credentials: 'omit', cache: 'no-store' });
+    const res = await this.doFetch(`${this.base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      referrerPolicy: 'no-referrer',
+      credentials: 'omit',
+      cache: 'no-store',
+    });
     if (!res.ok) {
       let data: Record<string, unknown> = {};
       try {
@@ -52,7 +59,12 @@ export class ApiClient {
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+    const res = await this.request(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      body === undefined ? undefined : 'application/json',
+    );
     return (await res.json()) as T;
   }
 

@@ -31,7 +31,16 @@ export function rowOf(index: number, entry: string): Row {
   } catch {
     e = { details: entry };
   }
-  return { index, time: e.time ?? null, bucket: e.bucket ?? null, action: e.action ?? null, actor: e.actor ?? null, report: e.report ?? null, inbox: e.inbox ?? null, details: e.details ?? null };
+  return {
+    index,
+    time: e.time ?? null,
+    bucket: e.bucket ?? null,
+    action: e.action ?? null,
+    actor: e.actor ?? null,
+    report: e.report ?? null,
+    inbox: e.inbox ?? null,
+    details: e.details ?? null,
+  };
 }
 
 export function csvCell(value: unknown): string {

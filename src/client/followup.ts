@@ -78,9 +78,15 @@ export async function readMessages(c: OpenedConversation): Promise<DecryptedMess
   return out;
 }
 
-export async function sendMessage(c: OpenedConversation, text: string, attachments: { contentType: ContentType; bytes: Uint8Array }[] = []): Promise<void> {
+export async function sendMessage(
+  c: OpenedConversation,
+  text: string,
+  attachments: { contentType: ContentType; bytes: Uint8Array }[] = [],
+): Promise<void> {
   const keys = await readPublicKeys([...c.inboxKeys, c.publicKey]);
-  const parts = [await sealEnvelope({ kind: 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(text) }, keys)];
+  const parts = [
+    await sealEnvelope({ kind: 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(text) }, keys),
+  ];
   for (const a of attachments) parts.push(await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, keys));
   const form = new FormData();
   form.set('meta', JSON.stringify({ parts: ['message', ...attachments.map(() => 'attachment')] }));

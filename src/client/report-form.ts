@@ -15,13 +15,21 @@ export function sealedPartsForm(meta: Record<string, unknown>, parts: Uint8Array
   const form = new FormData();
   form.set('meta', JSON.stringify(meta));
   // The part's name in the multipart body is fixed: no file name of the resident's goes out.
-  parts.forEach((bytes, i) => form.set(`part-${i}`, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'sealed'));
+  parts.forEach((bytes, i) =>
+    form.set(`part-${i}`, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'sealed'),
+  );
   return form;
 }
 
 export function reportForm(report: SealedReport, pow: { challenge: string; counter: number }): FormData {
   return sealedPartsForm(
-    { category: report.category, configHash: report.configHash, pow, parts: report.roles, ...(report.followUp ? { followUp: report.followUp } : {}) },
+    {
+      category: report.category,
+      configHash: report.configHash,
+      pow,
+      parts: report.roles,
+      ...(report.followUp ? { followUp: report.followUp } : {}),
+    },
     report.parts,
   );
 }

@@ -34,10 +34,20 @@ export async function login(
 ): Promise<{ member: StaffMember; expires: number }> {
   const { challenge, text, bits } = await api.json<{ challenge: string; text: string; bits: number }>('POST', '/api/v1/session/challenge');
   const origin = /^origin: (.+)$/m.exec(text)?.[1];
-  if (origin !== expectedOrigin) throw new Error(`the server asked to sign a login for ${origin ?? 'an unknown origin'}, not for ${expectedOrigin}`);
-  const signature = await openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: privateKey, detached: true, format: 'armored' });
+  if (origin !== expectedOrigin)
+    throw new Error(`the server asked to sign a login for ${origin ?? 'an unknown origin'}, not for ${expectedOrigin}`);
+  const signature = await openpgp.sign({
+    message: await openpgp.createMessage({ text }),
+    signingKeys: privateKey,
+    detached: true,
+    format: 'armored',
+  });
   const counter = (solve ?? ((t: string, b: number) => Promise.resolve(findCounter(t, b))))(challenge, bits);
-  const session = await api.json<{ token: string; expires: number; member: StaffMember }>('POST', '/api/v1/session', { challenge, counter: await counter, signature });
+  const session = await api.json<{ token: string; expires: number; member: StaffMember }>('POST', '/api/v1/session', {
+    challenge,
+    counter: await counter,
+    signature,
+  });
   api.token = session.token;
   return { member: session.member, expires: session.expires };
 }
@@ -54,7 +64,10 @@ export interface ReportList {
   reports: ReportSummary[];
 }
 
-export function listReports(api: ApiClient, query: { unread?: boolean; category?: string; status?: ReportStatus; page?: number; perPage?: number } = {}): Promise<ReportList> {
+export function listReports(
+  api: ApiClient,
+  query: { unread?: boolean; category?: string; status?: ReportStatus; page?: number; perPage?: number } = {},
+): Promise<ReportList> {
   const params = new URLSearchParams();
   if (query.unread) params.set('unread', '1');
   if (query.category) params.set('category', query.category);
@@ -118,7 +131,12 @@ export async function reply(api: ApiClient, ref: string, input: ReplyInput): Pro
     if (!input.note && !detail.replyKey) throw new Error('this report has no reply key: the resident cannot receive messages');
     const keys = await readPublicKeys(armored);
     roles.push(input.note ? 'note' : 'message');
-    sealed.push(await sealEnvelope({ kind: input.note ? 'note' : 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(input.text) }, keys));
+    sealed.push(
+      await sealEnvelope(
+        { kind: input.note ? 'note' : 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(input.text) },
+        keys,
+      ),
+    );
     for (const a of input.attachments ?? []) {
       roles.push('attachment');
       sealed.push(await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, keys));

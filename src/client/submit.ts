@@ -34,11 +34,13 @@ export interface SubmitOptions {
 }
 
 export async function keysFor(config: PublicConfig, fingerprints: string[]): Promise<openpgp.PublicKey[]> {
-  return readPublicKeys(fingerprints.map((f) => {
-    const armored = config.keys[f];
-    if (!armored) throw new Error('the config lacks a key it routes to');
-    return armored;
-  }));
+  return readPublicKeys(
+    fingerprints.map((f) => {
+      const armored = config.keys[f];
+      if (!armored) throw new Error('the config lacks a key it routes to');
+      return armored;
+    }),
+  );
 }
 
 export function findCategory(config: PublicConfig, id: string): PublicCategory {
@@ -63,12 +65,19 @@ export async function sealReport(
   const progress = () => options.onProgress?.('sealing', ++done, total);
 
   const roles: string[] = ['report'];
-  const parts: Uint8Array[] = [await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, mainKeys)];
+  const parts: Uint8Array[] = [
+    await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, mainKeys),
+  ];
   progress();
   if (category.identitySealTo) {
     if (!input.identity) throw new Error('a witness request needs the identity part');
     roles.push('identity');
-    parts.push(await sealEnvelope({ kind: 'identity', contentType: TEXT, content: new TextEncoder().encode(input.identity) }, await keysFor(config, category.identitySealTo)));
+    parts.push(
+      await sealEnvelope(
+        { kind: 'identity', contentType: TEXT, content: new TextEncoder().encode(input.identity) },
+        await keysFor(config, category.identitySealTo),
+      ),
+    );
     progress();
   } else if (input.identity) {
     throw new Error('only witness categories take an identity part');
@@ -81,10 +90,17 @@ export async function sealReport(
   options.onProgress?.('receipt', 0, 1);
   const followUp = options.followUp === false ? null : await setUpFollowUp();
   options.onProgress?.('receipt', 1, 1);
-  return { report: { category: category.id, configHash: config.hash, roles, parts, followUp: followUp?.meta ?? null }, receipt: followUp?.receipt ?? null };
+  return {
+    report: { category: category.id, configHash: config.hash, roles, parts, followUp: followUp?.meta ?? null },
+    receipt: followUp?.receipt ?? null,
+  };
 }
 
-export async function submitReport(api: ApiClient, input: ReportInput, options: SubmitOptions = {}): Promise<{ ref: string; receipt: string | null; witness?: string }> {
+export async function submitReport(
+  api: ApiClient,
+  input: ReportInput,
+  options: SubmitOptions = {},
+): Promise<{ ref: string; receipt: string | null; witness?: string }> {
   const { report, receipt } = await sealReport(await api.config(), input, options);
   const { challenge } = await api.challenge('report');
   const counter = solveChallenge(challenge, (tried, expected) => options.onProgress?.('proof-of-work', tried, expected));

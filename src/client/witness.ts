@@ -42,7 +42,11 @@ export interface WitnessDetail {
   disclosures: DisclosureInfo[];
 }
 
-export function listWitnesses(api: ApiClient, page = 1, perPage = 50): Promise<{ total: number; page: number; perPage: number; witnesses: WitnessSummary[] }> {
+export function listWitnesses(
+  api: ApiClient,
+  page = 1,
+  perPage = 50,
+): Promise<{ total: number; page: number; perPage: number; witnesses: WitnessSummary[] }> {
   return api.json('GET', `/api/v1/witnesses?page=${page}&perPage=${perPage}`);
 }
 
@@ -50,7 +54,10 @@ export function getWitness(api: ApiClient, number: string): Promise<WitnessDetai
   return api.json('GET', `/api/v1/witnesses/${encodeURIComponent(number)}`);
 }
 
-export async function listDisclosures(api: ApiClient, filter: { ref?: string; witness?: string; state?: DisclosureState } = {}): Promise<DisclosureInfo[]> {
+export async function listDisclosures(
+  api: ApiClient,
+  filter: { ref?: string; witness?: string; state?: DisclosureState } = {},
+): Promise<DisclosureInfo[]> {
   const qs = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
   return (await api.json<{ disclosures: DisclosureInfo[] }>('GET', `/api/v1/disclosures${qs ? `?${qs}` : ''}`)).disclosures;
 }
@@ -73,8 +80,18 @@ export async function requestDisclosure(
   input: { inbox: string; basis: string; decision: string; identity: string },
 ): Promise<{ id: string; encryptedSha256: string }> {
   const target = detail.targets.find((t) => t.id === input.inbox);
-  if (!target) throw new Error(`"${input.inbox}" is not a police inbox that received this testimony; possible: ${detail.targets.map((t) => t.id).join(', ') || 'none'}`);
-  const text = composeDisclosureText({ witness: detail.number, report: detail.ref, inbox: target.id, basis: input.basis, decision: input.decision, identity: input.identity });
+  if (!target)
+    throw new Error(
+      `"${input.inbox}" is not a police inbox that received this testimony; possible: ${detail.targets.map((t) => t.id).join(', ') || 'none'}`,
+    );
+  const text = composeDisclosureText({
+    witness: detail.number,
+    report: detail.ref,
+    inbox: target.id,
+    basis: input.basis,
+    decision: input.decision,
+    identity: input.identity,
+  });
   const { sealed, review } = await sealDisclosure(text, await readPublicKeys(target.keys), await readPublicKeys(detail.custodianKeys));
   const form = sealedPartsForm({ witness: detail.number, inbox: target.id, parts: ['disclosure', 'review'] }, [sealed, review]);
   return (await (await api.request('POST', '/api/v1/disclosures', form)).json()) as { id: string; encryptedSha256: string };
@@ -106,7 +123,12 @@ export async function reviewDisclosure(api: ApiClient, d: DisclosureInfo, identi
   return { text, encryptedSha256, problems };
 }
 
-export async function decide(api: ApiClient, id: string, step: 'approve' | 'refuse' | 'withdraw', encryptedSha256?: string): Promise<{ id: string; state: DisclosureState }> {
+export async function decide(
+  api: ApiClient,
+  id: string,
+  step: 'approve' | 'refuse' | 'withdraw',
+  encryptedSha256?: string,
+): Promise<{ id: string; state: DisclosureState }> {
   return api.json('POST', `/api/v1/disclosures/${encodeURIComponent(id)}/${step}`, step === 'approve' ? { encryptedSha256 } : {});
 }
 

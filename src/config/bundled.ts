@@ -36,7 +36,9 @@ export async function buildConfigBundle(source: ConfigSource): Promise<{ bundle:
 export async function resolveConfigBundle(bundle: unknown, now: Date): Promise<ResolvedConfig> {
   const b = bundle as Partial<ConfigBundle> | null;
   if (!b || typeof b !== 'object' || b.format !== BUNDLE_FORMAT || typeof b.files !== 'object' || b.files === null) {
-    throw new ConfigError([{ file: 'worker config', path: '', message: `not a ${BUNDLE_FORMAT} bundle; build it with relais worker-config` }]);
+    throw new ConfigError([
+      { file: 'worker config', path: '', message: `not a ${BUNDLE_FORMAT} bundle; build it with relais worker-config` },
+    ]);
   }
   const files = b.files;
   return resolveConfig({

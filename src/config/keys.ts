@@ -21,11 +21,25 @@ export interface CheckedKey {
 const { publicKey: alg } = openpgp.enums;
 /** Public-key algorithms GnuPG 2.2 implements (RFC 4880bis numbering). */
 const GNUPG_22_ALGORITHMS = new Set<number>([
-  alg.rsaEncryptSign, alg.rsaEncrypt, alg.rsaSign, alg.elgamal, alg.dsa, alg.ecdh, alg.ecdsa, alg.eddsaLegacy,
+  alg.rsaEncryptSign,
+  alg.rsaEncrypt,
+  alg.rsaSign,
+  alg.elgamal,
+  alg.dsa,
+  alg.ecdh,
+  alg.ecdsa,
+  alg.eddsaLegacy,
 ]);
 const GNUPG_22_CURVES = new Set<string>([
-  'ed25519Legacy', 'curve25519Legacy', 'nistP256', 'nistP384', 'nistP521',
-  'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1', 'secp256k1',
+  'ed25519Legacy',
+  'curve25519Legacy',
+  'nistP256',
+  'nistP384',
+  'nistP521',
+  'brainpoolP256r1',
+  'brainpoolP384r1',
+  'brainpoolP512r1',
+  'secp256k1',
 ]);
 const MIN_RSA_BITS = 2048;
 
@@ -38,7 +52,8 @@ function checkAlgorithm(packet: { getAlgorithmInfo(): openpgp.AlgorithmInfo }, w
   const id = algorithmId(info.algorithm);
   if (!GNUPG_22_ALGORITHMS.has(id)) throw new KeyProblem(`${what} uses algorithm ${info.algorithm}, which GnuPG 2.2 cannot read`);
   if (info.curve && !GNUPG_22_CURVES.has(info.curve)) throw new KeyProblem(`${what} uses curve ${info.curve}, which GnuPG 2.2 cannot read`);
-  if (info.bits !== undefined && info.bits < MIN_RSA_BITS) throw new KeyProblem(`${what} is an RSA key of ${info.bits} bits; at least ${MIN_RSA_BITS} are required`);
+  if (info.bits !== undefined && info.bits < MIN_RSA_BITS)
+    throw new KeyProblem(`${what} is an RSA key of ${info.bits} bits; at least ${MIN_RSA_BITS} are required`);
 }
 
 export async function checkMemberKey(armored: string, now: Date): Promise<CheckedKey> {
@@ -64,7 +79,10 @@ export async function checkMemberKey(armored: string, now: Date): Promise<Checke
   const encryptionKeyIds: CheckedKey['encryptionKeyIds'] = [];
   for (const candidate of [key, ...key.subkeys]) {
     const keyId = candidate.getKeyID();
-    const usable = await key.getEncryptionKey(keyId, now).then(() => true, () => false);
+    const usable = await key.getEncryptionKey(keyId, now).then(
+      () => true,
+      () => false,
+    );
     if (!usable) continue;
     checkAlgorithm(candidate.keyPacket, `encryption key ${keyId.toHex()}`);
     const algorithm = algorithmId(candidate.getAlgorithmInfo().algorithm);

@@ -6,13 +6,9 @@
 
 import { z } from 'zod';
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'ids are lowercase letters, digits and dashes (at most 63)');
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'ids are lowercase letters, digits and dashes (at most 63)');
 const language = z.string().regex(/^[a-z]{2,3}$/, 'a language is a two- or three-letter code such as "fr"');
-const keyPath = z
-  .string()
-  .regex(/^keys\/[A-Za-z0-9._-]+\.asc$/, 'a member key is a file keys/NAME.asc next to the config file');
+const keyPath = z.string().regex(/^keys\/[A-Za-z0-9._-]+\.asc$/, 'a member key is a file keys/NAME.asc next to the config file');
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const MemberSchema = z
@@ -79,14 +75,34 @@ const ConfigObject = z
           .optional(),
       })
       .strict(),
-    timeBucketSeconds: z.number().int().min(60).max(86_400).default(3600)
+    timeBucketSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(86_400)
+      .default(3600)
       .describe('received times are stored only as the start of this bucket'),
     retentionDays: z.number().int().min(1).max(3650).default(365),
     limits: z
       .object({
-        maxTextBytes: z.number().int().min(1024).max(MB).default(256 * 1024),
-        maxAttachmentBytes: z.number().int().min(MB).max(100 * MB).default(20 * MB),
-        maxReportBytes: z.number().int().min(MB).max(200 * MB).default(50 * MB),
+        maxTextBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(MB)
+          .default(256 * 1024),
+        maxAttachmentBytes: z
+          .number()
+          .int()
+          .min(MB)
+          .max(100 * MB)
+          .default(20 * MB),
+        maxReportBytes: z
+          .number()
+          .int()
+          .min(MB)
+          .max(200 * MB)
+          .default(50 * MB),
         maxAttachments: z.number().int().min(0).max(20).default(10),
       })
       .strict()
@@ -106,7 +122,10 @@ const ConfigObject = z
     log: z
       .object({
         origin: text(200).describe('the log’s name in checkpoints, e.g. relais.example.org/log'),
-        publicKey: z.string().regex(/^keys\/[A-Za-z0-9._-]+$/).describe('file holding the log’s note verifier key'),
+        publicKey: z
+          .string()
+          .regex(/^keys\/[A-Za-z0-9._-]+$/)
+          .describe('file holding the log’s note verifier key'),
       })
       .strict(),
   })
@@ -131,7 +150,8 @@ function checkReferences(c: Config, ctx: z.RefinementCtx): void {
   c.inboxes.forEach((inbox, i) =>
     inbox.members.forEach((m, j) => {
       const known = memberKeys.get(m.id);
-      if (known !== undefined && known !== m.key) issue(['inboxes', i, 'members', j, 'key'], `member "${m.id}" appears with two different keys`);
+      if (known !== undefined && known !== m.key)
+        issue(['inboxes', i, 'members', j, 'key'], `member "${m.id}" appears with two different keys`);
       memberKeys.set(m.id, m.key);
     }),
   );
@@ -145,7 +165,10 @@ function checkReferences(c: Config, ctx: z.RefinementCtx): void {
     }
     const routes: [string, string[]][] =
       category.kind === 'witness'
-        ? [['testimony', category.testimony], ['identity', category.identity]]
+        ? [
+            ['testimony', category.testimony],
+            ['identity', category.identity],
+          ]
         : [['inboxes', category.inboxes]];
     for (const [field, ids] of routes) {
       if (new Set(ids).size !== ids.length) issue(['categories', i, field], `category "${category.id}" lists an inbox twice`);
@@ -153,8 +176,10 @@ function checkReferences(c: Config, ctx: z.RefinementCtx): void {
         const inbox = inboxes.get(inboxId);
         if (!inbox) return issue(['categories', i, field, j], `category "${category.id}" routes to unknown inbox "${inboxId}"`);
         const custody = inbox.kind === 'witness-custody';
-        if (field === 'identity' && !custody) issue(['categories', i, field, j], `a witness identity goes only to witness-custody inboxes, not "${inboxId}"`);
-        if (field !== 'identity' && custody) issue(['categories', i, field, j], `witness-custody inbox "${inboxId}" receives identities only`);
+        if (field === 'identity' && !custody)
+          issue(['categories', i, field, j], `a witness identity goes only to witness-custody inboxes, not "${inboxId}"`);
+        if (field !== 'identity' && custody)
+          issue(['categories', i, field, j], `witness-custody inbox "${inboxId}" receives identities only`);
       });
     }
   });

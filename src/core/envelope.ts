@@ -44,9 +44,7 @@ const PAD_BYTE = 0x20;
 export function encodeEnvelope({ kind, contentType, content }: Envelope): Uint8Array {
   if (!PART_KINDS.includes(kind)) throw new Error('envelope: unknown kind');
   if (!CONTENT_TYPES.includes(contentType)) throw new Error('envelope: unknown content type');
-  const header = utf8(
-    `${MAGIC}\nKind: ${kind}\nContent-Type: ${contentType}\nContent-Length: ${content.length}\n\n`,
-  );
+  const header = utf8(`${MAGIC}\nKind: ${kind}\nContent-Type: ${contentType}\nContent-Length: ${content.length}\n\n`);
   const unpadded = header.length + content.length;
   const padding = new Uint8Array(padmeLength(unpadded) - unpadded).fill(PAD_BYTE);
   return concatBytes(header, content, padding);

@@ -24,7 +24,12 @@ export function issueFormToken(secret: Uint8Array, purpose: FormPurpose, now: nu
 
 export type FormTokenFailure = 'form_token_invalid' | 'form_token_early' | 'form_token_expired';
 
-export function checkFormToken(secret: Uint8Array, token: unknown, purpose: FormPurpose, now: number): { nonce: string; issued: number } | FormTokenFailure {
+export function checkFormToken(
+  secret: Uint8Array,
+  token: unknown,
+  purpose: FormPurpose,
+  now: number,
+): { nonce: string; issued: number } | FormTokenFailure {
   if (typeof token !== 'string') return 'form_token_invalid';
   const m = /^form1\.([a-z]+)\.([0-9]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m || m[1] !== purpose) return 'form_token_invalid';

@@ -50,7 +50,8 @@ function* readPackets(bytes: Uint8Array): Generator<Packet> {
       for (;;) {
         const { length, partial, next } = readNewLength(bytes, pos);
         if (partial && !isDataPacket(tag)) throw new PacketError('unexpected_packet', 'partial length on a non-data packet');
-        if (partial && chunks.length === 0 && length < 512) throw new PacketError('not_openpgp', 'first partial body chunk is shorter than 512 octets');
+        if (partial && chunks.length === 0 && length < 512)
+          throw new PacketError('not_openpgp', 'first partial body chunk is shorter than 512 octets');
         if (next + length > bytes.length) throw new PacketError('truncated', 'packet body is truncated');
         chunks.push(bytes.subarray(next, next + length));
         pos = next + length;

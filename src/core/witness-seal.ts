@@ -36,7 +36,11 @@ export function splitSealed(bytes: Uint8Array): SplitMessage {
       const o1 = bytes[pos + 1] ?? 256;
       if (o1 < 192) [length, header] = [o1, 2];
       else if (o1 < 224) [length, header] = [(o1 - 192) * 256 + (bytes[pos + 2] ?? 0) + 192, 3];
-      else if (o1 === 255) [length, header] = [(((bytes[pos + 2] ?? 0) << 24) >>> 0) + ((bytes[pos + 3] ?? 0) << 16) + ((bytes[pos + 4] ?? 0) << 8) + (bytes[pos + 5] ?? 0), 6];
+      else if (o1 === 255)
+        [length, header] = [
+          (((bytes[pos + 2] ?? 0) << 24) >>> 0) + ((bytes[pos + 3] ?? 0) << 16) + ((bytes[pos + 4] ?? 0) << 8) + (bytes[pos + 5] ?? 0),
+          6,
+        ];
       else throw new Error('a key packet with a partial length');
     } else {
       const size = 1 << (ctb & 0x03);
@@ -68,12 +72,18 @@ function keyIdsOf(keys: openpgp.PublicKey[]): Set<string> {
 }
 
 /** Seals the disclosure text to investigators (`sealed`) and custodians (`review`), one encrypted packet. */
-export async function sealDisclosure(text: string, investigators: openpgp.PublicKey[], custodians: openpgp.PublicKey[]): Promise<{ sealed: Uint8Array; review: Uint8Array }> {
+export async function sealDisclosure(
+  text: string,
+  investigators: openpgp.PublicKey[],
+  custodians: openpgp.PublicKey[],
+): Promise<{ sealed: Uint8Array; review: Uint8Array }> {
   const investigatorIds = keyIdsOf(investigators);
   const custodianIds = keyIdsOf(custodians);
   // Someone in both groups gets one key packet, put in both copies.
   const everyone = new Map([...investigators, ...custodians].map((k) => [k.getFingerprint(), k]));
-  const whole = await sealEnvelope({ kind: 'disclosure', contentType: 'text/plain; charset=utf-8', content: utf8(text) }, [...everyone.values()]);
+  const whole = await sealEnvelope({ kind: 'disclosure', contentType: 'text/plain; charset=utf-8', content: utf8(text) }, [
+    ...everyone.values(),
+  ]);
   const { keyPackets, encrypted } = splitSealed(whole);
   const to = (ids: Set<string>) => keyPackets.filter((p) => ids.has(p.keyId)).map((p) => p.bytes);
   const sealed = to(investigatorIds);

@@ -73,7 +73,9 @@ export function auditorRoutes(relais: Relais): Hono<Env> {
     const { start, end } = integers(c, ['start', 'end']);
     if (start >= end) throw badRange('start must be below end.');
     if (end - start > MAX_ENTRIES_PER_REQUEST) {
-      throw new ApiError(400, 'range_too_large', `Ask for at most ${MAX_ENTRIES_PER_REQUEST} entries at a time.`, { max: MAX_ENTRIES_PER_REQUEST });
+      throw new ApiError(400, 'range_too_large', `Ask for at most ${MAX_ENTRIES_PER_REQUEST} entries at a time.`, {
+        max: MAX_ENTRIES_PER_REQUEST,
+      });
     }
     await withinTree(end);
     const rows = await relais.store.audit.range(start, end);

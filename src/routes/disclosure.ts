@@ -17,7 +17,13 @@ import type { DisclosureAction, DisclosureRecord, DisclosureState } from '../sto
 import { requireStaff } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
 import {
-  checkDisclosureParts, custodiansOf, disclosureTargets, isCustodianOf, maxDisclosurePart, stateRefusal, stillSealedToInbox,
+  checkDisclosureParts,
+  custodiansOf,
+  disclosureTargets,
+  isCustodianOf,
+  maxDisclosurePart,
+  stateRefusal,
+  stillSealedToInbox,
 } from '../server/disclosure-checks.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
@@ -25,7 +31,11 @@ import { membersOf } from '../server/sealed-parts.ts';
 import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
 
 const RequestMeta = z
-  .object({ witness: z.string().regex(WITNESS_NUMBER_PATTERN), inbox: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), parts: z.tuple([z.literal('disclosure'), z.literal('review')]) })
+  .object({
+    witness: z.string().regex(WITNESS_NUMBER_PATTERN),
+    inbox: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    parts: z.tuple([z.literal('disclosure'), z.literal('review')]),
+  })
   .strict();
 const ListQuery = z
   .object({
@@ -69,7 +79,8 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
   /** A disclosure this custodian holds the witness of; anything else answers like a missing one. */
   const forCustodian = async (id: string, member: ResolvedMember): Promise<DisclosureRecord> => {
     const d = await find(id);
-    if (!isCustodianOf(member, await relais.store.reports.routes(d.ref, 'identity'))) throw new ApiError(404, 'not_found', 'No such disclosure.');
+    if (!isCustodianOf(member, await relais.store.reports.routes(d.ref, 'identity')))
+      throw new ApiError(404, 'not_found', 'No such disclosure.');
     return d;
   };
   const investigatorSees = (member: ResolvedMember, d: DisclosureRecord) =>
@@ -84,18 +95,35 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     if (!(await disclosureTargets(relais, ref)).includes(meta.inbox)) {
       throw new ApiError(422, 'disclosure_target_invalid', 'An identity is disclosed only to a police inbox that received this testimony.');
     }
-    if (member.inboxes.includes(meta.inbox)) throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must ask.');
+    if (member.inboxes.includes(meta.inbox))
+      throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must ask.');
     const [sealed, review] = parts as [Uint8Array, Uint8Array];
     checkDisclosureParts(relais, sealed, review, membersOf(relais.config, [meta.inbox]).members, await custodiansOf(relais, ref));
     const id = newDisclosureId(randomBytes);
     const encryptedSha256 = encryptedDigest(sealed);
     try {
       await relais.store.batch([
-        relais.store.disclosures.createStatement({ id, witness: meta.witness, inboxId: meta.inbox, requestedBy: member.id, requestedAt: seconds(), encryptedSha256, sealed, review }),
-        relais.audit.statement({ action: 'disclosure.requested', actor: actor(member), report: ref, inbox: meta.inbox, details: { witness: meta.witness, disclosure: id, encryptedSha256 } }),
+        relais.store.disclosures.createStatement({
+          id,
+          witness: meta.witness,
+          inboxId: meta.inbox,
+          requestedBy: member.id,
+          requestedAt: seconds(),
+          encryptedSha256,
+          sealed,
+          review,
+        }),
+        relais.audit.statement({
+          action: 'disclosure.requested',
+          actor: actor(member),
+          report: ref,
+          inbox: meta.inbox,
+          details: { witness: meta.witness, disclosure: id, encryptedSha256 },
+        }),
       ]);
     } catch (e) {
-      if (e instanceof ConstraintError) throw new ApiError(409, 'disclosure_open', 'A disclosure of this witness to this inbox is already pending or approved.');
+      if (e instanceof ConstraintError)
+        throw new ApiError(409, 'disclosure_open', 'A disclosure of this witness to this inbox is already pending or approved.');
       throw e;
     }
     return c.json({ id, encryptedSha256 }, 201);
@@ -107,7 +135,9 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     const { member } = c.get('staff');
     const custody = member.roles.includes('custodian') ? await relais.store.disclosures.listForCustody(member.inboxes, parsed.data) : [];
     const seen = new Set(custody.map((d) => d.id));
-    const investigated = member.roles.includes('officer') ? (await relais.store.disclosures.listForInboxes(member.inboxes, parsed.data)).filter((d) => !seen.has(d.id)) : [];
+    const investigated = member.roles.includes('officer')
+      ? (await relais.store.disclosures.listForInboxes(member.inboxes, parsed.data)).filter((d) => !seen.has(d.id))
+      : [];
     return c.json({ disclosures: [...custody, ...investigated].map((d) => disclosureView(relais, d)) });
   });
 
@@ -125,7 +155,14 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     const d = await forCustodian(c.req.param('id'), member);
     const bytes = await relais.store.disclosures.reviewBytes(d.id);
     if (!bytes) throw new ApiError(404, 'not_found', 'No such disclosure.');
-    await relais.store.batch([relais.audit.statement({ action: 'witness.identity.read', actor: actor(member), report: d.ref, details: { witness: d.witness, disclosure: d.id } })]);
+    await relais.store.batch([
+      relais.audit.statement({
+        action: 'witness.identity.read',
+        actor: actor(member),
+        report: d.ref,
+        details: { witness: d.witness, disclosure: d.id },
+      }),
+    ]);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
@@ -139,7 +176,13 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     try {
       await relais.store.batch([
         relais.store.disclosures.eventStatement(d.id, 'fetched', member.id, seconds()),
-        relais.audit.statement({ action: 'disclosure.fetched', actor: actor(member), report: d.ref, inbox: d.inboxId, details: { witness: d.witness, disclosure: d.id, encryptedSha256: d.encryptedSha256 } }),
+        relais.audit.statement({
+          action: 'disclosure.fetched',
+          actor: actor(member),
+          report: d.ref,
+          inbox: d.inboxId,
+          details: { witness: d.witness, disclosure: d.id, encryptedSha256: d.encryptedSha256 },
+        }),
       ]);
     } catch (e) {
       // Withdrawn between the read and the fetch: the database refused the step.
@@ -149,33 +192,51 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  const step = (action: Exclude<DisclosureAction, 'fetched'>, auditAction: 'disclosure.approved' | 'disclosure.refused' | 'disclosure.withdrawn') =>
-    app.post(`/:id/${action === 'approved' ? 'approve' : action === 'refused' ? 'refuse' : 'withdraw'}`, custodian, jsonLimit(), async (c) => {
-      const { member } = c.get('staff');
-      const d = await forCustodian(c.req.param('id'), member);
-      const body = action === 'approved' ? await readJson(c.req.raw, Approve) : await readJson(c.req.raw, Empty);
-      const deciding = action !== 'withdrawn';
-      if (deciding && d.requestedBy === member.id) throw new ApiError(403, 'disclosure_own_request', 'A second, different custodian must decide on this request.');
-      const open: DisclosureState[] = deciding ? ['pending'] : ['pending', 'approved'];
-      if (!open.includes(d.state)) throw stateRefusal(d, deciding ? 'decide' : 'withdraw');
-      if (action === 'approved') {
-        if (member.inboxes.includes(d.inboxId)) throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must decide.');
-        if ('encryptedSha256' in body && body.encryptedSha256 !== d.encryptedSha256) throw new ApiError(409, 'disclosure_changed', 'This is not the disclosure you reviewed.');
-        const sealed = await relais.store.disclosures.sealedBytes(d.id);
-        if (!sealed || !stillSealedToInbox(relais, sealed, d.inboxId)) throw new ApiError(409, 'disclosure_stale', 'The inbox’s members have changed since the request: ask again.');
-      }
-      try {
-        await relais.store.batch([
-          relais.store.disclosures.eventStatement(d.id, action, member.id, seconds()),
-          relais.audit.statement({ action: auditAction, actor: actor(member), report: d.ref, inbox: d.inboxId, details: { witness: d.witness, disclosure: d.id, encryptedSha256: d.encryptedSha256 } }),
-        ]);
-      } catch (e) {
-        // Another step won the race; the database refused this one. Say what happened.
-        if (!(e instanceof ConstraintError)) throw e;
-        throw stateRefusal((await relais.store.disclosures.get(d.id)) ?? d, deciding ? 'decide' : 'withdraw');
-      }
-      return c.json({ id: d.id, state: action });
-    });
+  const step = (
+    action: Exclude<DisclosureAction, 'fetched'>,
+    auditAction: 'disclosure.approved' | 'disclosure.refused' | 'disclosure.withdrawn',
+  ) =>
+    app.post(
+      `/:id/${action === 'approved' ? 'approve' : action === 'refused' ? 'refuse' : 'withdraw'}`,
+      custodian,
+      jsonLimit(),
+      async (c) => {
+        const { member } = c.get('staff');
+        const d = await forCustodian(c.req.param('id'), member);
+        const body = action === 'approved' ? await readJson(c.req.raw, Approve) : await readJson(c.req.raw, Empty);
+        const deciding = action !== 'withdrawn';
+        if (deciding && d.requestedBy === member.id)
+          throw new ApiError(403, 'disclosure_own_request', 'A second, different custodian must decide on this request.');
+        const open: DisclosureState[] = deciding ? ['pending'] : ['pending', 'approved'];
+        if (!open.includes(d.state)) throw stateRefusal(d, deciding ? 'decide' : 'withdraw');
+        if (action === 'approved') {
+          if (member.inboxes.includes(d.inboxId))
+            throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must decide.');
+          if ('encryptedSha256' in body && body.encryptedSha256 !== d.encryptedSha256)
+            throw new ApiError(409, 'disclosure_changed', 'This is not the disclosure you reviewed.');
+          const sealed = await relais.store.disclosures.sealedBytes(d.id);
+          if (!sealed || !stillSealedToInbox(relais, sealed, d.inboxId))
+            throw new ApiError(409, 'disclosure_stale', 'The inbox’s members have changed since the request: ask again.');
+        }
+        try {
+          await relais.store.batch([
+            relais.store.disclosures.eventStatement(d.id, action, member.id, seconds()),
+            relais.audit.statement({
+              action: auditAction,
+              actor: actor(member),
+              report: d.ref,
+              inbox: d.inboxId,
+              details: { witness: d.witness, disclosure: d.id, encryptedSha256: d.encryptedSha256 },
+            }),
+          ]);
+        } catch (e) {
+          // Another step won the race; the database refused this one. Say what happened.
+          if (!(e instanceof ConstraintError)) throw e;
+          throw stateRefusal((await relais.store.disclosures.get(d.id)) ?? d, deciding ? 'decide' : 'withdraw');
+        }
+        return c.json({ id: d.id, state: action });
+      },
+    );
   step('approved', 'disclosure.approved');
   step('refused', 'disclosure.refused');
   step('withdrawn', 'disclosure.withdrawn');

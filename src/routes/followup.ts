@@ -22,7 +22,14 @@ import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, max
 import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
 
 const OpenRequest = z.object({ lookupKey: LookupKeySchema, pow: PowSchema }).strict();
-const MessageMeta = z.object({ parts: z.array(z.enum(['message', 'attachment'])).min(1).max(21) }).strict();
+const MessageMeta = z
+  .object({
+    parts: z
+      .array(z.enum(['message', 'attachment']))
+      .min(1)
+      .max(21),
+  })
+  .strict();
 
 /** What the resident may see of the conversation: never internal notes. */
 export const RESIDENT_KINDS: MessageKind[] = ['message', 'status', 'attachment'];
@@ -46,9 +53,12 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
     const [, , expires, , nonce] = body.pow.challenge.split('.');
     try {
       // Spent before the lookup: every guess at a receipt costs one proof of work.
-      await relais.store.batch([relais.store.spendChallengeStatement(nonce as string, bucketCeil(Number(expires), config.timeBucketSeconds))]);
+      await relais.store.batch([
+        relais.store.spendChallengeStatement(nonce as string, bucketCeil(Number(expires), config.timeBucketSeconds)),
+      ]);
     } catch (e) {
-      if (e instanceof ConstraintError) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
+      if (e instanceof ConstraintError)
+        throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
       throw e;
     }
     const report = await relais.store.reports.findByLookup(lookupHash(fromBase64Url(body.lookupKey)));
@@ -83,38 +93,43 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
     return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  app.post(
-    '/messages',
-    apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'),
-    async (c) => {
-      const ref = tokenRef(relais, c);
-      const { meta, parts } = await readSealedForm(c.req.raw, MessageMeta);
-      if (meta.parts[0] !== 'message' || meta.parts.slice(1).some((p) => p !== 'attachment')) throw new ApiError(422, 'parts_invalid', 'A message comes first, then its attachments.');
-      if (meta.parts.length - 1 > config.limits.maxAttachments) throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
-      const report = await relais.store.reports.get(ref);
-      if (!report?.replyPublicKey) throw new ApiError(404, 'not_found', 'No such report.');
-      const now = relais.clock();
-      const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
-      const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
-      meta.parts.forEach((role, i) => {
-        const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
-        checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
-      });
-      const at = bucketStart(now, config.timeBucketSeconds);
-      const { statements, blobKeys } = await relais.store.messages.appendStatements(
-        ref,
-        meta.parts.map((role, i) => ({ author: 'resident' as const, memberId: null, kind: role, status: null, at, bytes: parts[i] as Uint8Array })),
-      );
-      try {
-        // Staff see the report as unread again.
-        await relais.store.batch([...statements, relais.store.reports.clearReadsStatement(ref)]);
-      } catch (e) {
-        await relais.store.blobs.delete(blobKeys);
-        throw e;
-      }
-      return c.json({ ok: true }, 201);
-    },
-  );
+  app.post('/messages', apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'), async (c) => {
+    const ref = tokenRef(relais, c);
+    const { meta, parts } = await readSealedForm(c.req.raw, MessageMeta);
+    if (meta.parts[0] !== 'message' || meta.parts.slice(1).some((p) => p !== 'attachment'))
+      throw new ApiError(422, 'parts_invalid', 'A message comes first, then its attachments.');
+    if (meta.parts.length - 1 > config.limits.maxAttachments)
+      throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
+    const report = await relais.store.reports.get(ref);
+    if (!report?.replyPublicKey) throw new ApiError(404, 'not_found', 'No such report.');
+    const now = relais.clock();
+    const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
+    const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
+    meta.parts.forEach((role, i) => {
+      const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
+      checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
+    });
+    const at = bucketStart(now, config.timeBucketSeconds);
+    const { statements, blobKeys } = await relais.store.messages.appendStatements(
+      ref,
+      meta.parts.map((role, i) => ({
+        author: 'resident' as const,
+        memberId: null,
+        kind: role,
+        status: null,
+        at,
+        bytes: parts[i] as Uint8Array,
+      })),
+    );
+    try {
+      // Staff see the report as unread again.
+      await relais.store.batch([...statements, relais.store.reports.clearReadsStatement(ref)]);
+    } catch (e) {
+      await relais.store.blobs.delete(blobKeys);
+      throw e;
+    }
+    return c.json({ ok: true }, 201);
+  });
 
   return app;
 }

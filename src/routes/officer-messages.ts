@@ -24,7 +24,12 @@ const ReplyMeta = z
   })
   .strict();
 
-const READ_ACTION: Record<MessageKind, AuditAction> = { message: 'report.read', status: 'report.read', note: 'report.read', attachment: 'attachment.download' };
+const READ_ACTION: Record<MessageKind, AuditAction> = {
+  message: 'report.read',
+  status: 'report.read',
+  note: 'report.read',
+  attachment: 'attachment.download',
+};
 
 export function officerMessageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
@@ -47,61 +52,75 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
     const message = /^[0-9]{1,6}$/.test(idxText) ? await relais.store.messages.get(ref, Number(idxText)) : null;
     if (!message?.bytes) throw new ApiError(404, 'not_found', 'No such message.');
     await relais.store.batch([
-      relais.audit.statement({ action: READ_ACTION[message.kind], actor: `member:${member.id}`, report: ref, details: { message: message.idx } }),
+      relais.audit.statement({
+        action: READ_ACTION[message.kind],
+        actor: `member:${member.id}`,
+        report: ref,
+        details: { message: message.idx },
+      }),
       relais.store.reports.markReadStatement(ref, member.id),
     ]);
     return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  app.post(
-    '/:ref/messages',
-    staff,
-    apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'),
-    async (c) => {
-      const ref = checkRef(c.req.param('ref'));
-      const { member } = c.get('staff');
-      const report = await mainReport(ref, member.inboxes);
-      const { meta, parts } = await readSealedForm(c.req.raw, ReplyMeta);
-      const [first, ...rest] = meta.parts;
-      if (first === undefined && !meta.status) throw new ApiError(422, 'parts_invalid', 'Send a message, a note or a status.');
-      if (first === 'attachment' || rest.some((p) => p !== 'attachment')) throw new ApiError(422, 'parts_invalid', 'One message or note first, then attachments.');
-      if (first === 'note' && (rest.length > 0 || meta.status)) throw new ApiError(422, 'parts_invalid', 'A note has no attachments and no status: a status explanation is a message the resident reads.');
-      if (rest.length > config.limits.maxAttachments) throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
+  app.post('/:ref/messages', staff, apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'), async (c) => {
+    const ref = checkRef(c.req.param('ref'));
+    const { member } = c.get('staff');
+    const report = await mainReport(ref, member.inboxes);
+    const { meta, parts } = await readSealedForm(c.req.raw, ReplyMeta);
+    const [first, ...rest] = meta.parts;
+    if (first === undefined && !meta.status) throw new ApiError(422, 'parts_invalid', 'Send a message, a note or a status.');
+    if (first === 'attachment' || rest.some((p) => p !== 'attachment'))
+      throw new ApiError(422, 'parts_invalid', 'One message or note first, then attachments.');
+    if (first === 'note' && (rest.length > 0 || meta.status))
+      throw new ApiError(
+        422,
+        'parts_invalid',
+        'A note has no attachments and no status: a status explanation is a message the resident reads.',
+      );
+    if (rest.length > config.limits.maxAttachments)
+      throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
 
-      const now = relais.clock();
-      const members = expectedMembers(membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members);
-      if (first === 'message' && !report.replyPublicKey) throw new ApiError(422, 'resident_unreachable', 'This report has no reply key: the resident cannot receive messages.');
-      const expected = first === 'message' ? [...members, await expectedResident(report.replyPublicKey as string, new Date(now))] : members;
-      meta.parts.forEach((role, i) => {
-        const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
-        checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
-      });
+    const now = relais.clock();
+    const members = expectedMembers(membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members);
+    if (first === 'message' && !report.replyPublicKey)
+      throw new ApiError(422, 'resident_unreachable', 'This report has no reply key: the resident cannot receive messages.');
+    const expected = first === 'message' ? [...members, await expectedResident(report.replyPublicKey as string, new Date(now))] : members;
+    meta.parts.forEach((role, i) => {
+      const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
+      checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
+    });
 
-      const at = Math.floor(now / 1000);
-      const rows: NewMessage[] = meta.parts.map((role, i) => ({
-        author: 'staff',
-        memberId: member.id,
-        kind: i === 0 && meta.status ? 'status' : role,
-        status: i === 0 && meta.status ? meta.status : null,
-        at,
-        bytes: parts[i] as Uint8Array,
-      }));
-      if (rows.length === 0 && meta.status) rows.push({ author: 'staff', memberId: member.id, kind: 'status', status: meta.status, at, bytes: null });
-      const { statements, blobKeys } = await relais.store.messages.appendStatements(ref, rows);
-      const actor = `member:${member.id}`;
-      const audit: Statement[] = [];
-      if (meta.status) audit.push(relais.store.reports.setStatusStatement(ref, meta.status), relais.audit.statement({ action: 'report.status', actor, report: ref, details: { status: meta.status } }));
-      if (first === 'message') audit.push(relais.audit.statement({ action: 'report.reply', actor, report: ref, details: { attachments: rest.length } }));
-      if (first === 'note') audit.push(relais.audit.statement({ action: 'report.note', actor, report: ref }));
-      try {
-        await relais.store.batch([...statements, ...audit]);
-      } catch (e) {
-        await relais.store.blobs.delete(blobKeys);
-        throw e;
-      }
-      return c.json({ ok: true }, 201);
-    },
-  );
+    const at = Math.floor(now / 1000);
+    const rows: NewMessage[] = meta.parts.map((role, i) => ({
+      author: 'staff',
+      memberId: member.id,
+      kind: i === 0 && meta.status ? 'status' : role,
+      status: i === 0 && meta.status ? meta.status : null,
+      at,
+      bytes: parts[i] as Uint8Array,
+    }));
+    if (rows.length === 0 && meta.status)
+      rows.push({ author: 'staff', memberId: member.id, kind: 'status', status: meta.status, at, bytes: null });
+    const { statements, blobKeys } = await relais.store.messages.appendStatements(ref, rows);
+    const actor = `member:${member.id}`;
+    const audit: Statement[] = [];
+    if (meta.status)
+      audit.push(
+        relais.store.reports.setStatusStatement(ref, meta.status),
+        relais.audit.statement({ action: 'report.status', actor, report: ref, details: { status: meta.status } }),
+      );
+    if (first === 'message')
+      audit.push(relais.audit.statement({ action: 'report.reply', actor, report: ref, details: { attachments: rest.length } }));
+    if (first === 'note') audit.push(relais.audit.statement({ action: 'report.note', actor, report: ref }));
+    try {
+      await relais.store.batch([...statements, ...audit]);
+    } catch (e) {
+      await relais.store.blobs.delete(blobKeys);
+      throw e;
+    }
+    return c.json({ ok: true }, 201);
+  });
 
   return app;
 }

@@ -15,7 +15,10 @@ import { membersOf } from '../server/sealed-parts.ts';
 
 const ListQuery = z
   .object({
-    category: z.string().regex(/^[a-z0-9-]{1,63}$/).optional(),
+    category: z
+      .string()
+      .regex(/^[a-z0-9-]{1,63}$/)
+      .optional(),
     status: z.enum(['received', 'in-progress', 'closed']).optional(),
     unread: z.enum(['1']).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -24,7 +27,11 @@ const ListQuery = z
   .strict();
 
 const PART_AUDIENCE: Record<PartRole, Audience> = { report: 'main', attachment: 'main', identity: 'identity' };
-const PART_ACTION: Record<PartRole, AuditAction> = { report: 'report.read', attachment: 'attachment.download', identity: 'witness.identity.read' };
+const PART_ACTION: Record<PartRole, AuditAction> = {
+  report: 'report.read',
+  attachment: 'attachment.download',
+  identity: 'witness.identity.read',
+};
 
 export function checkRef(ref: string): string {
   if (!REPORT_REF_PATTERN.test(ref)) throw new ApiError(404, 'not_found', 'No such report.');
@@ -44,7 +51,12 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     await relais.audit.append({
       action: 'report.list',
       actor: `member:${member.id}`,
-      details: { page: q.page, ...(q.category ? { category: q.category } : {}), ...(q.status ? { status: q.status } : {}), ...(q.unread ? { unread: true } : {}) },
+      details: {
+        page: q.page,
+        ...(q.category ? { category: q.category } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.unread ? { unread: true } : {}),
+      },
     });
     const { total, reports } = await relais.store.reports.list({
       inboxIds: member.inboxes,

@@ -29,8 +29,15 @@ export function pageKit(relais: Relais) {
     const lang = pickLanguage(c.req.query('lang'), config.site.languages);
     return { lang, t: translator(lang), site: config.site, path };
   };
-  const page = (c: Context<Env>, ctx: PageContext, title: string, name: string, body: Parameters<typeof layout>[1]['body'], status: PageStatus = 200, data?: Record<string, unknown>) =>
-    c.html(layout(ctx, { title, page: name, body, ...(data ? { data } : {}) }), status);
+  const page = (
+    c: Context<Env>,
+    ctx: PageContext,
+    title: string,
+    name: string,
+    body: Parameters<typeof layout>[1]['body'],
+    status: PageStatus = 200,
+    data?: Record<string, unknown>,
+  ) => c.html(layout(ctx, { title, page: name, body, ...(data ? { data } : {}) }), status);
   const notice = (c: Context<Env>, ctx: PageContext, message: string, status: Exclude<PageStatus, 200 | 201>, back: string) =>
     page(c, ctx, ctx.t('nojs.title'), 'notice', noticeBody(ctx, ctx.t('nojs.title'), message, back), status);
   const formToken = (purpose: FormPurpose) => issueFormToken(relais.secrets.form, purpose, relais.clock());
@@ -52,7 +59,14 @@ export function pageKit(relais: Relais) {
   };
 
   /** Checks the form token and the server-wide cap; returns a refusal page or the token's nonce. */
-  const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string, limiter: NoJsLimiter) => {
+  const admit = (
+    c: Context<Env>,
+    ctx: PageContext,
+    fields: Record<string, string>,
+    purpose: FormPurpose,
+    back: string,
+    limiter: NoJsLimiter,
+  ) => {
     const checked = checkFormToken(relais.secrets.form, fields.formToken, purpose, relais.clock());
     if (checked === 'form_token_early') return notice(c, ctx, ctx.t('nojs.wait'), 429, back);
     if (typeof checked === 'string') return notice(c, ctx, ctx.t('nojs.expired'), 400, back);

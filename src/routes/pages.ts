@@ -30,18 +30,30 @@ export function pageRoutes(relais: Relais): Hono<Env> {
   const limiter = new NoJsLimiter(NOJS_PER_MINUTE, relais.clock);
   const kit = pageKit(relais);
   const { officerLang, officerT, reportLabels, categoryLabels, context, page, notice, formToken: token, readNoScriptForm: readForm } = kit;
-  const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) => kit.admit(c, ctx, fields, purpose, back, limiter);
-  const formBody = bodyLimit({ maxSize: FORM_BODY_MAX, onError: (c) => notice(c, context(c, '/'), officerT('form.error.tooLong'), 413, '/') });
+  const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) =>
+    kit.admit(c, ctx, fields, purpose, back, limiter);
+  const formBody = bodyLimit({
+    maxSize: FORM_BODY_MAX,
+    onError: (c) => notice(c, context(c, '/'), officerT('form.error.tooLong'), 413, '/'),
+  });
 
   app.get('/', (c) => {
     const ctx = context(c, '/');
-    return page(c, ctx, ctx.t('home.title'), 'report', homeBody(ctx, {
-      categories: relais.publicConfig.categories,
-      formToken: token('report'),
-      maxTextBytes: config.limits.maxTextBytes,
-      limits: config.limits,
-      reportLabels,
-    }), 200, { reportLabels, categoryLabels });
+    return page(
+      c,
+      ctx,
+      ctx.t('home.title'),
+      'report',
+      homeBody(ctx, {
+        categories: relais.publicConfig.categories,
+        formToken: token('report'),
+        maxTextBytes: config.limits.maxTextBytes,
+        limits: config.limits,
+        reportLabels,
+      }),
+      200,
+      { reportLabels, categoryLabels },
+    );
   });
 
   app.get('/suivi', (c) => {
@@ -55,10 +67,20 @@ export function pageRoutes(relais: Relais): Hono<Env> {
   const MB = 1024 * 1024;
   const tooLargeNotice = (c: Context<Env>) => {
     const ctx = context(c, '/');
-    return notice(c, ctx, ctx.t('files.error.totalNoJs', { max: Math.floor(limits.maxReportBytes / MB), file: Math.floor(limits.maxAttachmentBytes / MB) }), 413, `/?lang=${ctx.lang}`);
+    return notice(
+      c,
+      ctx,
+      ctx.t('files.error.totalNoJs', { max: Math.floor(limits.maxReportBytes / MB), file: Math.floor(limits.maxAttachmentBytes / MB) }),
+      413,
+      `/?lang=${ctx.lang}`,
+    );
   };
-  const filesBody = bodyLimit({ maxSize: limits.maxReportBytes + limits.maxTextBytes * 2 + 64 * 1024 * (limits.maxAttachments + 2), onError: tooLargeNotice });
-  const reportBody: typeof formBody = (c, next) => ((c.req.header('Content-Type') ?? '').toLowerCase().startsWith('multipart/form-data') ? filesBody : formBody)(c, next);
+  const filesBody = bodyLimit({
+    maxSize: limits.maxReportBytes + limits.maxTextBytes * 2 + 64 * 1024 * (limits.maxAttachments + 2),
+    onError: tooLargeNotice,
+  });
+  const reportBody: typeof formBody = (c, next) =>
+    ((c.req.header('Content-Type') ?? '').toLowerCase().startsWith('multipart/form-data') ? filesBody : formBody)(c, next);
   /** readForm's rule (the <noscript> marker), plus the non-empty files of the `files` field. */
   const readReportForm = async (c: Context<Env>): Promise<{ fields: Record<string, string>; files: File[] } | null> => {
     try {
@@ -86,23 +108,37 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     const what = (fields.what ?? '').trim();
     if (!category) return notice(c, ctx, ctx.t('form.error.category'), 400, back);
     if (!what) return notice(c, ctx, ctx.t('form.error.what'), 400, back);
-    const text = composeReportText(reportLabels, { category: category.labels[officerLang] ?? category.id, what, where: fields.where ?? '', when: fields.when ?? '' });
+    const text = composeReportText(reportLabels, {
+      category: category.labels[officerLang] ?? category.id,
+      what,
+      where: fields.where ?? '',
+      when: fields.when ?? '',
+    });
     if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
-    if (files.length > limits.maxAttachments) return notice(c, ctx, ctx.t('files.error.countNoJs', { max: limits.maxAttachments }), 413, back);
+    if (files.length > limits.maxAttachments)
+      return notice(c, ctx, ctx.t('files.error.countNoJs', { max: limits.maxAttachments }), 413, back);
     const admitted = admit(c, ctx, fields, 'report', back);
     if (admitted instanceof Response) return admitted;
     const cleaned = await cleanFilesOnServer(await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer()))), limits);
     if ('total' in cleaned) return tooLargeNotice(c);
     if ('refused' in cleaned) {
       const { index, error, mime } = cleaned.refused;
-      const message = error.code === 'needs_reencode'
-        ? ctx.t('files.error.reencodeNoJs', { n: index + 1, format: mime ?? '?' })
-        : ctx.t('files.error.numbered', { n: index + 1, message: ctx.lang === 'fr' ? error.messageFr : error.message });
+      const message =
+        error.code === 'needs_reencode'
+          ? ctx.t('files.error.reencodeNoJs', { n: index + 1, format: mime ?? '?' })
+          : ctx.t('files.error.numbered', { n: index + 1, message: ctx.lang === 'fr' ? error.messageFr : error.message });
       return notice(c, ctx, message, error.code === 'too_large' ? 413 : 400, back);
     }
     const filed = await fileReportOnServer(relais, { category: category.id, text, attachments: cleaned.files }, admitted);
     if ('error' in filed) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
-    return page(c, ctx, ctx.t('receipt.title'), 'receipt', html`${receiptBody(ctx, filed.ref, filed.receipt)}${cleanedFilesBody(ctx, cleaned.files)}`, 201);
+    return page(
+      c,
+      ctx,
+      ctx.t('receipt.title'),
+      'receipt',
+      html`${receiptBody(ctx, filed.ref, filed.receipt)}${cleanedFilesBody(ctx, cleaned.files)}`,
+      201,
+    );
   });
 
   app.post('/nojs/suivi', formBody, async (c) => {
@@ -116,7 +152,13 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     if (!(await spendFormToken(relais, admitted))) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
     const conversation = await openOnServer(relais, receipt);
     if (!conversation) return notice(c, ctx, ctx.t('followup.error.unknown'), 404, back);
-    return page(c, ctx, ctx.t('followup.conversation'), 'conversation', conversationBody(ctx, { ...conversation, formToken: token('message') }));
+    return page(
+      c,
+      ctx,
+      ctx.t('followup.conversation'),
+      'conversation',
+      conversationBody(ctx, { ...conversation, formToken: token('message') }),
+    );
   });
 
   app.post('/nojs/suivi/message', formBody, async (c) => {

@@ -27,18 +27,14 @@ export function residentRoutes(relais: Relais): Hono<Env> {
     return c.json({ challenge, bits, expiresIn: pow.ttlSeconds }, 201);
   });
 
-  app.post(
-    '/reports',
-    apiBodyLimit(maxReportBody(relais), 'The report is larger than allowed.'),
-    async (c) => {
-      const form = await readSealedForm(c.req.raw, ReportMetaSchema);
-      const report = await checkSubmission(relais, form, relais.clock());
-      const witness = witnessNumbering(relais, report.category);
-      const outcome = await relais.store.reports.insert(report, witness?.extra ?? []);
-      if (!outcome.ok) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
-      return c.json({ ref: outcome.ref, ...(witness ? { witness: witness.number() } : {}) }, 201);
-    },
-  );
+  app.post('/reports', apiBodyLimit(maxReportBody(relais), 'The report is larger than allowed.'), async (c) => {
+    const form = await readSealedForm(c.req.raw, ReportMetaSchema);
+    const report = await checkSubmission(relais, form, relais.clock());
+    const witness = witnessNumbering(relais, report.category);
+    const outcome = await relais.store.reports.insert(report, witness?.extra ?? []);
+    if (!outcome.ok) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
+    return c.json({ ref: outcome.ref, ...(witness ? { witness: witness.number() } : {}) }, 201);
+  });
 
   return app;
 }

@@ -23,7 +23,9 @@ const CHALLENGE_TTL_SECONDS = 120;
  * accepts that skew (a key that expires within those minutes is refused a little early).
  */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
-const LoginRequest = z.object({ challenge: z.string().max(200), counter: z.number().int().min(0), signature: z.string().max(8192) }).strict();
+const LoginRequest = z
+  .object({ challenge: z.string().max(200), counter: z.number().int().min(0), signature: z.string().max(8192) })
+  .strict();
 
 /** The member whose key (primary or subkey) made the signature, if any. */
 function signerOf(relais: Relais, signature: openpgp.Signature): ResolvedMember | null {
@@ -59,7 +61,8 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
     const checked = checkLoginChallenge(relais.secrets.login, body.challenge, origin, now);
     if (typeof checked === 'string') return refuse(401, `login_${checked}`, 'The login challenge is not valid; ask for a new one.');
     // The proof of work comes first: it is what makes guessing costly.
-    if (!meetsDifficulty(body.challenge, body.counter, checked.bits)) return refuse(401, 'login_pow_insufficient', 'The proof of work does not solve the challenge.');
+    if (!meetsDifficulty(body.challenge, body.counter, checked.bits))
+      return refuse(401, 'login_pow_insufficient', 'The proof of work does not solve the challenge.');
     let signature: openpgp.Signature;
     try {
       signature = await openpgp.readSignature({ armoredSignature: body.signature });
@@ -69,8 +72,17 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
     const member = signerOf(relais, signature);
     if (!member) return refuse(401, 'login_unknown_key', 'This key does not belong to any member of this Relais.');
     const verified = await openpgp
-      .verify({ message: await openpgp.createMessage({ text: checked.text }), signature, verificationKeys: member.key, expectSigned: true, date: new Date(now + CLOCK_SKEW_MS) })
-      .then(() => true, () => false);
+      .verify({
+        message: await openpgp.createMessage({ text: checked.text }),
+        signature,
+        verificationKeys: member.key,
+        expectSigned: true,
+        date: new Date(now + CLOCK_SKEW_MS),
+      })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!verified) return refuse(401, 'login_signature_invalid', 'The signature does not match the challenge.');
 
     const token = newSessionToken();

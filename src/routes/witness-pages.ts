@@ -25,10 +25,17 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
   const limiter = new NoJsLimiter(NOJS_WITNESS_PER_MINUTE, relais.clock);
   const { officerLang, officerT, reportLabels, categoryLabels, page, readNoScriptForm, admit, ...kit } = pageKit(relais);
   const categories = relais.publicConfig.categories.filter((c) => c.kind === 'witness');
-  const identityLabels = { name: officerT('witness.text.name'), contact: officerT('witness.text.contact'), when: officerT('witness.text.when'), avoid: officerT('witness.text.avoid'), status: officerT('witness.text.wish') };
+  const identityLabels = {
+    name: officerT('witness.text.name'),
+    contact: officerT('witness.text.contact'),
+    when: officerT('witness.text.when'),
+    avoid: officerT('witness.text.avoid'),
+    status: officerT('witness.text.wish'),
+  };
 
   const context = (c: Context<Env>): PageContext => kit.context(c, '/temoigner');
-  const notice = (c: Context<Env>, ctx: PageContext, message: string, status: 400 | 404 | 409 | 413 | 429) => kit.notice(c, ctx, message, status, `/temoigner?lang=${ctx.lang}`);
+  const notice = (c: Context<Env>, ctx: PageContext, message: string, status: 400 | 404 | 409 | 413 | 429) =>
+    kit.notice(c, ctx, message, status, `/temoigner?lang=${ctx.lang}`);
 
   app.get('/temoigner', (c) => {
     const ctx = context(c);
@@ -57,10 +64,22 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
     if (!name) return notice(c, ctx, ctx.t('witness.error.name'), 400);
     if (!contact) return notice(c, ctx, ctx.t('witness.error.contact'), 400);
     const wish = WISHES.includes(fields.wish as Wish) ? officerT(`witness.wish.${fields.wish as Wish}`) : '';
-    const testimony = composeReportText(reportLabels, { category: category.labels[officerLang] ?? category.id, what, where: fields.where ?? '', when: fields.when ?? '' });
-    const identity = composeIdentityText(identityLabels, { name, contact, when: fields.safeWhen ?? '', avoid: fields.avoid ?? '', status: wish });
+    const testimony = composeReportText(reportLabels, {
+      category: category.labels[officerLang] ?? category.id,
+      what,
+      where: fields.where ?? '',
+      when: fields.when ?? '',
+    });
+    const identity = composeIdentityText(identityLabels, {
+      name,
+      contact,
+      when: fields.safeWhen ?? '',
+      avoid: fields.avoid ?? '',
+      status: wish,
+    });
     const bytes = (s: string) => new TextEncoder().encode(s).length;
-    if (bytes(testimony) > config.limits.maxTextBytes || bytes(identity) > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413);
+    if (bytes(testimony) > config.limits.maxTextBytes || bytes(identity) > config.limits.maxTextBytes)
+      return notice(c, ctx, ctx.t('form.error.tooLong'), 413);
     const checked = admit(c, ctx, fields, 'report', `/temoigner?lang=${ctx.lang}`, limiter);
     if (checked instanceof Response) return checked;
     const filed = await fileWitnessOnServer(relais, { category: category.id, testimony, identity }, checked);

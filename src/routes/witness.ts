@@ -31,7 +31,11 @@ export function witnessRoutes(relais: Relais): Hono<Env> {
     const { page, perPage } = parsed.data;
     const { member } = c.get('staff');
     await relais.audit.append({ action: 'report.list', actor: `member:${member.id}`, details: { page, witnesses: true } });
-    const { total, witnesses } = await relais.store.witnesses.list({ inboxIds: member.inboxes, limit: perPage, offset: (page - 1) * perPage });
+    const { total, witnesses } = await relais.store.witnesses.list({
+      inboxIds: member.inboxes,
+      limit: perPage,
+      offset: (page - 1) * perPage,
+    });
     return c.json({ total, page, perPage, witnesses });
   });
 
@@ -39,7 +43,8 @@ export function witnessRoutes(relais: Relais): Hono<Env> {
     const number = c.req.param('number');
     const { member } = c.get('staff');
     const ref = WITNESS_NUMBER_PATTERN.test(number) ? await relais.store.witnesses.refOf(number) : null;
-    const report = ref && isCustodianOf(member, await relais.store.reports.routes(ref, 'identity')) ? await relais.store.reports.get(ref) : null;
+    const report =
+      ref && isCustodianOf(member, await relais.store.reports.routes(ref, 'identity')) ? await relais.store.reports.get(ref) : null;
     if (!ref || !report) throw new ApiError(404, 'not_found', 'No such witness.');
     const targets = (await disclosureTargets(relais, ref)).map((id) => ({
       id,
@@ -57,7 +62,9 @@ export function witnessRoutes(relais: Relais): Hono<Env> {
       identityPart: report.parts.find((p) => p.role === 'identity')?.idx ?? null,
       custodianKeys: (await custodiansOf(relais, ref)).map((m) => m.armored),
       targets,
-      disclosures: (await relais.store.disclosures.listForCustody(member.inboxes, { witness: number })).map((d) => disclosureView(relais, d)),
+      disclosures: (await relais.store.disclosures.listForCustody(member.inboxes, { witness: number })).map((d) =>
+        disclosureView(relais, d),
+      ),
     });
   });
 

@@ -8,7 +8,12 @@ import { ApiError } from './http.ts';
 
 /** Refuses a body over `maxSize` bytes with 413 body_too_large, before reading it. */
 export function apiBodyLimit(maxSize: number, message = 'The request body is too large.') {
-  return bodyLimit({ maxSize, onError: () => { throw new ApiError(413, 'body_too_large', message); } });
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, 'body_too_large', message);
+    },
+  });
 }
 
 export function jsonLimit(maxSize = 16 * 1024) {

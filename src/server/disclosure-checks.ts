@@ -35,7 +35,13 @@ export function maxDisclosurePart(relais: Relais, recipients: number): number {
 }
 
 /** Checks both parts of a disclosure request; throws ApiError naming the part. */
-export function checkDisclosureParts(relais: Relais, sealed: Uint8Array, review: Uint8Array, investigators: ResolvedMember[], custodians: ResolvedMember[]): void {
+export function checkDisclosureParts(
+  relais: Relais,
+  sealed: Uint8Array,
+  review: Uint8Array,
+  investigators: ResolvedMember[],
+  custodians: ResolvedMember[],
+): void {
   checkSealedPart(sealed, expectedMembers(investigators), maxDisclosurePart(relais, investigators.length), 0);
   checkSealedPart(review, expectedMembers(custodians), maxDisclosurePart(relais, custodians.length), 1);
   if (!equalBytes(splitSealed(sealed).encrypted, splitSealed(review).encrypted)) {
@@ -57,7 +63,13 @@ export function stillSealedToInbox(relais: Relais, sealed: Uint8Array, inboxId: 
 
 /** The refusal for a step the disclosure's current state does not allow. */
 export function stateRefusal(d: DisclosureRecord, step: 'decide' | 'withdraw'): ApiError {
-  if (d.state === 'fetched') return new ApiError(409, 'disclosure_fetched', 'This identity has already been fetched by the investigators; it can no longer be withdrawn.');
-  if (step === 'decide' && d.state === 'approved') return new ApiError(409, 'disclosure_not_pending', 'This disclosure has already been approved.');
+  if (d.state === 'fetched')
+    return new ApiError(
+      409,
+      'disclosure_fetched',
+      'This identity has already been fetched by the investigators; it can no longer be withdrawn.',
+    );
+  if (step === 'decide' && d.state === 'approved')
+    return new ApiError(409, 'disclosure_not_pending', 'This disclosure has already been approved.');
   return new ApiError(409, 'disclosure_closed', 'This disclosure was refused or withdrawn.');
 }

@@ -24,7 +24,10 @@ export const ReportMetaSchema = z
     category: z.string().max(64),
     configHash: z.string().regex(/^[0-9a-f]{64}$/),
     pow: PowSchema,
-    parts: z.array(z.enum(['report', 'attachment', 'identity'])).min(1).max(64),
+    parts: z
+      .array(z.enum(['report', 'attachment', 'identity']))
+      .min(1)
+      .max(64),
     followUp: z
       .object({ lookupKey: LookupKeySchema, publicKey: z.string().max(16_384), lockedKey: z.string().max(16_384) })
       .strict()
@@ -38,15 +41,21 @@ export type ReportMeta = z.infer<typeof ReportMetaSchema>;
 export function maxReportBody(relais: Relais): number {
   const { limits } = relais.config.config;
   let maxRecipients = 1;
-  for (const r of relais.config.routing.values()) maxRecipients = Math.max(maxRecipients, r.main.members.length, r.identity?.members.length ?? 0);
+  for (const r of relais.config.routing.values())
+    maxRecipients = Math.max(maxRecipients, r.main.members.length, r.identity?.members.length ?? 0);
   return maxSealedSize(limits.maxReportBytes, maxRecipients) + 2 * maxSealedSize(limits.maxTextBytes, maxRecipients) + 96 * 1024;
 }
 
 function checkRoles(roles: PartRole[], routing: Routing, maxAttachments: number): void {
   const count = (role: PartRole) => roles.filter((r) => r === role).length;
-  if (roles[0] !== 'report' || count('report') !== 1) throw new ApiError(422, 'parts_invalid', 'A report has exactly one report part, first.');
+  if (roles[0] !== 'report' || count('report') !== 1)
+    throw new ApiError(422, 'parts_invalid', 'A report has exactly one report part, first.');
   if (count('identity') !== (routing.identity ? 1 : 0)) {
-    throw new ApiError(422, 'parts_invalid', routing.identity ? 'A witness request has exactly one identity part.' : 'Only witness requests have an identity part.');
+    throw new ApiError(
+      422,
+      'parts_invalid',
+      routing.identity ? 'A witness request has exactly one identity part.' : 'Only witness requests have an identity part.',
+    );
   }
   if (count('attachment') > maxAttachments) throw new ApiError(422, 'too_many_attachments', `At most ${maxAttachments} attachments.`);
 }
@@ -55,7 +64,9 @@ function checkRoles(roles: PartRole[], routing: Routing, maxAttachments: number)
 export async function checkSubmission(relais: Relais, { meta, parts }: SealedForm<ReportMeta>, now: number): Promise<NewReport> {
   const { config } = relais.config;
   if (meta.configHash !== relais.config.hash) {
-    throw new ApiError(409, 'stale_config', 'The configuration has changed; fetch it again and seal again.', { currentHash: relais.config.hash });
+    throw new ApiError(409, 'stale_config', 'The configuration has changed; fetch it again and seal again.', {
+      currentHash: relais.config.hash,
+    });
   }
   const routing = relais.config.routing.get(meta.category);
   if (!routing) throw new ApiError(422, 'unknown_category', 'There is no such category.');
@@ -83,7 +94,11 @@ export async function checkSubmission(relais: Relais, { meta, parts }: SealedFor
       if (e instanceof ResidentKeyProblem) throw new ApiError(422, 'reply_key_invalid', 'The reply key is not one Relais accepts.');
       throw e;
     }
-    followUp = { lookupHash: lookupHash(fromBase64Url(meta.followUp.lookupKey)), publicKey: meta.followUp.publicKey, lockedKey: meta.followUp.lockedKey };
+    followUp = {
+      lookupHash: lookupHash(fromBase64Url(meta.followUp.lookupKey)),
+      publicKey: meta.followUp.publicKey,
+      lockedKey: meta.followUp.lockedKey,
+    };
   }
 
   const challengeExpires = Number(meta.pow.challenge.split('.')[2]);

@@ -168,7 +168,8 @@ export class TransparencyLog {
     }
     // The root comes from the stored hashes, and must be the one recorded at integration.
     const root = await treeHash(head.size, this.table, this.#hasher);
-    if (!bytesEqual(root, head.root)) throw new LogIntegrityError(`the stored hashes do not give the recorded root of the tree of ${head.size} entries`);
+    if (!bytesEqual(root, head.root))
+      throw new LogIntegrityError(`the stored hashes do not give the recorded root of the tree of ${head.size} entries`);
     if (latest) await this.#checkExtends(latest, head.size, root);
     const note = signCheckpoint({ origin: this.origin, size: head.size, rootHash: root, extensions: [] }, signer);
     const checkpoint = { size: head.size, root, note };
@@ -218,7 +219,9 @@ export class TransparencyLog {
       consistent = verifyConsistency({ oldSize: latest.size, newSize: size, oldRoot: latest.root, newRoot: root, proof }, this.#hasher);
     }
     if (!consistent) {
-      throw new LogIntegrityError(`the stored tree of ${size} entries is not consistent with the last signed checkpoint (${latest.size} entries)`);
+      throw new LogIntegrityError(
+        `the stored tree of ${size} entries is not consistent with the last signed checkpoint (${latest.size} entries)`,
+      );
     }
   }
 }

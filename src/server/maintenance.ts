@@ -34,7 +34,9 @@ export async function logClosedBuckets(relais: Relais): Promise<number> {
     const statements: Statement[] = [];
     for (const r of shuffle(byBucket.get(bucket) ?? [])) {
       statements.push(
-        store.audit.appendStatement(auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details: { category: r.category } })),
+        store.audit.appendStatement(
+          auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details: { category: r.category } }),
+        ),
         store.reports.markReceiptLoggedStatement(r.ref),
       );
     }
@@ -52,7 +54,10 @@ export async function deleteExpiredReports(relais: Relais): Promise<number> {
     if (refs.length === 0) return deleted;
     for (const ref of refs) {
       const blobKeys = [...(await store.reports.blobKeys(ref)), ...(await store.messages.blobKeys(ref))];
-      await store.batch([store.reports.deleteStatement(ref), relais.audit.statement({ action: 'report.deleted', actor: 'system', report: ref, details: { reason: 'retention' } })]);
+      await store.batch([
+        store.reports.deleteStatement(ref),
+        relais.audit.statement({ action: 'report.deleted', actor: 'system', report: ref, details: { reason: 'retention' } }),
+      ]);
       await store.blobs.delete(blobKeys);
       deleted++;
     }

@@ -40,7 +40,10 @@ export type CleanedFiles =
  * refuses them all (nothing is sent without it, and the resident is told which one and why).
  * Each uncleaned buffer is overwritten once cleaned; nothing is written anywhere.
  */
-export async function cleanFilesOnServer(files: Uint8Array[], limits: { maxAttachmentBytes: number; maxReportBytes: number }): Promise<CleanedFiles> {
+export async function cleanFilesOnServer(
+  files: Uint8Array[],
+  limits: { maxAttachmentBytes: number; maxReportBytes: number },
+): Promise<CleanedFiles> {
   const out: CleanedAttachment[] = [];
   let total = 0;
   let ok = false;
@@ -55,7 +58,9 @@ export async function cleanFilesOnServer(files: Uint8Array[], limits: { maxAttac
       }
       total += cleaned.bytes.length;
       if (cleaned.bytes.length > limits.maxAttachmentBytes || total > limits.maxReportBytes) return { ok: false, total: true };
-      const contentType = (CONTENT_TYPES as readonly string[]).includes(cleaned.mime) ? (cleaned.mime as ContentType) : 'application/octet-stream';
+      const contentType = (CONTENT_TYPES as readonly string[]).includes(cleaned.mime)
+        ? (cleaned.mime as ContentType)
+        : 'application/octet-stream';
       out.push({ contentType, bytes: cleaned.bytes, mime: cleaned.mime, removed: cleaned.removed });
     }
     ok = true;
@@ -78,7 +83,10 @@ export async function fileReportOnServer(
   const sealed = await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, keys);
   const attachments: { role: 'attachment'; bytes: Uint8Array }[] = [];
   for (const a of input.attachments ?? []) {
-    attachments.push({ role: 'attachment', bytes: await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, keys) });
+    attachments.push({
+      role: 'attachment',
+      bytes: await sealEnvelope({ kind: 'attachment', contentType: a.contentType, content: a.bytes }, keys),
+    });
     a.bytes.fill(0);
   }
   const receipt = newReceipt();
@@ -119,10 +127,20 @@ export async function openOnServer(relais: Relais, receipt: string): Promise<Ser
     }
     messages.push({ author: info.author, kind: info.kind, status: info.status, at: info.at, text, size: info.size });
   }
-  return { ref: report.ref, status: report.status, followUpToken: issueFollowUpToken(relais.secrets.followUp, report.ref, relais.clock()), messages };
+  return {
+    ref: report.ref,
+    status: report.status,
+    followUpToken: issueFollowUpToken(relais.secrets.followUp, report.ref, relais.clock()),
+    messages,
+  };
 }
 
-export async function addMessageOnServer(relais: Relais, ref: string, text: string, form: { nonce: string; issued: number }): Promise<boolean> {
+export async function addMessageOnServer(
+  relais: Relais,
+  ref: string,
+  text: string,
+  form: { nonce: string; issued: number },
+): Promise<boolean> {
   const report = await relais.store.reports.get(ref);
   if (!report?.replyPublicKey) return false;
   const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
@@ -144,11 +162,15 @@ export async function addMessageOnServer(relais: Relais, ref: string, text: stri
 /** A no-JS lookup spends its form token like a proof of work, before the key derivation. */
 export async function spendFormToken(relais: Relais, form: { nonce: string; issued: number }): Promise<boolean> {
   try {
-    await relais.store.batch([relais.store.spendChallengeStatement(`form:${form.nonce}`, bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, relais.config.config.timeBucketSeconds))]);
+    await relais.store.batch([
+      relais.store.spendChallengeStatement(
+        `form:${form.nonce}`,
+        bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, relais.config.config.timeBucketSeconds),
+      ),
+    ]);
     return true;
   } catch (e) {
     if (e instanceof ConstraintError) return false;
     throw e;
   }
 }
-

@@ -54,7 +54,11 @@ export function publicConfig(resolved: ResolvedConfig): PublicConfig {
     site: { name: config.site.name, languages: config.site.languages, ...(config.site.onion ? { onion: config.site.onion } : {}) },
     categories,
     keys,
-    proofOfWork: { reportBits: config.proofOfWork.reportBits, lookupBits: config.proofOfWork.lookupBits, ttlSeconds: config.proofOfWork.ttlSeconds },
+    proofOfWork: {
+      reportBits: config.proofOfWork.reportBits,
+      lookupBits: config.proofOfWork.lookupBits,
+      ttlSeconds: config.proofOfWork.ttlSeconds,
+    },
     limits: config.limits,
     timeBucketSeconds: config.timeBucketSeconds,
   };

@@ -24,7 +24,8 @@ export async function readSealedForm<S extends z.ZodType<{ parts: string[] }>>(r
     throw new ApiError(400, 'malformed_body', 'The body is not valid multipart/form-data.');
   }
   const metaField = form.get('meta');
-  if (typeof metaField !== 'string' || metaField.length > META_MAX_BYTES) throw new ApiError(400, 'meta_invalid', 'The meta field is missing or too long.');
+  if (typeof metaField !== 'string' || metaField.length > META_MAX_BYTES)
+    throw new ApiError(400, 'meta_invalid', 'The meta field is missing or too long.');
   let metaJson: unknown;
   try {
     metaJson = JSON.parse(metaField);
@@ -42,7 +43,8 @@ export async function readSealedForm<S extends z.ZodType<{ parts: string[] }>>(r
   for (let i = 0; i < meta.parts.length; i++) {
     const values = form.getAll(`part-${i}`);
     const file = values[0];
-    if (values.length !== 1 || typeof file === 'string' || file === undefined) throw new ApiError(400, 'part_missing', 'A part is missing or is not a file.', { part: i });
+    if (values.length !== 1 || typeof file === 'string' || file === undefined)
+      throw new ApiError(400, 'part_missing', 'A part is missing or is not a file.', { part: i });
     parts.push(new Uint8Array(await file.arrayBuffer()));
   }
   return { meta, parts };

@@ -44,7 +44,10 @@ export async function expectedResident(armored: string, now: Date): Promise<Expe
   const key = await openpgp.readKey({ armoredKey: armored });
   const keyIds = new Map<string, number>();
   for (const candidate of [key, ...key.subkeys]) {
-    const usable = await key.getEncryptionKey(candidate.getKeyID(), now).then(() => true, () => false);
+    const usable = await key.getEncryptionKey(candidate.getKeyID(), now).then(
+      () => true,
+      () => false,
+    );
     if (usable) keyIds.set(candidate.getKeyID().toHex(), 18);
   }
   return { memberId: 'resident', keyIds };
@@ -56,7 +59,8 @@ export function checkSealedPart(bytes: Uint8Array, expected: ExpectedRecipient[]
   try {
     info = inspectSealedPart(bytes);
   } catch (e) {
-    if (e instanceof PacketError) throw new ApiError(422, `part_${e.code}`, `A part is not a sealed OpenPGP message Relais accepts: ${e.message}.`, { part: index });
+    if (e instanceof PacketError)
+      throw new ApiError(422, `part_${e.code}`, `A part is not a sealed OpenPGP message Relais accepts: ${e.message}.`, { part: index });
     throw e;
   }
   const mismatch = checkRecipients(info.recipients, expected);

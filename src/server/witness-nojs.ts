@@ -21,8 +21,14 @@ export async function fileWitnessOnServer(
   const routing = relais.config.routing.get(input.category);
   const numbering = witnessNumbering(relais, input.category);
   if (!routing?.identity || !numbering) return { error: 'unknown_category' };
-  const testimony = await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.testimony) }, routing.main.members.map((m) => m.key));
-  const identity = await sealEnvelope({ kind: 'identity', contentType: TEXT, content: new TextEncoder().encode(input.identity) }, routing.identity.members.map((m) => m.key));
+  const testimony = await sealEnvelope(
+    { kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.testimony) },
+    routing.main.members.map((m) => m.key),
+  );
+  const identity = await sealEnvelope(
+    { kind: 'identity', contentType: TEXT, content: new TextEncoder().encode(input.identity) },
+    routing.identity.members.map((m) => m.key),
+  );
   const receipt = newReceipt();
   const { lookupKey, passphrase } = deriveReceiptSecrets(receipt);
   const { publicKey, lockedKey } = await generateResidentKey(passphrase);
@@ -36,7 +42,10 @@ export async function fileWitnessOnServer(
         ...routing.main.inboxes.map((inboxId) => ({ inboxId, audience: 'main' as const })),
         ...routing.identity.inboxes.map((inboxId) => ({ inboxId, audience: 'identity' as const })),
       ],
-      parts: [{ role: 'report', bytes: testimony }, { role: 'identity', bytes: identity }],
+      parts: [
+        { role: 'report', bytes: testimony },
+        { role: 'identity', bytes: identity },
+      ],
       spentChallenge: { nonce: `form:${form.nonce}`, expires: bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, timeBucketSeconds) },
       followUp: { lookupHash: lookupHash(lookupKey), publicKey, lockedKey },
     },

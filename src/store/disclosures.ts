@@ -45,7 +45,17 @@ export interface DisclosureFilter {
   state?: DisclosureState;
 }
 
-type Row = { id: string; witness: string; ref: string; inbox_id: string; requested_by: string; requested_at: number; state: DisclosureState; encrypted_sha256: string; size: number };
+type Row = {
+  id: string;
+  witness: string;
+  ref: string;
+  inbox_id: string;
+  requested_by: string;
+  requested_at: number;
+  state: DisclosureState;
+  encrypted_sha256: string;
+  size: number;
+};
 
 const SELECT = `SELECT d.id, d.witness, w.ref, d.inbox_id, d.requested_by, d.requested_at, d.state, d.encrypted_sha256, length(d.sealed) AS size
   FROM disclosures d JOIN witnesses w ON w.number = d.witness`;
@@ -56,7 +66,14 @@ export class DisclosureRepository {
   createStatement(d: NewDisclosure): Statement {
     return sql(
       'INSERT INTO disclosures (id, witness, inbox_id, requested_by, requested_at, encrypted_sha256, sealed, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      d.id, d.witness, d.inboxId, d.requestedBy, d.requestedAt, d.encryptedSha256, d.sealed, d.review,
+      d.id,
+      d.witness,
+      d.inboxId,
+      d.requestedBy,
+      d.requestedAt,
+      d.encryptedSha256,
+      d.sealed,
+      d.review,
     );
   }
 
@@ -67,13 +84,15 @@ export class DisclosureRepository {
 
   async get(id: string): Promise<DisclosureRecord | null> {
     const row = await this.db.first<Row>(`${SELECT} WHERE d.id = ?`, [id]);
-    return row ? (await this.withEvents([row]))[0] ?? null : null;
+    return row ? ((await this.withEvents([row]))[0] ?? null) : null;
   }
 
   /** Disclosures of the witnesses whose identity was routed to these custody inboxes. */
   async listForCustody(inboxIds: string[], filter: DisclosureFilter = {}): Promise<DisclosureRecord[]> {
     if (inboxIds.length === 0) return [];
-    const where = [`EXISTS (SELECT 1 FROM report_routes rt WHERE rt.ref = w.ref AND rt.audience = 'identity' AND rt.inbox_id IN (${inboxIds.map(() => '?').join(', ')}))`];
+    const where = [
+      `EXISTS (SELECT 1 FROM report_routes rt WHERE rt.ref = w.ref AND rt.audience = 'identity' AND rt.inbox_id IN (${inboxIds.map(() => '?').join(', ')}))`,
+    ];
     return this.select(where, [...inboxIds], filter);
   }
 
@@ -93,9 +112,9 @@ export class DisclosureRepository {
   }
 
   private async select(where: string[], params: string[], filter: DisclosureFilter): Promise<DisclosureRecord[]> {
-    if (filter.ref) (where.push('w.ref = ?'), params.push(filter.ref));
-    if (filter.witness) (where.push('d.witness = ?'), params.push(filter.witness));
-    if (filter.state) (where.push('d.state = ?'), params.push(filter.state));
+    if (filter.ref) where.push('w.ref = ?'), params.push(filter.ref);
+    if (filter.witness) where.push('d.witness = ?'), params.push(filter.witness);
+    if (filter.state) where.push('d.state = ?'), params.push(filter.state);
     const rows = await this.db.all<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY d.requested_at DESC, d.id LIMIT 500`, params);
     return this.withEvents(rows);
   }

@@ -55,7 +55,16 @@ export class MessageRepository {
         sql(
           `INSERT INTO messages (ref, idx, author, member_id, kind, status, at, size, data, blob_key)
            VALUES (?, (SELECT COALESCE(MAX(idx), -1) + 1 FROM messages WHERE ref = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ref, ref, m.author, m.memberId, m.kind, m.status, m.at, m.bytes?.length ?? 0, data, blobKey,
+          ref,
+          ref,
+          m.author,
+          m.memberId,
+          m.kind,
+          m.status,
+          m.at,
+          m.bytes?.length ?? 0,
+          data,
+          blobKey,
         ),
       );
     }
@@ -63,18 +72,41 @@ export class MessageRepository {
   }
 
   async list(ref: string, kinds: MessageKind[]): Promise<MessageInfo[]> {
-    const rows = await this.db.all<{ idx: number; author: 'resident' | 'staff'; member_id: string | null; kind: MessageKind; status: ReportStatus | null; at: number; size: number }>(
+    const rows = await this.db.all<{
+      idx: number;
+      author: 'resident' | 'staff';
+      member_id: string | null;
+      kind: MessageKind;
+      status: ReportStatus | null;
+      at: number;
+      size: number;
+    }>(
       `SELECT idx, author, member_id, kind, status, at, size FROM messages WHERE ref = ? AND kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY idx`,
       [ref, ...kinds],
     );
-    return rows.map((r) => ({ idx: r.idx, author: r.author, memberId: r.member_id, kind: r.kind, status: r.status, at: r.at, size: r.size }));
+    return rows.map((r) => ({
+      idx: r.idx,
+      author: r.author,
+      memberId: r.member_id,
+      kind: r.kind,
+      status: r.status,
+      at: r.at,
+      size: r.size,
+    }));
   }
 
   async get(ref: string, idx: number): Promise<(MessageInfo & { bytes: Uint8Array | null }) | null> {
-    const r = await this.db.first<{ idx: number; author: 'resident' | 'staff'; member_id: string | null; kind: MessageKind; status: ReportStatus | null; at: number; size: number; data: Uint8Array | null; blob_key: string | null }>(
-      'SELECT idx, author, member_id, kind, status, at, size, data, blob_key FROM messages WHERE ref = ? AND idx = ?',
-      [ref, idx],
-    );
+    const r = await this.db.first<{
+      idx: number;
+      author: 'resident' | 'staff';
+      member_id: string | null;
+      kind: MessageKind;
+      status: ReportStatus | null;
+      at: number;
+      size: number;
+      data: Uint8Array | null;
+      blob_key: string | null;
+    }>('SELECT idx, author, member_id, kind, status, at, size, data, blob_key FROM messages WHERE ref = ? AND idx = ?', [ref, idx]);
     if (!r) return null;
     const bytes = r.data ?? (r.blob_key ? await this.blobs.get(r.blob_key) : null);
     return { idx: r.idx, author: r.author, memberId: r.member_id, kind: r.kind, status: r.status, at: r.at, size: r.size, bytes };

@@ -97,12 +97,27 @@ export class ReportRepository {
             sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', report.spentChallenge.nonce, report.spentChallenge.expires),
             sql(
               'INSERT INTO reports (ref, category, received_bucket, config_hash, lookup_hash, reply_public_key, reply_locked_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
-              ref, report.category, report.receivedBucket, report.configHash,
-              report.followUp?.lookupHash ?? null, report.followUp?.publicKey ?? null, report.followUp?.lockedKey ?? null,
+              ref,
+              report.category,
+              report.receivedBucket,
+              report.configHash,
+              report.followUp?.lookupHash ?? null,
+              report.followUp?.publicKey ?? null,
+              report.followUp?.lockedKey ?? null,
             ),
-            ...report.routes.map((r) => sql('INSERT INTO report_routes (ref, inbox_id, audience) VALUES (?, ?, ?)', ref, r.inboxId, r.audience)),
+            ...report.routes.map((r) =>
+              sql('INSERT INTO report_routes (ref, inbox_id, audience) VALUES (?, ?, ?)', ref, r.inboxId, r.audience),
+            ),
             ...report.parts.map((p, idx) =>
-              sql('INSERT INTO parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)', ref, idx, p.role, p.bytes.length, blobKeys[idx] ? null : p.bytes, blobKeys[idx] ?? null),
+              sql(
+                'INSERT INTO parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)',
+                ref,
+                idx,
+                p.role,
+                p.bytes.length,
+                blobKeys[idx] ? null : p.bytes,
+                blobKeys[idx] ?? null,
+              ),
             ),
             ...(typeof extra === 'function' ? extra(ref) : extra),
           ]);
@@ -150,7 +165,15 @@ export class ReportRepository {
     }
     const clause = where.join(' AND ');
     const total = await this.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM reports r WHERE ${clause}`, params);
-    const rows = await this.db.all<{ ref: string; category: string; received_bucket: number; status: ReportStatus; attachments: number; read: number; witness: string | null }>(
+    const rows = await this.db.all<{
+      ref: string;
+      category: string;
+      received_bucket: number;
+      status: ReportStatus;
+      attachments: number;
+      read: number;
+      witness: string | null;
+    }>(
       `SELECT r.ref, r.category, r.received_bucket, r.status,
          (SELECT COUNT(*) FROM parts p WHERE p.ref = r.ref AND p.role = 'attachment') AS attachments,
          EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?) AS read,
@@ -174,18 +197,31 @@ export class ReportRepository {
   }
 
   async get(ref: string): Promise<ReportRecord | null> {
-    const r = await this.db.first<{ ref: string; category: string; received_bucket: number; status: ReportStatus; reply_public_key: string | null }>(
-      'SELECT ref, category, received_bucket, status, reply_public_key FROM reports WHERE ref = ?',
-      [ref],
-    );
+    const r = await this.db.first<{
+      ref: string;
+      category: string;
+      received_bucket: number;
+      status: ReportStatus;
+      reply_public_key: string | null;
+    }>('SELECT ref, category, received_bucket, status, reply_public_key FROM reports WHERE ref = ?', [ref]);
     if (!r) return null;
     const parts = await this.db.all<PartInfo>('SELECT idx, role, size FROM parts WHERE ref = ? ORDER BY idx', [ref]);
-    return { ref: r.ref, category: r.category, receivedBucket: r.received_bucket, status: r.status, parts, replyPublicKey: r.reply_public_key };
+    return {
+      ref: r.ref,
+      category: r.category,
+      receivedBucket: r.received_bucket,
+      status: r.status,
+      parts,
+      replyPublicKey: r.reply_public_key,
+    };
   }
 
   /** The report a lookup key hash belongs to, with the resident's locked reply key. */
   async findByLookup(lookupHash: string): Promise<(ReportRecord & { lockedKey: string }) | null> {
-    const row = await this.db.first<{ ref: string; reply_locked_key: string }>('SELECT ref, reply_locked_key FROM reports WHERE lookup_hash = ?', [lookupHash]);
+    const row = await this.db.first<{ ref: string; reply_locked_key: string }>(
+      'SELECT ref, reply_locked_key FROM reports WHERE lookup_hash = ?',
+      [lookupHash],
+    );
     if (!row) return null;
     const report = await this.get(row.ref);
     return report && { ...report, lockedKey: row.reply_locked_key };
@@ -193,7 +229,10 @@ export class ReportRepository {
 
   /** Inbox ids a report was routed to, for one audience. */
   async routes(ref: string, audience: Audience): Promise<string[]> {
-    const rows = await this.db.all<{ inbox_id: string }>('SELECT inbox_id FROM report_routes WHERE ref = ? AND audience = ? ORDER BY inbox_id', [ref, audience]);
+    const rows = await this.db.all<{ inbox_id: string }>(
+      'SELECT inbox_id FROM report_routes WHERE ref = ? AND audience = ? ORDER BY inbox_id',
+      [ref, audience],
+    );
     return rows.map((r) => r.inbox_id);
   }
 

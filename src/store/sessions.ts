@@ -14,7 +14,14 @@ export class SessionRepository {
   constructor(private readonly db: SqlDriver) {}
 
   createStatement(tokenHash: string, memberId: string, now: number, expires: number): Statement {
-    return sql('INSERT INTO sessions (token_hash, member_id, created, last_used, expires) VALUES (?, ?, ?, ?, ?)', tokenHash, memberId, now, now, expires);
+    return sql(
+      'INSERT INTO sessions (token_hash, member_id, created, last_used, expires) VALUES (?, ?, ?, ?, ?)',
+      tokenHash,
+      memberId,
+      now,
+      now,
+      expires,
+    );
   }
 
   async get(tokenHash: string): Promise<SessionRow | null> {

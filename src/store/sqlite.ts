@@ -40,9 +40,7 @@ class SqliteDriver implements SqlDriver {
   }
 
   async batch(statements: Statement[]): Promise<RunResult[]> {
-    return wrap(() =>
-      this.db.transaction(() => statements.map((s) => ({ changes: this.prepare(s.sql).run(...s.params).changes })))(),
-    );
+    return wrap(() => this.db.transaction(() => statements.map((s) => ({ changes: this.prepare(s.sql).run(...s.params).changes })))());
   }
 
   async exec(script: string): Promise<void> {

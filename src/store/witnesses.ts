@@ -38,7 +38,15 @@ export class WitnessRepository {
     const marks = q.inboxIds.map(() => '?').join(', ');
     const where = `EXISTS (SELECT 1 FROM report_routes rt WHERE rt.ref = w.ref AND rt.audience = 'identity' AND rt.inbox_id IN (${marks}))`;
     const total = await this.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM witnesses w WHERE ${where}`, q.inboxIds);
-    const rows = await this.db.all<{ number: string; ref: string; category: string; received_bucket: number; status: ReportStatus; identity_part: number | null; pending: number }>(
+    const rows = await this.db.all<{
+      number: string;
+      ref: string;
+      category: string;
+      received_bucket: number;
+      status: ReportStatus;
+      identity_part: number | null;
+      pending: number;
+    }>(
       `SELECT w.number, w.ref, r.category, r.received_bucket, r.status,
          (SELECT p.idx FROM parts p WHERE p.ref = w.ref AND p.role = 'identity') AS identity_part,
          (SELECT COUNT(*) FROM disclosures d WHERE d.witness = w.number AND d.state = 'pending') AS pending

@@ -72,7 +72,9 @@ describe('who sees which report', () => {
   it('shows custodians the identity but not the testimony', async () => {
     const custodian = await staff('custodian-d');
     expect((await getReport(custodian, refs.temoin!)).parts.map((p) => p.role)).toEqual(['identity']);
-    expect(new TextDecoder().decode((await openPart(custodian, refs.temoin!, 1, keys['custodian-d']!)).content)).toBe('identity of the witness');
+    expect(new TextDecoder().decode((await openPart(custodian, refs.temoin!, 1, keys['custodian-d']!)).content)).toBe(
+      'identity of the witness',
+    );
     expect(await status(openPart(custodian, refs.temoin!, 0, keys['custodian-d']!))).toBe('404 not_found');
   });
 
@@ -95,7 +97,9 @@ describe('who sees which report', () => {
     await openPart(police, refs.armes!, 0, keys['officer-b']!);
     const entries = (await server.relais.store.audit.range(0, 10_000)).map((e) => JSON.parse(e.entry));
     expect(entries).toContainEqual(expect.objectContaining({ action: 'report.list', actor: 'member:officer-b' }));
-    expect(entries).toContainEqual(expect.objectContaining({ action: 'report.read', actor: 'member:officer-b', report: refs.armes, details: { part: 0 } }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ action: 'report.read', actor: 'member:officer-b', report: refs.armes, details: { part: 0 } }),
+    );
     expect(entries).toContainEqual(expect.objectContaining({ action: 'staff.login', actor: 'member:officer-b' }));
   });
 
@@ -110,14 +114,22 @@ describe('who sees which report', () => {
 
 describe('staff sessions', () => {
   async function challenge(): Promise<{ challenge: string; text: string; bits: number; counter: number }> {
-    const c = (await (await fetch(`${server.url}/api/v1/session/challenge`, { method: 'POST' })).json()) as { challenge: string; text: string; bits: number };
+    const c = (await (await fetch(`${server.url}/api/v1/session/challenge`, { method: 'POST' })).json()) as {
+      challenge: string;
+      text: string;
+      bits: number;
+    };
     return { ...c, counter: findCounter(c.challenge, c.bits) };
   }
   async function sign(text: string, key: openpgp.PrivateKey): Promise<string> {
     return openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: key, detached: true }) as Promise<string>;
   }
   async function attempt(body: unknown) {
-    const res = await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${server.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, code: ((await res.json()) as { error?: string }).error ?? 'ok' };
   }
 
@@ -125,44 +137,71 @@ describe('staff sessions', () => {
     const k = await makeKey('outsider');
     const outsider = await unlockPrivateKey(k.privateKey, k.passphrase);
     const c = await challenge();
-    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: await sign(c.text, outsider) })).toEqual({ status: 401, code: 'login_unknown_key' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: await sign(c.text, outsider) })).toEqual({
+      status: 401,
+      code: 'login_unknown_key',
+    });
   });
 
   it('refuses a signature over another text', async () => {
     const c = await challenge();
-    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: await sign(c.text.replace('nonce', 'nonse'), keys['officer-a']!) })).toEqual({ status: 401, code: 'login_signature_invalid' });
+    expect(
+      await attempt({
+        challenge: c.challenge,
+        counter: c.counter,
+        signature: await sign(c.text.replace('nonce', 'nonse'), keys['officer-a']!),
+      }),
+    ).toEqual({ status: 401, code: 'login_signature_invalid' });
   });
 
   it('refuses a challenge used twice', async () => {
     const c = await challenge();
     const signature = await sign(c.text, keys['officer-a']!);
     expect((await attempt({ challenge: c.challenge, counter: c.counter, signature })).status).toBe(201);
-    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature })).toEqual({ status: 401, code: 'login_challenge_replayed' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature })).toEqual({
+      status: 401,
+      code: 'login_challenge_replayed',
+    });
   });
 
   it('refuses an expired challenge', async () => {
     const c = await challenge();
     const signature = await sign(c.text, keys['officer-a']!);
     now += 121_000;
-    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature })).toEqual({ status: 401, code: 'login_challenge_expired' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature })).toEqual({
+      status: 401,
+      code: 'login_challenge_expired',
+    });
   });
 
   it('refuses a forged or malformed challenge', async () => {
     const c = await challenge();
     const signature = await sign(c.text, keys['officer-a']!);
-    expect(await attempt({ challenge: c.challenge.replace(/.{43}$/, 'A'.repeat(43)), counter: c.counter, signature })).toEqual({ status: 401, code: 'login_challenge_invalid' });
+    expect(await attempt({ challenge: c.challenge.replace(/.{43}$/, 'A'.repeat(43)), counter: c.counter, signature })).toEqual({
+      status: 401,
+      code: 'login_challenge_invalid',
+    });
     expect(await attempt({ challenge: 'CANARY', counter: 0, signature })).toEqual({ status: 401, code: 'login_challenge_malformed' });
-    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: 'CANARY' })).toEqual({ status: 400, code: 'login_signature_malformed' });
+    expect(await attempt({ challenge: c.challenge, counter: c.counter, signature: 'CANARY' })).toEqual({
+      status: 400,
+      code: 'login_signature_malformed',
+    });
     expect(await attempt({ challenge: c.challenge, signature })).toEqual({ status: 400, code: 'bad_request' });
     // the difficulty is bound to the challenge: editing it breaks the signature of the token
-    expect(await attempt({ challenge: c.challenge.replace(/^login2\.(\d+)\.\d+\./, 'login2.$1.0.'), counter: 0, signature })).toEqual({ status: 401, code: 'login_challenge_invalid' });
+    expect(await attempt({ challenge: c.challenge.replace(/^login2\.(\d+)\.\d+\./, 'login2.$1.0.'), counter: 0, signature })).toEqual({
+      status: 401,
+      code: 'login_challenge_invalid',
+    });
   });
 
   it('refuses a login whose proof of work does not solve the challenge', async () => {
     const c = await challenge();
     let counter = 0;
     while (meetsDifficulty(c.challenge, counter, c.bits)) counter++;
-    expect(await attempt({ challenge: c.challenge, counter, signature: await sign(c.text, keys['officer-a']!) })).toEqual({ status: 401, code: 'login_pow_insufficient' });
+    expect(await attempt({ challenge: c.challenge, counter, signature: await sign(c.text, keys['officer-a']!) })).toEqual({
+      status: 401,
+      code: 'login_pow_insufficient',
+    });
   });
 
   it('asks more work of every login while logins keep failing, and locks nobody out', async () => {
@@ -173,14 +212,19 @@ describe('staff sessions', () => {
     const raised = await challenge();
     expect(raised.bits).toBe(base + 4); // ⌈log2(1 + 15)⌉
     // a member still logs in, paying the higher price
-    expect((await attempt({ challenge: raised.challenge, counter: raised.counter, signature: await sign(raised.text, keys['officer-a']!) })).status).toBe(201);
+    expect(
+      (await attempt({ challenge: raised.challenge, counter: raised.counter, signature: await sign(raised.text, keys['officer-a']!) }))
+        .status,
+    ).toBe(201);
     now += 16 * 60_000;
     expect((await challenge()).bits).toBeLessThan(raised.bits);
   });
 
   it('refuses to sign a challenge for another origin', async () => {
     const api = new ApiClient({ server: server.url });
-    await expect(login(api, keys['officer-a']!, 'https://relais.elsewhere.example')).rejects.toThrow(/not for https:\/\/relais\.elsewhere\.example/);
+    await expect(login(api, keys['officer-a']!, 'https://relais.elsewhere.example')).rejects.toThrow(
+      /not for https:\/\/relais\.elsewhere\.example/,
+    );
   });
 
   it('ends a session after 15 idle minutes and after logout', async () => {

@@ -20,18 +20,25 @@ const CANARIES = {
   Referer: 'https://canary-referrer.example/CANARY-REF-55aa',
 };
 const QUERY = 'who=CANARY-QUERY-0c1f';
-const needles = [...Object.values(CANARIES).flatMap((v) => v.match(/[0-9]{1,3}(\.[0-9]{1,3}){3}|CANARY-[A-Z]+-[0-9a-f]{4}|x-canarylang-4b1d|CanaryBrowser/g) ?? []), 'CANARY-QUERY-0c1f'];
+const needles = [
+  ...Object.values(CANARIES).flatMap(
+    (v) => v.match(/[0-9]{1,3}(\.[0-9]{1,3}){3}|CANARY-[A-Z]+-[0-9a-f]{4}|x-canarylang-4b1d|CanaryBrowser/g) ?? [],
+  ),
+  'CANARY-QUERY-0c1f',
+];
 
 let server: TestServer;
 
 /** fetch that adds every canary header (and, for residents, the canary query string). */
-const canaryFetchWith = (withQuery: boolean): typeof fetch => (input, init) => {
-  const url = new URL(String(input));
-  if (withQuery) url.search = url.search ? `${url.search}&${QUERY}` : `?${QUERY}`;
-  const headers = new Headers(init?.headers);
-  for (const [k, v] of Object.entries(CANARIES)) headers.set(k, v);
-  return fetch(url, { ...init, headers });
-};
+const canaryFetchWith =
+  (withQuery: boolean): typeof fetch =>
+  (input, init) => {
+    const url = new URL(String(input));
+    if (withQuery) url.search = url.search ? `${url.search}&${QUERY}` : `?${QUERY}`;
+    const headers = new Headers(init?.headers);
+    for (const [k, v] of Object.entries(CANARIES)) headers.set(k, v);
+    return fetch(url, { ...init, headers });
+  };
 const canaryFetch = canaryFetchWith(true);
 // The officer API refuses unknown query parameters (400), so staff requests carry the headers only.
 const staffCanaryFetch = canaryFetchWith(false);

@@ -47,15 +47,21 @@ describe('receipts', () => {
 
   it('never reach the server: only the hash of the lookup key and the locked reply key are stored', async () => {
     const { lookupKey, passphrase } = deriveReceiptSecrets(receipt);
-    const row = await server.relais.store.db.first<{ lookup_hash: string; reply_locked_key: string }>('SELECT lookup_hash, reply_locked_key FROM reports WHERE ref = ?', [ref]);
+    const row = await server.relais.store.db.first<{ lookup_hash: string; reply_locked_key: string }>(
+      'SELECT lookup_hash, reply_locked_key FROM reports WHERE ref = ?',
+      [ref],
+    );
     expect(row!.lookup_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.reply_locked_key).toContain('PRIVATE KEY BLOCK');
     const files = [server.dbPath, `${server.dbPath}-wal`].map((f) => readFileSync(f).toString('latin1')).join('');
-    for (const secret of [receipt, normalizeReceipt(receipt)!, passphrase, toBase64Url(lookupKey)]) expect(files.includes(secret)).toBe(false);
+    for (const secret of [receipt, normalizeReceipt(receipt)!, passphrase, toBase64Url(lookupKey)])
+      expect(files.includes(secret)).toBe(false);
   });
 
   it('make a reply key that says nothing about the resident', async () => {
-    const row = await server.relais.store.db.first<{ reply_public_key: string }>('SELECT reply_public_key FROM reports WHERE ref = ?', [ref]);
+    const row = await server.relais.store.db.first<{ reply_public_key: string }>('SELECT reply_public_key FROM reports WHERE ref = ?', [
+      ref,
+    ]);
     const key = await openpgp.readKey({ armoredKey: row!.reply_public_key });
     expect(key.getUserIDs()).toEqual(['Relais']);
     expect(key.getCreationTime().getTime()).toBe(RESIDENT_KEY_DATE.getTime());
@@ -95,7 +101,9 @@ describe('the conversation', () => {
     const note = detail.messages.find((m) => m.kind === 'note')!;
     const conversation = await openConversation(new ApiClient({ server: server.url }), receipt);
     expect(conversation.messages.map((m) => m.kind)).not.toContain('note');
-    const res = await fetch(`${server.url}/api/v1/followup/messages/${note.idx}`, { headers: { Authorization: `Followup ${conversation.token}` } });
+    const res = await fetch(`${server.url}/api/v1/followup/messages/${note.idx}`, {
+      headers: { Authorization: `Followup ${conversation.token}` },
+    });
     expect(res.status).toBe(404);
     // and the note is sealed to the inbox alone: the resident's key cannot open it
     await expect(openSealedPart(await fetchSealedMessage(officer, ref, note.idx), conversation.key)).rejects.toThrow();
@@ -109,7 +117,9 @@ describe('the conversation', () => {
   it('logs replies, notes and status changes with the officer and the report', async () => {
     const entries = (await server.relais.store.audit.range(0, 10_000)).map((e) => JSON.parse(e.entry));
     expect(entries).toContainEqual(expect.objectContaining({ action: 'report.reply', actor: 'member:officer-a', report: ref }));
-    expect(entries).toContainEqual(expect.objectContaining({ action: 'report.status', actor: 'member:officer-a', report: ref, details: { status: 'in-progress' } }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ action: 'report.status', actor: 'member:officer-a', report: ref, details: { status: 'in-progress' } }),
+    );
     expect(entries).toContainEqual(expect.objectContaining({ action: 'report.note', actor: 'member:officer-b', report: ref }));
   });
 });
@@ -117,11 +127,17 @@ describe('the conversation', () => {
 describe('refusals', () => {
   it('answers a wrong receipt exactly like an unknown one', async () => {
     const wrong = receipt.replace(/^\d/, (d) => String((Number(d) + 1) % 10));
-    const res = await Promise.all([wrong, '0000-0000-0000-0000-0000'].map(async (r) => {
-      const { lookupKey } = deriveReceiptSecrets(r);
-      const out = await fetch(`${server.url}/api/v1/followup/open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lookupKey: toBase64Url(lookupKey), pow: await solvedPow(server.url, 'lookup') }) });
-      return { status: out.status, body: await out.text() };
-    }));
+    const res = await Promise.all(
+      [wrong, '0000-0000-0000-0000-0000'].map(async (r) => {
+        const { lookupKey } = deriveReceiptSecrets(r);
+        const out = await fetch(`${server.url}/api/v1/followup/open`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ lookupKey: toBase64Url(lookupKey), pow: await solvedPow(server.url, 'lookup') }),
+        });
+        return { status: out.status, body: await out.text() };
+      }),
+    );
     expect(res[0]).toEqual(res[1]);
     expect(res[0]!.status).toBe(404);
     expect(JSON.parse(res[0]!.body).error).toBe('receipt_unknown');
@@ -130,14 +146,26 @@ describe('refusals', () => {
   it('spends a proof of work on every lookup, so guesses cannot reuse one', async () => {
     const pow = await solvedPow(server.url, 'lookup');
     const body = JSON.stringify({ lookupKey: toBase64Url(deriveReceiptSecrets('1111-1111-1111-1111-1111').lookupKey), pow });
-    const first = await fetch(`${server.url}/api/v1/followup/open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-    const again = await fetch(`${server.url}/api/v1/followup/open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const first = await fetch(`${server.url}/api/v1/followup/open`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    const again = await fetch(`${server.url}/api/v1/followup/open`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
     expect([first.status, again.status]).toEqual([404, 409]);
     expect(((await again.json()) as { error: string }).error).toBe('pow_replayed');
   });
 
   it('refuses a lookup with a report proof of work', async () => {
-    const res = await fetch(`${server.url}/api/v1/followup/open`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lookupKey: 'A'.repeat(43), pow: await solvedPow(server.url, 'report') }) });
+    const res = await fetch(`${server.url}/api/v1/followup/open`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ lookupKey: 'A'.repeat(43), pow: await solvedPow(server.url, 'report') }),
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: string }).error).toBe('pow_wrong_purpose');
   });
@@ -153,11 +181,18 @@ describe('refusals', () => {
   it('refuses a resident message not sealed to the resident’s own key, or sealed to an outsider', async () => {
     const conversation = await openConversation(new ApiClient({ server: server.url }), receipt);
     const post = async (armored: string[]) => {
-      const sealed = await sealEnvelope({ kind: 'message', contentType: 'text/plain; charset=utf-8', content: utf8('x') }, await readPublicKeys(armored));
+      const sealed = await sealEnvelope(
+        { kind: 'message', contentType: 'text/plain; charset=utf-8', content: utf8('x') },
+        await readPublicKeys(armored),
+      );
       const form = new FormData();
       form.set('meta', JSON.stringify({ parts: ['message'] }));
       form.set('part-0', new Blob([sealed as Uint8Array<ArrayBuffer>]));
-      const res = await fetch(`${server.url}/api/v1/followup/messages`, { method: 'POST', body: form, headers: { Authorization: `Followup ${conversation.token}` } });
+      const res = await fetch(`${server.url}/api/v1/followup/messages`, {
+        method: 'POST',
+        body: form,
+        headers: { Authorization: `Followup ${conversation.token}` },
+      });
       return ((await res.json()) as { error?: string }).error;
     };
     const before = (await getReport(await staff('officer-a'), ref)).messages.length;
@@ -171,7 +206,10 @@ describe('refusals', () => {
     const officer = await staff('officer-a');
     const detail = await getReport(officer, ref);
     const post = async (part: string, armored: string[]) => {
-      const sealed = await sealEnvelope({ kind: 'message', contentType: 'text/plain; charset=utf-8', content: utf8('x') }, await readPublicKeys(armored));
+      const sealed = await sealEnvelope(
+        { kind: 'message', contentType: 'text/plain; charset=utf-8', content: utf8('x') },
+        await readPublicKeys(armored),
+      );
       const form = new FormData();
       form.set('meta', JSON.stringify({ parts: [part] }));
       form.set('part-0', new Blob([sealed as Uint8Array<ArrayBuffer>]));
@@ -192,23 +230,54 @@ describe('refusals', () => {
   });
 
   it.each([
-    ['a key with a name in it', async () => {
-      const k = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Fatima B.', email: 'fatima@example.org' }], date: RESIDENT_KEY_DATE, passphrase: 'p', format: 'armored' });
-      return { publicKey: k.publicKey, lockedKey: k.privateKey };
-    }],
-    ['a key made at the time of writing', async () => {
-      const k = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Relais' }], passphrase: 'p', format: 'armored' });
-      return { publicKey: k.publicKey, lockedKey: k.privateKey };
-    }],
-    ['an unlocked private key', async () => {
-      const k = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Relais' }], date: RESIDENT_KEY_DATE, format: 'armored' });
-      return { publicKey: k.publicKey, lockedKey: k.privateKey };
-    }],
-    ['two keys that do not match', async () => {
-      const a = (await setUpFollowUp()).meta;
-      const b = (await setUpFollowUp()).meta;
-      return { publicKey: a.publicKey, lockedKey: b.lockedKey };
-    }],
+    [
+      'a key with a name in it',
+      async () => {
+        const k = await openpgp.generateKey({
+          type: 'ecc',
+          curve: 'ed25519Legacy',
+          userIDs: [{ name: 'Fatima B.', email: 'fatima@example.org' }],
+          date: RESIDENT_KEY_DATE,
+          passphrase: 'p',
+          format: 'armored',
+        });
+        return { publicKey: k.publicKey, lockedKey: k.privateKey };
+      },
+    ],
+    [
+      'a key made at the time of writing',
+      async () => {
+        const k = await openpgp.generateKey({
+          type: 'ecc',
+          curve: 'ed25519Legacy',
+          userIDs: [{ name: 'Relais' }],
+          passphrase: 'p',
+          format: 'armored',
+        });
+        return { publicKey: k.publicKey, lockedKey: k.privateKey };
+      },
+    ],
+    [
+      'an unlocked private key',
+      async () => {
+        const k = await openpgp.generateKey({
+          type: 'ecc',
+          curve: 'ed25519Legacy',
+          userIDs: [{ name: 'Relais' }],
+          date: RESIDENT_KEY_DATE,
+          format: 'armored',
+        });
+        return { publicKey: k.publicKey, lockedKey: k.privateKey };
+      },
+    ],
+    [
+      'two keys that do not match',
+      async () => {
+        const a = (await setUpFollowUp()).meta;
+        const b = (await setUpFollowUp()).meta;
+        return { publicKey: a.publicKey, lockedKey: b.lockedKey };
+      },
+    ],
   ])('refuses a report whose reply key is %s, and stores nothing', async (_, make) => {
     const s = await validSubmission(server.url);
     const keysMade = await make();

@@ -21,7 +21,13 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 /** Sends, then checks the answer: the status, the code, no echo of `canary`, nothing written. */
-async function expectRefused(s: Submission | FormData, status: number, code: string, headers: Record<string, string> = {}, canary?: string) {
+async function expectRefused(
+  s: Submission | FormData,
+  status: number,
+  code: string,
+  headers: Record<string, string> = {},
+  canary?: string,
+) {
   const before = await counts();
   const res = await send(server.url, s, headers);
   expect({ status: res.status, code: res.body.error }).toEqual({ status, code });
@@ -49,7 +55,9 @@ describe('filing a sealed report', () => {
 
   it('stores only the hour bucket of the arrival time', async () => {
     const res = await send(server.url, await validSubmission(server.url));
-    const row = await server.relais.store.db.first<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [res.body.ref as string]);
+    const row = await server.relais.store.db.first<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [
+      res.body.ref as string,
+    ]);
     expect(row!.received_bucket % 3600).toBe(0);
     expect(Date.now() / 1000 - row!.received_bucket).toBeLessThan(3600);
   });
@@ -57,8 +65,13 @@ describe('filing a sealed report', () => {
   it('stores a witness request with its identity part for custody only', async () => {
     const res = await send(server.url, await validSubmission(server.url, 'temoin'));
     expect(res.status).toBe(201);
-    const routes = await server.relais.store.db.all('SELECT inbox_id, audience FROM report_routes WHERE ref = ? ORDER BY inbox_id', [res.body.ref as string]);
-    expect(routes).toEqual([{ inbox_id: 'custody', audience: 'identity' }, { inbox_id: 'police', audience: 'main' }]);
+    const routes = await server.relais.store.db.all('SELECT inbox_id, audience FROM report_routes WHERE ref = ? ORDER BY inbox_id', [
+      res.body.ref as string,
+    ]);
+    expect(routes).toEqual([
+      { inbox_id: 'custody', audience: 'identity' },
+      { inbox_id: 'police', audience: 'main' },
+    ]);
   });
 });
 
@@ -93,14 +106,20 @@ describe('refusing bad reports without writing anything', () => {
   it('refuses a tip part sealed to the custodians only (the routing of another audience)', async () => {
     const s = await validSubmission(server.url);
     const config = await publicConfigOf(server.url);
-    s.parts[0] = await sealEnvelope(textEnvelope('x'), await keysOf(config, config.categories.find((c) => c.id === 'temoin')!.identitySealTo!));
+    s.parts[0] = await sealEnvelope(
+      textEnvelope('x'),
+      await keysOf(config, config.categories.find((c) => c.id === 'temoin')!.identitySealTo!),
+    );
     await expectRefused(s, 422, 'recipients_unexpected');
   });
 
   it('refuses a witness identity sealed to the investigators', async () => {
     const s = await validSubmission(server.url, 'temoin');
     const config = await publicConfigOf(server.url);
-    s.parts[1] = await sealEnvelope(textEnvelope('who', 'identity'), await keysOf(config, config.categories.find((c) => c.id === 'temoin')!.sealTo));
+    s.parts[1] = await sealEnvelope(
+      textEnvelope('who', 'identity'),
+      await keysOf(config, config.categories.find((c) => c.id === 'temoin')!.sealTo),
+    );
     await expectRefused(s, 422, 'recipients_unexpected');
   });
 
@@ -208,7 +227,10 @@ describe('refusing bad reports without writing anything', () => {
   it.each([
     ['not JSON', 'CANARY{'],
     ['JSON of the wrong shape', JSON.stringify({ category: 'trafic', CANARY: 1 })],
-    ['a negative counter', JSON.stringify({ category: 'trafic', configHash: 'a'.repeat(64), pow: { challenge: 'x', counter: -1 }, parts: ['report'] })],
+    [
+      'a negative counter',
+      JSON.stringify({ category: 'trafic', configHash: 'a'.repeat(64), pow: { challenge: 'x', counter: -1 }, parts: ['report'] }),
+    ],
   ])('refuses a meta field that is %s', async (_, meta) => {
     const form = formOf(await validSubmission(server.url));
     form.set('meta', meta);
@@ -217,7 +239,11 @@ describe('refusing bad reports without writing anything', () => {
 
   it('refuses a body that is not multipart', async () => {
     const before = await counts();
-    const res = await fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"CANARY":1}' });
+    const res = await fetch(`${server.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"CANARY":1}',
+    });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { error: string }).error).toBe('unsupported_media_type');
     expect(await counts()).toEqual(before);
@@ -225,7 +251,11 @@ describe('refusing bad reports without writing anything', () => {
 
   it('refuses a broken multipart body', async () => {
     const before = await counts();
-    const res = await fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nCANARY garbage' });
+    const res = await fetch(`${server.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      body: '--xyz\r\nCANARY garbage',
+    });
     expect(res.status).toBe(400);
     const body = await res.text();
     expect(JSON.parse(body).error).toBe('malformed_body');
@@ -236,7 +266,11 @@ describe('refusing bad reports without writing anything', () => {
   it('refuses an oversized body before reading it', async () => {
     const before = await counts();
     const big = new Uint8Array(200 * 1024 * 1024);
-    const res = await fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' }, body: big });
+    const res = await fetch(`${server.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: string }).error).toBe('body_too_large');
     expect(await counts()).toEqual(before);
@@ -245,7 +279,10 @@ describe('refusing bad reports without writing anything', () => {
   it('refuses an oversized report part', async () => {
     const s = await validSubmission(server.url);
     const config = await publicConfigOf(server.url);
-    s.parts[0] = await sealEnvelope({ kind: 'report', contentType: 'text/plain; charset=utf-8', content: new Uint8Array(config.limits.maxTextBytes * 2) }, await keysOf(config, config.categories[0]!.sealTo));
+    s.parts[0] = await sealEnvelope(
+      { kind: 'report', contentType: 'text/plain; charset=utf-8', content: new Uint8Array(config.limits.maxTextBytes * 2) },
+      await keysOf(config, config.categories[0]!.sealTo),
+    );
     await expectRefused(s, 413, 'part_too_large');
   });
 

@@ -19,7 +19,10 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 async function received(): Promise<string[]> {
-  return (await server.relais.store.audit.range(0, 10_000)).map((e) => JSON.parse(e.entry)).filter((e) => e.action === 'report.received').map((e) => e.report);
+  return (await server.relais.store.audit.range(0, 10_000))
+    .map((e) => JSON.parse(e.entry))
+    .filter((e) => e.action === 'report.received')
+    .map((e) => e.report);
 }
 
 describe('receipts in the audit log', () => {

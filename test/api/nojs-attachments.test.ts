@@ -28,7 +28,8 @@ const token = () => issueFormToken(deriveSecrets(server.serverSecret).form, 'rep
 async function post(files: { bytes: Uint8Array; name: string }[], extra: Record<string, string> = {}, query = '') {
   now += 2_100; // stay under the no-JS cap of 30 a minute
   const form = new FormData();
-  for (const [k, v] of Object.entries({ nojs: '1', category: 'armes', what: 'Avec des fichiers', formToken: token(), ...extra })) form.set(k, v);
+  for (const [k, v] of Object.entries({ nojs: '1', category: 'armes', what: 'Avec des fichiers', formToken: token(), ...extra }))
+    form.set(k, v);
   for (const f of files) form.append('files', new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.name);
   if (files.length === 0) form.append('files', new Blob([]), ''); // what a browser sends when no file was chosen
   const res = await fetch(`${server.url}/nojs/report${query}`, { method: 'POST', body: form });
@@ -43,10 +44,14 @@ async function reportCount(): Promise<number> {
 async function openReport(body: string) {
   const ref = /R-[A-Z0-9-]+/.exec(body)![0];
   const key = server.fixture.keys['officer-a']!;
-  const privateKey = await openpgp.decryptKey({ privateKey: await openpgp.readPrivateKey({ armoredKey: key.privateKey }), passphrase: key.passphrase });
+  const privateKey = await openpgp.decryptKey({
+    privateKey: await openpgp.readPrivateKey({ armoredKey: key.privateKey }),
+    passphrase: key.passphrase,
+  });
   const record = (await server.relais.store.reports.get(ref))!;
   const parts = [];
-  for (const p of record.parts) parts.push({ role: p.role, ...(await openSealedPart((await server.relais.store.reports.partBytes(ref, p.idx))!, privateKey)) });
+  for (const p of record.parts)
+    parts.push({ role: p.role, ...(await openSealedPart((await server.relais.store.reports.partBytes(ref, p.idx))!, privateKey)) });
   return parts;
 }
 
@@ -58,7 +63,10 @@ afterAll(async () => server?.close());
 
 describe('files on the no-JavaScript report form', () => {
   it('are cleaned in memory and sealed each as its own part; the receipt says what was removed; no clear byte reaches the disk or the log', async () => {
-    const res = await post([{ bytes: PHOTO, name: 'CANARY-fenetre.jpg' }, { bytes: readCorpus('exiftool-PDF.pdf'), name: 'plan.pdf' }]);
+    const res = await post([
+      { bytes: PHOTO, name: 'CANARY-fenetre.jpg' },
+      { bytes: readCorpus('exiftool-PDF.pdf'), name: 'plan.pdf' },
+    ]);
     expect(res.status).toBe(201);
     expect(res.body).toMatch(/class="receipt-code">\d{4}(-\d{4}){4}</);
     const section = res.body.slice(res.body.indexOf('class="cleaned-files"'));
@@ -67,18 +75,27 @@ describe('files on the no-JavaScript report form', () => {
     expect(res.body).not.toContain('CANARY');
 
     const parts = await openReport(res.body);
-    expect(parts.map((p) => [p.role, p.contentType])).toEqual([['report', 'text/plain; charset=utf-8'], ['attachment', 'image/jpeg'], ['attachment', 'application/pdf']]);
+    expect(parts.map((p) => [p.role, p.contentType])).toEqual([
+      ['report', 'text/plain; charset=utf-8'],
+      ['attachment', 'image/jpeg'],
+      ['attachment', 'application/pdf'],
+    ]);
     expect(leaks(exiftool(parts[1]!.content, 'jpg'))).toEqual([]);
     expect(leaks(exiftool(parts[2]!.content, 'pdf'))).toEqual([]);
     expect(leaks(exiftool(PHOTO, 'jpg')).length).toBeGreaterThan(0); // the check can fail
 
     // Bytes of the original (its camera model) and of the cleaned photo (a run of its image data).
     const cleaned = Buffer.from(parts[1]!.content);
-    const probes = [Buffer.from('COOLPIX P6000'), cleaned.subarray(cleaned.length - 4096, cleaned.length - 4032), Buffer.from('CANARY-fenetre')];
+    const probes = [
+      Buffer.from('COOLPIX P6000'),
+      cleaned.subarray(cleaned.length - 4096, cleaned.length - 4032),
+      Buffer.from('CANARY-fenetre'),
+    ];
     expect(Buffer.from(PHOTO).includes(probes[0]!) && Buffer.from(PHOTO).includes(probes[1]!)).toBe(true);
     await server.close();
     const files = [server.dbPath, `${server.dbPath}-wal`, `${server.dbPath}-shm`].filter(existsSync).map((f) => readFileSync(f));
-    for (const hay of [...files, Buffer.from(server.logLines.join('\n'))]) for (const probe of probes) expect(hay.includes(probe)).toBe(false);
+    for (const hay of [...files, Buffer.from(server.logLines.join('\n'))])
+      for (const probe of probes) expect(hay.includes(probe)).toBe(false);
     server = await startTestServer(server.fixture, { clock: () => now, dbPath: server.dbPath });
   });
 
@@ -90,12 +107,45 @@ describe('files on the no-JavaScript report form', () => {
   });
 
   it.each([
-    ['a HEIC photo, which the server cannot convert', () => [{ bytes: readCorpus('exiftool-QuickTime.heic'), name: 'CANARY.heic' }], 400, /^Le fichier 1 est dans un format d’image \(image\/heic\) qui garde des informations cachées.*ne peut pas le convertir.*JPEG/],
-    ['a video', () => [{ bytes: PHOTO, name: 'a.jpg' }, { bytes: readCorpus('exiftool-QuickTime.mov'), name: 'CANARY.mov' }], 400, /^Fichier 2 : Les vidéos et enregistrements sonores ne peuvent pas être envoyés/],
-    ['a damaged photo', () => [{ bytes: PHOTO.subarray(0, 6000), name: 'CANARY.jpg' }], 400, /^Fichier 1 : Ce fichier .* semble abîmé ou incomplet/],
-    ['a file over the limit a file', () => [{ bytes: new Uint8Array(MB + 1), name: 'CANARY.bin' }], 413, /^Fichier 1 : Ce fichier est trop lourd \(la limite est de 1 Mo\)/],
-    ['files over the limit a report', () => [0, 1].map(() => ({ bytes: noiseJpeg(), name: 'CANARY.jpg' })), 413, /^Les fichiers dépassent ensemble la limite de 1 Mo par signalement/],
-    ['too many files', () => [0, 1, 2, 3].map(() => ({ bytes: readCorpus('exiftool-GPS.jpg'), name: 'CANARY.jpg' })), 413, /^Vous pouvez joindre au plus 3 fichiers\./],
+    [
+      'a HEIC photo, which the server cannot convert',
+      () => [{ bytes: readCorpus('exiftool-QuickTime.heic'), name: 'CANARY.heic' }],
+      400,
+      /^Le fichier 1 est dans un format d’image \(image\/heic\) qui garde des informations cachées.*ne peut pas le convertir.*JPEG/,
+    ],
+    [
+      'a video',
+      () => [
+        { bytes: PHOTO, name: 'a.jpg' },
+        { bytes: readCorpus('exiftool-QuickTime.mov'), name: 'CANARY.mov' },
+      ],
+      400,
+      /^Fichier 2 : Les vidéos et enregistrements sonores ne peuvent pas être envoyés/,
+    ],
+    [
+      'a damaged photo',
+      () => [{ bytes: PHOTO.subarray(0, 6000), name: 'CANARY.jpg' }],
+      400,
+      /^Fichier 1 : Ce fichier .* semble abîmé ou incomplet/,
+    ],
+    [
+      'a file over the limit a file',
+      () => [{ bytes: new Uint8Array(MB + 1), name: 'CANARY.bin' }],
+      413,
+      /^Fichier 1 : Ce fichier est trop lourd \(la limite est de 1 Mo\)/,
+    ],
+    [
+      'files over the limit a report',
+      () => [0, 1].map(() => ({ bytes: noiseJpeg(), name: 'CANARY.jpg' })),
+      413,
+      /^Les fichiers dépassent ensemble la limite de 1 Mo par signalement/,
+    ],
+    [
+      'too many files',
+      () => [0, 1, 2, 3].map(() => ({ bytes: readCorpus('exiftool-GPS.jpg'), name: 'CANARY.jpg' })),
+      413,
+      /^Vous pouvez joindre au plus 3 fichiers\./,
+    ],
   ])('refuses %s with a page that says which file and what to do, writing nothing', async (_, files, status, message) => {
     const before = await reportCount();
     const res = await post(files());

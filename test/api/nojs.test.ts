@@ -10,7 +10,8 @@ import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 let server: TestServer;
 let now = Date.now();
 
-const token = (purpose: 'report' | 'lookup' | 'message', ageMs = 10_000) => issueFormToken(deriveSecrets(server.serverSecret).form, purpose, now - ageMs);
+const token = (purpose: 'report' | 'lookup' | 'message', ageMs = 10_000) =>
+  issueFormToken(deriveSecrets(server.serverSecret).form, purpose, now - ageMs);
 
 async function post(path: string, fields: Record<string, string>) {
   const res = await fetch(`${server.url}${path}`, { method: 'POST', body: new URLSearchParams({ nojs: '1', ...fields }) });
@@ -29,13 +30,20 @@ afterAll(async () => server?.close());
 describe('the no-JavaScript report form', () => {
   it('seals a report on the server and shows the receipt, never storing or logging the clear text', async () => {
     const canary = 'CANARY-NOJS-TEXT-7f41 quatre hommes armés';
-    const res = await post('/nojs/report', { category: 'armes', what: canary, where: 'CANARY-NOJS-WHERE-19b2', formToken: token('report') });
+    const res = await post('/nojs/report', {
+      category: 'armes',
+      what: canary,
+      where: 'CANARY-NOJS-WHERE-19b2',
+      formToken: token('report'),
+    });
     expect(res.status).toBe(201);
     expect(res.type).toContain('text/html');
     expect(res.body).toMatch(/class="receipt-code">\d{4}(-\d{4}){4}</);
     expect(res.body).not.toContain('CANARY');
     await server.close();
-    const files = [server.dbPath, `${server.dbPath}-wal`, `${server.dbPath}-shm`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
+    const files = [server.dbPath, `${server.dbPath}-wal`, `${server.dbPath}-shm`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'));
     for (const hay of [...files, server.logLines.join('\n')]) {
       expect(hay).not.toContain('CANARY-NOJS');
       expect(hay).not.toContain('quatre hommes');
@@ -64,7 +72,10 @@ describe('the no-JavaScript report form', () => {
 
   it('refuses a form sent by a browser running JavaScript (no <noscript> marker), using nothing in it', async () => {
     const before = await reportCount();
-    const res = await fetch(`${server.url}/nojs/report`, { method: 'POST', body: new URLSearchParams({ category: 'armes', what: 'CANARY', formToken: token('report') }) });
+    const res = await fetch(`${server.url}/nojs/report`, {
+      method: 'POST',
+      body: new URLSearchParams({ category: 'armes', what: 'CANARY', formToken: token('report') }),
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toContain('CANARY');
     expect(await reportCount()).toBe(before);
@@ -79,14 +90,19 @@ describe('the no-JavaScript report form', () => {
   });
 
   it('refuses a body that is not a form, and a huge one', async () => {
-    const junk = await fetch(`${server.url}/nojs/report`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=zz' }, body: '--zz\r\nCANARY' });
+    const junk = await fetch(`${server.url}/nojs/report`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=zz' },
+      body: '--zz\r\nCANARY',
+    });
     expect(junk.status).toBe(400);
     expect(await junk.text()).not.toContain('CANARY');
   });
 
   it('caps the whole server at a number of no-JS requests a minute, for everyone together', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 35; i++) statuses.push((await post('/nojs/report', { category: 'prevention', what: `flood ${i}`, formToken: token('report') })).status);
+    for (let i = 0; i < 35; i++)
+      statuses.push((await post('/nojs/report', { category: 'prevention', what: `flood ${i}`, formToken: token('report') })).status);
     expect(statuses).toContain(429);
     now += 61_000;
     expect((await post('/nojs/report', { category: 'prevention', what: 'after a minute', formToken: token('report') })).status).toBe(201);
@@ -118,7 +134,11 @@ describe('the no-JavaScript follow-up', () => {
     const malformed = await post('/nojs/suivi', { receipt: 'CANARY', formToken: token('lookup') });
     expect(malformed.status).toBe(400);
     expect(malformed.body).not.toContain('CANARY');
-    const forged = await post('/nojs/suivi/message', { followUpToken: 'fu1.R-AAAA-AAAA-AAAA.99999999999.' + 'A'.repeat(43), formToken: token('message'), text: 'x' });
+    const forged = await post('/nojs/suivi/message', {
+      followUpToken: 'fu1.R-AAAA-AAAA-AAAA.99999999999.' + 'A'.repeat(43),
+      formToken: token('message'),
+      text: 'x',
+    });
     expect(forged.status).toBe(400);
   });
 });
@@ -126,7 +146,11 @@ describe('the no-JavaScript follow-up', () => {
 describe('a body too large for a form', () => {
   // Last in the file: the server answers before reading the whole body and closes the connection.
   it('is refused with 413 before it is read', async () => {
-    const huge = await fetch(`${server.url}/nojs/report`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'what=' + 'a'.repeat(2_000_000) });
+    const huge = await fetch(`${server.url}/nojs/report`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'what=' + 'a'.repeat(2_000_000),
+    });
     expect(huge.status).toBe(413);
   });
 });

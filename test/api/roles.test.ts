@@ -12,7 +12,13 @@ import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 
 type Role = 'anonymous' | 'routedOfficer' | 'otherOfficer' | 'custodian' | 'auditor' | 'expired';
 const ROLES: Role[] = ['anonymous', 'routedOfficer', 'otherOfficer', 'custodian', 'auditor', 'expired'];
-const MEMBER: Record<Exclude<Role, 'anonymous'>, string> = { routedOfficer: 'officer-a', otherOfficer: 'city-c', custodian: 'custodian-d', auditor: 'auditor-f', expired: 'officer-b' };
+const MEMBER: Record<Exclude<Role, 'anonymous'>, string> = {
+  routedOfficer: 'officer-a',
+  otherOfficer: 'city-c',
+  custodian: 'custodian-d',
+  auditor: 'auditor-f',
+  expired: 'officer-b',
+};
 
 let server: TestServer;
 let now = Date.now();
@@ -46,42 +52,192 @@ const staffOnly = (allowed: Partial<Record<Role, number>>, denied = 403): Record
 });
 
 const TABLE: Row[] = [
-  { method: 'GET', pattern: '/api/v1/config', path: () => '/api/v1/config', expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, expired: 200 } },
-  { method: 'POST', pattern: '/api/v1/challenges', path: () => '/api/v1/challenges', body: json({ purpose: 'report' }), expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, expired: 201 } },
+  {
+    method: 'GET',
+    pattern: '/api/v1/config',
+    path: () => '/api/v1/config',
+    expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, expired: 200 },
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/challenges',
+    path: () => '/api/v1/challenges',
+    body: json({ purpose: 'report' }),
+    expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, expired: 201 },
+  },
   // Anyone may file a report; an empty form is refused for its shape, whoever sends it.
-  { method: 'POST', pattern: '/api/v1/reports', path: () => '/api/v1/reports', body: () => ({ body: new FormData() }), expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 } },
-  { method: 'POST', pattern: '/api/v1/session/challenge', path: () => '/api/v1/session/challenge', expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, expired: 201 } },
-  { method: 'POST', pattern: '/api/v1/session', path: () => '/api/v1/session', body: json({}), expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 } },
-  { method: 'GET', pattern: '/api/v1/session', path: () => '/api/v1/session', expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200 }) },
-  { method: 'GET', pattern: '/api/v1/reports', path: () => '/api/v1/reports', expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200 }) },
-  { method: 'GET', pattern: '/api/v1/reports/:ref', path: () => `/api/v1/reports/${ref}`, expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }) },
-  { method: 'GET', pattern: '/api/v1/reports/:ref/parts/:idx', path: () => `/api/v1/reports/${ref}/parts/0`, expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }) },
-  { method: 'POST', pattern: '/api/v1/reports/:ref/messages', path: () => `/api/v1/reports/${ref}/messages`, body: statusForm, expect: staffOnly({ routedOfficer: 201, otherOfficer: 404, custodian: 404 }) },
-  { method: 'GET', pattern: '/api/v1/reports/:ref/messages/:idx', path: () => `/api/v1/reports/${ref}/messages/0`, expect: staffOnly({ routedOfficer: 404, otherOfficer: 404, custodian: 404 }) },
-  { method: 'GET', pattern: '/api/v1/log/checkpoint', path: () => '/api/v1/log/checkpoint', expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, expired: 200 } },
+  {
+    method: 'POST',
+    pattern: '/api/v1/reports',
+    path: () => '/api/v1/reports',
+    body: () => ({ body: new FormData() }),
+    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 },
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/session/challenge',
+    path: () => '/api/v1/session/challenge',
+    expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, expired: 201 },
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/session',
+    path: () => '/api/v1/session',
+    body: json({}),
+    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/session',
+    path: () => '/api/v1/session',
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/reports',
+    path: () => '/api/v1/reports',
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/reports/:ref',
+    path: () => `/api/v1/reports/${ref}`,
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/reports/:ref/parts/:idx',
+    path: () => `/api/v1/reports/${ref}/parts/0`,
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/reports/:ref/messages',
+    path: () => `/api/v1/reports/${ref}/messages`,
+    body: statusForm,
+    expect: staffOnly({ routedOfficer: 201, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/reports/:ref/messages/:idx',
+    path: () => `/api/v1/reports/${ref}/messages/0`,
+    expect: staffOnly({ routedOfficer: 404, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/log/checkpoint',
+    path: () => '/api/v1/log/checkpoint',
+    expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, expired: 200 },
+  },
   { method: 'GET', pattern: '/api/v1/log/entries', path: () => '/api/v1/log/entries?start=0&end=1', expect: staffOnly({ auditor: 200 }) },
-  { method: 'GET', pattern: '/api/v1/log/proof/inclusion', path: () => '/api/v1/log/proof/inclusion?index=0&size=1', expect: staffOnly({ auditor: 200 }) },
-  { method: 'GET', pattern: '/api/v1/log/proof/consistency', path: () => '/api/v1/log/proof/consistency?from=1&to=1', expect: staffOnly({ auditor: 200 }) },
+  {
+    method: 'GET',
+    pattern: '/api/v1/log/proof/inclusion',
+    path: () => '/api/v1/log/proof/inclusion?index=0&size=1',
+    expect: staffOnly({ auditor: 200 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/log/proof/consistency',
+    path: () => '/api/v1/log/proof/consistency?from=1&to=1',
+    expect: staffOnly({ auditor: 200 }),
+  },
   // The resident's follow-up needs a lookup key and a proof of work, or the follow-up token: a
   // staff session opens nothing here.
-  { method: 'POST', pattern: '/api/v1/followup/open', path: () => '/api/v1/followup/open', body: json({}), expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 } },
-  { method: 'GET', pattern: '/api/v1/followup/messages', path: () => '/api/v1/followup/messages', expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 } },
-  { method: 'GET', pattern: '/api/v1/followup/messages/:idx', path: () => '/api/v1/followup/messages/0', expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 } },
-  { method: 'POST', pattern: '/api/v1/followup/messages', path: () => '/api/v1/followup/messages', body: () => ({ body: new FormData() }), expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 } },
+  {
+    method: 'POST',
+    pattern: '/api/v1/followup/open',
+    path: () => '/api/v1/followup/open',
+    body: json({}),
+    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/followup/messages',
+    path: () => '/api/v1/followup/messages',
+    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/followup/messages/:idx',
+    path: () => '/api/v1/followup/messages/0',
+    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 },
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/followup/messages',
+    path: () => '/api/v1/followup/messages',
+    body: () => ({ body: new FormData() }),
+    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 },
+  },
   // Witness requests (issue 7): custodians only, except the investigators' side of disclosures;
   // the full flow with real witnesses and disclosures is in test/api/witness-disclosure.test.ts.
   { method: 'GET', pattern: '/api/v1/witnesses', path: () => '/api/v1/witnesses', expect: staffOnly({ custodian: 200 }) },
-  { method: 'GET', pattern: '/api/v1/witnesses/:number', path: () => '/api/v1/witnesses/W-0000-0000', expect: staffOnly({ custodian: 404 }) },
-  { method: 'POST', pattern: '/api/v1/disclosures', path: () => '/api/v1/disclosures', body: () => ({ body: new FormData() }), expect: staffOnly({ custodian: 400 }) },
-  { method: 'GET', pattern: '/api/v1/disclosures', path: () => '/api/v1/disclosures', expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200 }) },
-  { method: 'GET', pattern: '/api/v1/disclosures/:id', path: () => '/api/v1/disclosures/D-0000-0000-0000', expect: staffOnly({ routedOfficer: 404, otherOfficer: 404, custodian: 404 }) },
-  { method: 'GET', pattern: '/api/v1/disclosures/:id/review', path: () => '/api/v1/disclosures/D-0000-0000-0000/review', expect: staffOnly({ custodian: 404 }) },
-  { method: 'GET', pattern: '/api/v1/disclosures/:id/identity', path: () => '/api/v1/disclosures/D-0000-0000-0000/identity', expect: staffOnly({ routedOfficer: 404, otherOfficer: 404 }) },
-  { method: 'POST', pattern: '/api/v1/disclosures/:id/approve', path: () => '/api/v1/disclosures/D-0000-0000-0000/approve', body: json({}), expect: staffOnly({ custodian: 404 }) },
-  { method: 'POST', pattern: '/api/v1/disclosures/:id/refuse', path: () => '/api/v1/disclosures/D-0000-0000-0000/refuse', body: json({}), expect: staffOnly({ custodian: 404 }) },
-  { method: 'POST', pattern: '/api/v1/disclosures/:id/withdraw', path: () => '/api/v1/disclosures/D-0000-0000-0000/withdraw', body: json({}), expect: staffOnly({ custodian: 404 }) },
+  {
+    method: 'GET',
+    pattern: '/api/v1/witnesses/:number',
+    path: () => '/api/v1/witnesses/W-0000-0000',
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/disclosures',
+    path: () => '/api/v1/disclosures',
+    body: () => ({ body: new FormData() }),
+    expect: staffOnly({ custodian: 400 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/disclosures',
+    path: () => '/api/v1/disclosures',
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/disclosures/:id',
+    path: () => '/api/v1/disclosures/D-0000-0000-0000',
+    expect: staffOnly({ routedOfficer: 404, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/disclosures/:id/review',
+    path: () => '/api/v1/disclosures/D-0000-0000-0000/review',
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/disclosures/:id/identity',
+    path: () => '/api/v1/disclosures/D-0000-0000-0000/identity',
+    expect: staffOnly({ routedOfficer: 404, otherOfficer: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/disclosures/:id/approve',
+    path: () => '/api/v1/disclosures/D-0000-0000-0000/approve',
+    body: json({}),
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/disclosures/:id/refuse',
+    path: () => '/api/v1/disclosures/D-0000-0000-0000/refuse',
+    body: json({}),
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/disclosures/:id/withdraw',
+    path: () => '/api/v1/disclosures/D-0000-0000-0000/withdraw',
+    body: json({}),
+    expect: staffOnly({ custodian: 404 }),
+  },
   // Last, so that the sessions it ends are not needed any more.
-  { method: 'DELETE', pattern: '/api/v1/session', path: () => '/api/v1/session', expect: staffOnly({ routedOfficer: 204, otherOfficer: 204, custodian: 204, auditor: 204 }) },
+  {
+    method: 'DELETE',
+    pattern: '/api/v1/session',
+    path: () => '/api/v1/session',
+    expect: staffOnly({ routedOfficer: 204, otherOfficer: 204, custodian: 204, auditor: 204 }),
+  },
 ];
 
 async function call(row: Row, role: Role): Promise<{ status: number; body: string }> {
@@ -107,7 +263,9 @@ beforeAll(async () => {
   // The "expired" member's session passes its 15-minute idle timeout; the others are used at
   // 10 minutes, so they are still alive at 16.
   now += 10 * 60_000;
-  for (const role of ROLES) if (role !== 'expired' && tokens[role]) await fetch(`${server.url}/api/v1/session`, { headers: { Authorization: `Bearer ${tokens[role]}` } });
+  for (const role of ROLES)
+    if (role !== 'expired' && tokens[role])
+      await fetch(`${server.url}/api/v1/session`, { headers: { Authorization: `Bearer ${tokens[role]}` } });
   now += 6 * 60_000;
 });
 afterAll(async () => server?.close());

@@ -12,7 +12,17 @@ import { sealedPartsForm } from '../../src/client/report-form.ts';
 import { fetchSealedPart, getReport, listReports, login, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
 import {
-  decide, fetchDisclosed, getDisclosure, getWitness, listDisclosures, listWitnesses, openDisclosed, openIdentity, requestDisclosure, reviewDisclosure, type WitnessDetail,
+  decide,
+  fetchDisclosed,
+  getDisclosure,
+  getWitness,
+  listDisclosures,
+  listWitnesses,
+  openDisclosed,
+  openIdentity,
+  requestDisclosure,
+  reviewDisclosure,
+  type WitnessDetail,
 } from '../../src/client/witness.ts';
 import { utf8 } from '../../src/core/bytes.ts';
 import { inspectSealedPart } from '../../src/core/openpgp-packets.ts';
@@ -74,7 +84,11 @@ beforeAll(async () => {
     api[who] = new ApiClient({ server: server.url });
     await login(as(who), keys[who]!, server.fixture.origin);
   }
-  const filed = await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 'Témoignage : le guetteur du hall B', identity: IDENTITY });
+  const filed = await submitReport(new ApiClient({ server: server.url }), {
+    category: 'temoin',
+    text: 'Témoignage : le guetteur du hall B',
+    identity: IDENTITY,
+  });
   witness = { ref: filed.ref, number: filed.witness as string };
 });
 afterAll(async () => server?.close());
@@ -95,10 +109,18 @@ describe('a witness request', () => {
   it('carries in its identity part only the custodians’ key IDs (OpenPGP.js packet reader and gpg --list-packets)', async () => {
     const detail = await getWitness(as('custodian-d'), witness.number);
     const bytes = await fetchSealedPart(as('custodian-d'), witness.ref, detail.identityPart as number);
-    const custodianIds = ['custodian-d', 'custodian-e'].flatMap((id) => server.config.staff.get(id)!.encryptionKeyIds.map((k) => k.keyId)).sort();
-    expect(inspectSealedPart(bytes).recipients.map((r) => r.keyId).sort()).toEqual(custodianIds);
+    const custodianIds = ['custodian-d', 'custodian-e']
+      .flatMap((id) => server.config.staff.get(id)!.encryptionKeyIds.map((k) => k.keyId))
+      .sort();
+    expect(
+      inspectSealedPart(bytes)
+        .recipients.map((r) => r.keyId)
+        .sort(),
+    ).toEqual(custodianIds);
     const listed = spawnSync('gpg', ['--homedir', new Gpg().home, '--batch', '--list-packets'], { input: bytes, encoding: 'utf8' });
-    const gpgIds = [...listed.stdout.matchAll(/:pubkey enc packet: version 3, algo \d+, keyid ([0-9A-F]{16})/g)].map((m) => m[1]!.toLowerCase()).sort();
+    const gpgIds = [...listed.stdout.matchAll(/:pubkey enc packet: version 3, algo \d+, keyid ([0-9A-F]{16})/g)]
+      .map((m) => m[1]!.toLowerCase())
+      .sort();
     expect(gpgIds).toEqual(custodianIds);
   });
 });
@@ -109,7 +131,8 @@ describe('disclosure by two custodians', () => {
 
   it('gives investigators, city staff and auditors no route to the identity before a disclosure', async () => {
     detail = await getWitness(as('custodian-d'), witness.number);
-    for (const who of ['officer-a', 'officer-b', 'city-c', 'auditor-f'] as const) expect([who, await identityRoutes(who, detail)]).toEqual([who, []]);
+    for (const who of ['officer-a', 'officer-b', 'city-c', 'auditor-f'] as const)
+      expect([who, await identityRoutes(who, detail)]).toEqual([who, []]);
     expect(await identityRoutes('custodian-e', detail)).toEqual(['identity part', 'witness list', 'witness view']);
   });
 
@@ -118,7 +141,8 @@ describe('disclosure by two custodians', () => {
     expect(identity).toBe(IDENTITY);
     const input = { inbox: 'police', basis: 'art. 706-60 CPP', decision: 'Ordonnance JLD 2026/0042', identity };
     // Officers (even of the target inbox) and auditors may not ask; their role is refused.
-    for (const who of ['officer-a', 'city-c', 'auditor-f'] as const) expect(await outcome(requestDisclosure(as(who), detail, input))).toBe('403 forbidden');
+    for (const who of ['officer-a', 'city-c', 'auditor-f'] as const)
+      expect(await outcome(requestDisclosure(as(who), detail, input))).toBe('403 forbidden');
     // Only a police inbox that received the testimony: not the city.
     const city = { ...detail, targets: [{ id: 'city', name: 'city', keys: [server.config.staff.get('city-c')!.armored], allowed: true }] };
     expect(await outcome(requestDisclosure(as('custodian-d'), city, { ...input, inbox: 'city' }))).toBe('422 disclosure_target_invalid');
@@ -131,14 +155,16 @@ describe('disclosure by two custodians', () => {
   });
 
   it('still gives investigators nothing while the disclosure waits for a second custodian', async () => {
-    for (const who of ['officer-a', 'officer-b', 'city-c', 'auditor-f'] as const) expect([who, await identityRoutes(who, detail, first.id)]).toEqual([who, []]);
+    for (const who of ['officer-a', 'officer-b', 'city-c', 'auditor-f'] as const)
+      expect([who, await identityRoutes(who, detail, first.id)]).toEqual([who, []]);
   });
 
   it('refuses the requester’s own approval or refusal, and anyone but a custodian of the witness', async () => {
     const before = await counts();
     expect(await outcome(decide(as('custodian-d'), first.id, 'approve', first.encryptedSha256))).toBe('403 disclosure_own_request');
     expect(await outcome(decide(as('custodian-d'), first.id, 'refuse'))).toBe('403 disclosure_own_request');
-    for (const who of ['officer-a', 'city-c', 'auditor-f'] as const) expect(await outcome(decide(as(who), first.id, 'approve', first.encryptedSha256))).toBe('403 forbidden');
+    for (const who of ['officer-a', 'city-c', 'auditor-f'] as const)
+      expect(await outcome(decide(as(who), first.id, 'approve', first.encryptedSha256))).toBe('403 forbidden');
     expect(await outcome(decide(as('custodian-e'), first.id, 'approve', 'f'.repeat(64)))).toBe('409 disclosure_changed');
     expect(await counts()).toEqual(before);
   });
@@ -148,9 +174,20 @@ describe('disclosure by two custodians', () => {
     const identity = await openIdentity(as('custodian-e'), detail, keys['custodian-e']!);
     const review = await reviewDisclosure(as('custodian-e'), d, identity, keys['custodian-e']!);
     expect(review.problems).toEqual([]);
-    expect(review.text).toMatchObject({ witness: witness.number, inbox: 'police', basis: 'art. 706-60 CPP', decision: 'Ordonnance JLD 2026/0042', identity: IDENTITY });
+    expect(review.text).toMatchObject({
+      witness: witness.number,
+      inbox: 'police',
+      basis: 'art. 706-60 CPP',
+      decision: 'Ordonnance JLD 2026/0042',
+      identity: IDENTITY,
+    });
     // Two approvals racing: the database takes one.
-    const results = await Promise.all([decide(as('custodian-e'), first.id, 'approve', review.encryptedSha256), decide(as('custodian-e'), first.id, 'approve', review.encryptedSha256)].map(outcome));
+    const results = await Promise.all(
+      [
+        decide(as('custodian-e'), first.id, 'approve', review.encryptedSha256),
+        decide(as('custodian-e'), first.id, 'approve', review.encryptedSha256),
+      ].map(outcome),
+    );
     expect(results.sort()).toEqual(['409 disclosure_not_pending', 'ok']);
     expect(await outcome(decide(as('custodian-e'), first.id, 'refuse'))).toBe('409 disclosure_not_pending');
   });
@@ -163,7 +200,9 @@ describe('disclosure by two custodians', () => {
     expect(opened).toMatchObject({ witness: witness.number, identity: IDENTITY, decision: 'Ordonnance JLD 2026/0042' });
     const gpg = new Gpg();
     gpg.importKey(server.fixture.keys['officer-b']!.privateKey);
-    const plain = gpg.decrypt(await fetchDisclosed(as('officer-b'), first.id), server.fixture.keys['officer-b']!.passphrase).toString('utf8');
+    const plain = gpg
+      .decrypt(await fetchDisclosed(as('officer-b'), first.id), server.fixture.keys['officer-b']!.passphrase)
+      .toString('utf8');
     expect(plain).toContain('Quentin Zéphyr-Canari');
     expect(plain).toContain(`Witness: ${witness.number}`);
     // Custodians have their review copy, not the investigators' one.
@@ -177,20 +216,35 @@ describe('disclosure by two custodians', () => {
 
   it('can be withdrawn before it is fetched, and then neither approved nor fetched', async () => {
     const identity = await openIdentity(as('custodian-e'), detail, keys['custodian-e']!);
-    const asked = await requestDisclosure(as('custodian-e'), detail, { inbox: 'police', basis: 'art. 706-58 CPP', decision: 'JLD 2026/7', identity });
+    const asked = await requestDisclosure(as('custodian-e'), detail, {
+      inbox: 'police',
+      basis: 'art. 706-58 CPP',
+      decision: 'JLD 2026/7',
+      identity,
+    });
     expect(await outcome(decide(as('custodian-d'), asked.id, 'approve', asked.encryptedSha256))).toBe('ok');
     expect(await outcome(decide(as('custodian-e'), asked.id, 'withdraw'))).toBe('ok');
     expect(await outcome(decide(as('custodian-d'), asked.id, 'approve', asked.encryptedSha256))).toBe('409 disclosure_closed');
     expect(await outcome(fetchDisclosed(as('officer-a'), asked.id))).toBe('404 not_found');
     expect(await outcome(getDisclosure(as('officer-a'), asked.id))).toBe('404 not_found');
-    const again = await requestDisclosure(as('custodian-d'), detail, { inbox: 'police', basis: 'art. 706-58 CPP', decision: 'JLD 2026/8', identity });
+    const again = await requestDisclosure(as('custodian-d'), detail, {
+      inbox: 'police',
+      basis: 'art. 706-58 CPP',
+      decision: 'JLD 2026/8',
+      identity,
+    });
     expect(await outcome(decide(as('custodian-d'), again.id, 'withdraw'))).toBe('ok');
     expect(await outcome(decide(as('custodian-e'), again.id, 'approve', again.encryptedSha256))).toBe('409 disclosure_closed');
   });
 
   it('once refused, is never fetchable', async () => {
     const identity = await openIdentity(as('custodian-d'), detail, keys['custodian-d']!);
-    const asked = await requestDisclosure(as('custodian-d'), detail, { inbox: 'police', basis: 'art. 706-58 CPP', decision: 'JLD 2026/9', identity });
+    const asked = await requestDisclosure(as('custodian-d'), detail, {
+      inbox: 'police',
+      basis: 'art. 706-58 CPP',
+      decision: 'JLD 2026/9',
+      identity,
+    });
     expect(await outcome(decide(as('custodian-e'), asked.id, 'refuse'))).toBe('ok');
     expect(await outcome(decide(as('custodian-e'), asked.id, 'approve', asked.encryptedSha256))).toBe('409 disclosure_closed');
     expect(await outcome(fetchDisclosed(as('officer-a'), asked.id))).toBe('404 not_found');
@@ -200,12 +254,25 @@ describe('disclosure by two custodians', () => {
   it('writes every request, approval, refusal, withdrawal and fetch to the audit log, with the actor, never the identity', async () => {
     const entries = await auditEntries();
     const of = (action: string) => entries.filter((e) => e.action === action && e.details?.witness === witness.number);
-    expect(of('disclosure.requested').map((e) => e.actor)).toEqual(['member:custodian-d', 'member:custodian-e', 'member:custodian-d', 'member:custodian-d']);
+    expect(of('disclosure.requested').map((e) => e.actor)).toEqual([
+      'member:custodian-d',
+      'member:custodian-e',
+      'member:custodian-d',
+      'member:custodian-d',
+    ]);
     expect(of('disclosure.approved').map((e) => e.actor)).toEqual(['member:custodian-e', 'member:custodian-d']);
     expect(of('disclosure.refused').map((e) => e.actor)).toEqual(['member:custodian-e']);
     expect(of('disclosure.withdrawn').map((e) => e.actor)).toEqual(['member:custodian-e', 'member:custodian-d']);
-    expect(of('disclosure.fetched').map((e) => `${e.actor} ${e.inbox} ${e.details.disclosure}`)).toEqual([`member:officer-a police ${first.id}`, `member:officer-a police ${first.id}`, `member:officer-b police ${first.id}`]);
-    expect(of('disclosure.approved')[0]).toMatchObject({ report: witness.ref, inbox: 'police', details: { disclosure: first.id, encryptedSha256: first.encryptedSha256 } });
+    expect(of('disclosure.fetched').map((e) => `${e.actor} ${e.inbox} ${e.details.disclosure}`)).toEqual([
+      `member:officer-a police ${first.id}`,
+      `member:officer-a police ${first.id}`,
+      `member:officer-b police ${first.id}`,
+    ]);
+    expect(of('disclosure.approved')[0]).toMatchObject({
+      report: witness.ref,
+      inbox: 'police',
+      details: { disclosure: first.id, encryptedSha256: first.encryptedSha256 },
+    });
     const all = JSON.stringify(entries);
     for (const secret of ['Zéphyr', 'Ordonnance', '706-60']) expect(all).not.toContain(secret);
   });
@@ -214,9 +281,11 @@ describe('disclosure by two custodians', () => {
 describe('a disclosure sealed wrong', () => {
   let detail: WitnessDetail;
   let identity: string;
-  const post = async (meta: Record<string, unknown>, parts: Uint8Array[]) => outcome(as('custodian-d').request('POST', '/api/v1/disclosures', sealedPartsForm(meta, parts)));
+  const post = async (meta: Record<string, unknown>, parts: Uint8Array[]) =>
+    outcome(as('custodian-d').request('POST', '/api/v1/disclosures', sealedPartsForm(meta, parts)));
   const meta = () => ({ witness: detail.number, inbox: 'police', parts: ['disclosure', 'review'] });
-  const text = () => composeDisclosureText({ witness: detail.number, report: detail.ref, inbox: 'police', basis: 'b', decision: 'd', identity });
+  const text = () =>
+    composeDisclosureText({ witness: detail.number, report: detail.ref, inbox: 'police', basis: 'b', decision: 'd', identity });
   const keysOf = (ids: string[]) => readPublicKeys(ids.map((id) => server.config.staff.get(id)!.armored));
 
   beforeAll(async () => {
@@ -227,10 +296,17 @@ describe('a disclosure sealed wrong', () => {
 
   it('is refused when the investigators’ copy has a recipient too many or too few, and nothing is written', async () => {
     const before = await counts();
-    for (const [investigators, code] of [[['officer-a', 'officer-b', 'city-c'], '422 recipients_unexpected'], [['officer-a'], '422 recipients_missing'], [['officer-a', 'officer-b', 'custodian-e'], '422 recipients_unexpected']] as const) {
+    for (const [investigators, code] of [
+      [['officer-a', 'officer-b', 'city-c'], '422 recipients_unexpected'],
+      [['officer-a'], '422 recipients_missing'],
+      [['officer-a', 'officer-b', 'custodian-e'], '422 recipients_unexpected'],
+    ] as const) {
       const custodians = ['custodian-d', 'custodian-e'].filter((c) => !investigators.includes(c as never));
       const { sealed, review } = await sealDisclosure(text(), await keysOf([...investigators]), await keysOf(custodians));
-      expect([investigators.join(','), await post(meta(), [sealed, review])]).toEqual([investigators.join(','), custodians.length === 2 ? code : '422 recipients_unexpected']);
+      expect([investigators.join(','), await post(meta(), [sealed, review])]).toEqual([
+        investigators.join(','),
+        custodians.length === 2 ? code : '422 recipients_unexpected',
+      ]);
     }
     expect(await counts()).toEqual(before);
   });
@@ -240,9 +316,16 @@ describe('a disclosure sealed wrong', () => {
     const onlyD = await sealDisclosure(text(), await keysOf(['officer-a', 'officer-b']), await keysOf(['custodian-d']));
     expect(await post(meta(), [onlyD.sealed, onlyD.review])).toBe('422 recipients_missing');
     const a = await sealDisclosure(text(), await keysOf(['officer-a', 'officer-b']), await keysOf(['custodian-d', 'custodian-e']));
-    const b = await sealDisclosure(text().replace('someone else', 'a different identity'), await keysOf(['officer-a', 'officer-b']), await keysOf(['custodian-d', 'custodian-e']));
+    const b = await sealDisclosure(
+      text().replace('someone else', 'a different identity'),
+      await keysOf(['officer-a', 'officer-b']),
+      await keysOf(['custodian-d', 'custodian-e']),
+    );
     expect(await post(meta(), [a.sealed, b.review])).toBe('422 disclosure_mismatch');
-    const plainly = await sealEnvelope({ kind: 'disclosure', contentType: 'text/plain; charset=utf-8', content: utf8(text()) }, await keysOf(['officer-a', 'officer-b']));
+    const plainly = await sealEnvelope(
+      { kind: 'disclosure', contentType: 'text/plain; charset=utf-8', content: utf8(text()) },
+      await keysOf(['officer-a', 'officer-b']),
+    );
     expect(await post(meta(), [plainly, a.review])).toBe('422 disclosure_mismatch');
     expect(await post(meta(), [utf8('CANARY not OpenPGP'), a.review])).toBe('422 part_not_openpgp');
     expect(await counts()).toEqual(before);

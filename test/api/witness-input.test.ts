@@ -70,7 +70,16 @@ describe('the “testify under protection” page', () => {
 
 describe('the no-JavaScript witness request', () => {
   it('seals testimony and identity apart on the server, gives the witness number and receipt, and stores neither in clear', async () => {
-    const res = await post({ category: 'temoin', what: `${CANARY}-WHAT guetteur`, name: `${CANARY}-NAME Zoé Quillard`, contact: `${CANARY}-CONTACT 0600`, safeWhen: 'après 22h', avoid: 'mon voisin', wish: 'number', formToken: token() });
+    const res = await post({
+      category: 'temoin',
+      what: `${CANARY}-WHAT guetteur`,
+      name: `${CANARY}-NAME Zoé Quillard`,
+      contact: `${CANARY}-CONTACT 0600`,
+      safeWhen: 'après 22h',
+      avoid: 'mon voisin',
+      wish: 'number',
+      formToken: token(),
+    });
     expect(res.status).toBe(201);
     const number = /W-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(res.body)?.[0] as string;
     expect(number).toBeDefined();
@@ -80,7 +89,10 @@ describe('the no-JavaScript witness request', () => {
     const parts = (await server.relais.store.reports.get(ref))!.parts;
     expect(parts.map((p) => p.role)).toEqual(['report', 'identity']);
     const ids = (who: string[]) => who.flatMap((id) => server.config.staff.get(id)!.encryptionKeyIds.map((k) => k.keyId)).sort();
-    const recipients = async (idx: number) => inspectSealedPart((await server.relais.store.reports.partBytes(ref, idx))!).recipients.map((r) => r.keyId).sort();
+    const recipients = async (idx: number) =>
+      inspectSealedPart((await server.relais.store.reports.partBytes(ref, idx))!)
+        .recipients.map((r) => r.keyId)
+        .sort();
     expect(await recipients(0)).toEqual(ids(['officer-a', 'officer-b']));
     expect(await recipients(1)).toEqual(ids(['custodian-d', 'custodian-e']));
     const { api, key } = await staff('custodian-e');
@@ -88,11 +100,16 @@ describe('the no-JavaScript witness request', () => {
     expect(identity).toContain(`Nom : ${CANARY}-NAME Zoé Quillard`);
     expect(identity).toContain('Statut souhaité : Être connu sous un numéro');
     const k = server.fixture.keys['officer-a']!;
-    const testimony = fromUtf8((await openSealedPart((await server.relais.store.reports.partBytes(ref, 0))!, await unlockPrivateKey(k.privateKey, k.passphrase))).content);
+    const testimony = fromUtf8(
+      (await openSealedPart((await server.relais.store.reports.partBytes(ref, 0))!, await unlockPrivateKey(k.privateKey, k.passphrase)))
+        .content,
+    );
     expect(testimony).toContain(`${CANARY}-WHAT guetteur`);
     expect(testimony).not.toContain('NAME');
     await server.close();
-    const files = [server.dbPath, `${server.dbPath}-wal`, `${server.dbPath}-shm`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
+    const files = [server.dbPath, `${server.dbPath}-wal`, `${server.dbPath}-shm`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'));
     for (const hay of [...files, server.logLines.join('\n')]) expect(hay).not.toContain(CANARY);
     server = await startTestServer(server.fixture, { clock: () => now, dbPath: server.dbPath });
   });
@@ -105,9 +122,27 @@ describe('the no-JavaScript witness request', () => {
     ['no name', () => ({ category: 'temoin', what: 'x', name: '', contact: 'c', formToken: token() }), 400],
     ['no safe contact', () => ({ category: 'temoin', what: 'x', name: 'n', formToken: token() }), 400],
     ['a token used too early', () => ({ category: 'temoin', what: 'x', name: 'n', contact: 'c', formToken: token(500) }), 429],
-    ['a forged token', () => ({ category: 'temoin', what: 'x', name: 'n', contact: 'c', formToken: token().replace(/.{43}$/, 'A'.repeat(43)) }), 400],
-    ['a token for another form', () => ({ category: 'temoin', what: 'x', name: 'n', contact: 'c', formToken: issueFormToken(deriveSecrets(server.serverSecret).form, 'lookup', now - 10_000) }), 400],
-    ['an identity over the limit', () => ({ category: 'temoin', what: 'x', name: 'n', contact: 'é'.repeat(140_000), formToken: token() }), 413],
+    [
+      'a forged token',
+      () => ({ category: 'temoin', what: 'x', name: 'n', contact: 'c', formToken: token().replace(/.{43}$/, 'A'.repeat(43)) }),
+      400,
+    ],
+    [
+      'a token for another form',
+      () => ({
+        category: 'temoin',
+        what: 'x',
+        name: 'n',
+        contact: 'c',
+        formToken: issueFormToken(deriveSecrets(server.serverSecret).form, 'lookup', now - 10_000),
+      }),
+      400,
+    ],
+    [
+      'an identity over the limit',
+      () => ({ category: 'temoin', what: 'x', name: 'n', contact: 'é'.repeat(140_000), formToken: token() }),
+      413,
+    ],
   ])('refuses %s with a page that echoes nothing, writing nothing', async (_, fields, status) => {
     const before = await counts();
     const res = await post({ ...fields(), where: CANARY });
@@ -134,10 +169,18 @@ describe('bad input on the witness and disclosure routes', () => {
   beforeAll(async () => {
     custodian = (await staff('custodian-d')).api;
     officer = (await staff('officer-a')).api;
-    number = (await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 't', identity: 'i' })).witness as string;
+    number = (await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 't', identity: 'i' }))
+      .witness as string;
     const e = await staff('custodian-e');
     const detail = await getWitness(e.api, number);
-    disclosure = (await requestDisclosure(e.api, detail, { inbox: 'police', basis: 'b', decision: 'd', identity: await openIdentity(e.api, detail, e.key) })).id;
+    disclosure = (
+      await requestDisclosure(e.api, detail, {
+        inbox: 'police',
+        basis: 'b',
+        decision: 'd',
+        identity: await openIdentity(e.api, detail, e.key),
+      })
+    ).id;
   });
 
   const raw = async (client: ApiClient | null, method: string, path: string, body?: BodyInit, type?: string) => {
@@ -155,41 +198,197 @@ describe('bad input on the witness and disclosure routes', () => {
     return f;
   };
 
-  type Case = [string, 'custodian' | 'officer' | null, string, () => string, (() => BodyInit) | undefined, string | undefined, number, string];
+  type Case = [
+    string,
+    'custodian' | 'officer' | null,
+    string,
+    () => string,
+    (() => BodyInit) | undefined,
+    string | undefined,
+    number,
+    string,
+  ];
   const cases: Case[] = [
     ['an unknown witness number', 'custodian', 'GET', () => `/api/v1/witnesses/W-${CANARY}`, undefined, undefined, 404, 'not_found'],
     ['a page of zero', 'custodian', 'GET', () => `/api/v1/witnesses?page=0&x=${CANARY}`, undefined, undefined, 400, 'bad_query'],
     ['an unknown list parameter', 'custodian', 'GET', () => `/api/v1/disclosures?${CANARY}=1`, undefined, undefined, 400, 'bad_query'],
     ['an unknown state', 'officer', 'GET', () => `/api/v1/disclosures?state=${CANARY}`, undefined, undefined, 400, 'bad_query'],
     ['a malformed disclosure id', 'custodian', 'GET', () => `/api/v1/disclosures/${CANARY}`, undefined, undefined, 404, 'not_found'],
-    ['an unknown disclosure id', 'officer', 'GET', () => '/api/v1/disclosures/D-0000-0000-0000/identity', undefined, undefined, 404, 'not_found'],
-    ['a review copy of a malformed id', 'custodian', 'GET', () => `/api/v1/disclosures/${CANARY}/review`, undefined, undefined, 404, 'not_found'],
-    ['a request that is not multipart', 'custodian', 'POST', () => '/api/v1/disclosures', () => JSON.stringify({ witness: CANARY }), 'application/json', 415, 'unsupported_media_type'],
+    [
+      'an unknown disclosure id',
+      'officer',
+      'GET',
+      () => '/api/v1/disclosures/D-0000-0000-0000/identity',
+      undefined,
+      undefined,
+      404,
+      'not_found',
+    ],
+    [
+      'a review copy of a malformed id',
+      'custodian',
+      'GET',
+      () => `/api/v1/disclosures/${CANARY}/review`,
+      undefined,
+      undefined,
+      404,
+      'not_found',
+    ],
+    [
+      'a request that is not multipart',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => JSON.stringify({ witness: CANARY }),
+      'application/json',
+      415,
+      'unsupported_media_type',
+    ],
     ['a meta that is not JSON', 'custodian', 'POST', () => '/api/v1/disclosures', () => form(`{${CANARY}`), undefined, 400, 'meta_invalid'],
-    ['a meta with a bad witness number', 'custodian', 'POST', () => '/api/v1/disclosures', () => form({ witness: CANARY, inbox: 'police', parts: ['disclosure', 'review'] }, ['a', 'b']), undefined, 400, 'meta_invalid'],
-    ['a meta with other parts', 'custodian', 'POST', () => '/api/v1/disclosures', () => form({ witness: number, inbox: 'police', parts: ['disclosure'] }, ['a']), undefined, 400, 'meta_invalid'],
-    ['a meta with an extra field', 'custodian', 'POST', () => '/api/v1/disclosures', () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'], note: CANARY }, ['a', 'b']), undefined, 400, 'meta_invalid'],
-    ['a missing part', 'custodian', 'POST', () => '/api/v1/disclosures', () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'] }, ['a']), undefined, 400, 'part_missing'],
-    ['parts that are not OpenPGP', 'custodian', 'POST', () => '/api/v1/disclosures', () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'] }, [CANARY, CANARY]), undefined, 422, 'part_not_openpgp'],
-    ['an unknown witness', 'custodian', 'POST', () => '/api/v1/disclosures', () => form({ witness: 'W-0000-0000', inbox: 'police', parts: ['disclosure', 'review'] }, ['a', 'b']), undefined, 404, 'not_found'],
-    ['an approval without JSON', 'custodian', 'POST', () => `/api/v1/disclosures/${disclosure}/approve`, () => CANARY, 'text/plain', 415, 'unsupported_media_type'],
-    ['an approval with broken JSON', 'custodian', 'POST', () => `/api/v1/disclosures/${disclosure}/approve`, () => `{"${CANARY}`, 'application/json', 400, 'malformed_json'],
-    ['an approval without its digest', 'custodian', 'POST', () => `/api/v1/disclosures/${disclosure}/approve`, () => '{}', 'application/json', 400, 'bad_request'],
-    ['an approval with a malformed digest', 'custodian', 'POST', () => `/api/v1/disclosures/${disclosure}/approve`, () => JSON.stringify({ encryptedSha256: CANARY }), 'application/json', 400, 'bad_request'],
-    ['a refusal with fields', 'custodian', 'POST', () => `/api/v1/disclosures/${disclosure}/refuse`, () => JSON.stringify({ reason: CANARY }), 'application/json', 400, 'bad_request'],
-    ['a withdrawal with fields', 'custodian', 'POST', () => `/api/v1/disclosures/${disclosure}/withdraw`, () => JSON.stringify({ x: CANARY }), 'application/json', 400, 'bad_request'],
-    ['a step on a malformed id', 'custodian', 'POST', () => `/api/v1/disclosures/${CANARY}/withdraw`, () => '{}', 'application/json', 404, 'not_found'],
+    [
+      'a meta with a bad witness number',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => form({ witness: CANARY, inbox: 'police', parts: ['disclosure', 'review'] }, ['a', 'b']),
+      undefined,
+      400,
+      'meta_invalid',
+    ],
+    [
+      'a meta with other parts',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => form({ witness: number, inbox: 'police', parts: ['disclosure'] }, ['a']),
+      undefined,
+      400,
+      'meta_invalid',
+    ],
+    [
+      'a meta with an extra field',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'], note: CANARY }, ['a', 'b']),
+      undefined,
+      400,
+      'meta_invalid',
+    ],
+    [
+      'a missing part',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'] }, ['a']),
+      undefined,
+      400,
+      'part_missing',
+    ],
+    [
+      'parts that are not OpenPGP',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'] }, [CANARY, CANARY]),
+      undefined,
+      422,
+      'part_not_openpgp',
+    ],
+    [
+      'an unknown witness',
+      'custodian',
+      'POST',
+      () => '/api/v1/disclosures',
+      () => form({ witness: 'W-0000-0000', inbox: 'police', parts: ['disclosure', 'review'] }, ['a', 'b']),
+      undefined,
+      404,
+      'not_found',
+    ],
+    [
+      'an approval without JSON',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${disclosure}/approve`,
+      () => CANARY,
+      'text/plain',
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'an approval with broken JSON',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${disclosure}/approve`,
+      () => `{"${CANARY}`,
+      'application/json',
+      400,
+      'malformed_json',
+    ],
+    [
+      'an approval without its digest',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${disclosure}/approve`,
+      () => '{}',
+      'application/json',
+      400,
+      'bad_request',
+    ],
+    [
+      'an approval with a malformed digest',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${disclosure}/approve`,
+      () => JSON.stringify({ encryptedSha256: CANARY }),
+      'application/json',
+      400,
+      'bad_request',
+    ],
+    [
+      'a refusal with fields',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${disclosure}/refuse`,
+      () => JSON.stringify({ reason: CANARY }),
+      'application/json',
+      400,
+      'bad_request',
+    ],
+    [
+      'a withdrawal with fields',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${disclosure}/withdraw`,
+      () => JSON.stringify({ x: CANARY }),
+      'application/json',
+      400,
+      'bad_request',
+    ],
+    [
+      'a step on a malformed id',
+      'custodian',
+      'POST',
+      () => `/api/v1/disclosures/${CANARY}/withdraw`,
+      () => '{}',
+      'application/json',
+      404,
+      'not_found',
+    ],
     ['an officer listing witnesses', 'officer', 'GET', () => '/api/v1/witnesses', undefined, undefined, 403, 'forbidden'],
     ['no session', null, 'GET', () => '/api/v1/disclosures', undefined, undefined, 401, 'unauthorized'],
     ['no session asking', null, 'POST', () => '/api/v1/disclosures', () => form({}), undefined, 401, 'unauthorized'],
   ];
-  it.each(cases)('refuses %s with a 4xx, a stable code, no echo, nothing written', async (_, who, method, path, body, type, status, code) => {
-    const before = await counts();
-    const client = who === 'custodian' ? custodian : who === 'officer' ? officer : null;
-    const res = await raw(client, method, path(), body?.(), type);
-    expect({ status: res.status, code: res.code }).toEqual({ status, code });
-    expect(res.text).not.toContain(CANARY);
-    // Listing witnesses is itself logged; nothing else is written by a refusal.
-    expect(await counts()).toBe(before);
-  });
+  it.each(cases)(
+    'refuses %s with a 4xx, a stable code, no echo, nothing written',
+    async (_, who, method, path, body, type, status, code) => {
+      const before = await counts();
+      const client = who === 'custodian' ? custodian : who === 'officer' ? officer : null;
+      const res = await raw(client, method, path(), body?.(), type);
+      expect({ status: res.status, code: res.code }).toEqual({ status, code });
+      expect(res.text).not.toContain(CANARY);
+      // Listing witnesses is itself logged; nothing else is written by a refusal.
+      expect(await counts()).toBe(before);
+    },
+  );
 });

@@ -20,19 +20,25 @@ async function staff(id: string) {
 }
 
 async function outcome(p: Promise<unknown>): Promise<string> {
-  return p.then(() => 'ok', (e) => (e instanceof ApiClientError ? `${e.status} ${e.code}` : Promise.reject(e)));
+  return p.then(
+    () => 'ok',
+    (e) => (e instanceof ApiClientError ? `${e.status} ${e.code}` : Promise.reject(e)),
+  );
 }
 
 beforeAll(async () => {
   // custodian-d also sits in the police inbox.
-  const fx = await makeFixture({ patch: (json) => json.inboxes[0].members.push({ id: 'custodian-d', name: 'Name of custodian-d', key: 'keys/custodian-d.asc' }) });
+  const fx = await makeFixture({
+    patch: (json) => json.inboxes[0].members.push({ id: 'custodian-d', name: 'Name of custodian-d', key: 'keys/custodian-d.asc' }),
+  });
   server = await startTestServer(fx);
 });
 afterAll(async () => server?.close());
 
 describe('conflicts of interest and changed membership', () => {
   it('refuses a disclosure asked or approved by a custodian who is a member of the target inbox, and one sealed to former members', async () => {
-    const number = (await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 't', identity: 'Nom : X' })).witness as string;
+    const number = (await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 't', identity: 'Nom : X' }))
+      .witness as string;
     const d = await staff('custodian-d');
     const e = await staff('custodian-e');
     const detail = await getWitness(d.api, number);

@@ -84,20 +84,38 @@ function noiseJpeg(side: number): Buffer {
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }));
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }),
+  );
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function pull(): Promise<string> {
   const out = mkdtempSync(join(work, 'pull-'));
-  const res = await relais(['pull', '--server', server.fixture.origin, '--key', keyFile, '--passphrase-file', passFile, '--out', out, '--all']);
+  const res = await relais([
+    'pull',
+    '--server',
+    server.fixture.origin,
+    '--key',
+    keyFile,
+    '--passphrase-file',
+    passFile,
+    '--out',
+    out,
+    '--all',
+  ]);
   expect(res.code, res.stderr).toBe(0);
   return out;
 }
 
 /** exiftool -j on a file: its tags by "Group:Tag", File and System (the copy on disk) left out. */
 function exiftoolJson(path: string): Record<string, unknown> {
-  const tags = (JSON.parse(execFileSync('/usr/bin/exiftool', ['-j', '-a', '-G1', path], { encoding: 'utf8' })) as Record<string, unknown>[])[0] ?? {};
+  const tags =
+    (JSON.parse(execFileSync('/usr/bin/exiftool', ['-j', '-a', '-G1', path], { encoding: 'utf8' })) as Record<string, unknown>[])[0] ?? {};
   return Object.fromEntries(Object.entries(tags).filter(([k]) => !/^(System|File|ExifTool):/.test(k)));
 }
 
@@ -156,7 +174,10 @@ describe('attachments in the report form, with JavaScript', () => {
       (window as unknown as { seen: typeof seen }).seen = seen;
       const bar = document.getElementById('progress-bar') as HTMLProgressElement;
       const text = document.getElementById('progress-text')!;
-      new MutationObserver(() => seen.push({ text: text.textContent ?? '', value: bar.value })).observe(document.getElementById('progress')!, { subtree: true, attributes: true, childList: true, characterData: true });
+      new MutationObserver(() => seen.push({ text: text.textContent ?? '', value: bar.value })).observe(
+        document.getElementById('progress')!,
+        { subtree: true, attributes: true, childList: true, characterData: true },
+      );
     });
     await page.click('#send');
     await page.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
@@ -170,18 +191,38 @@ describe('attachments in the report form, with JavaScript', () => {
     const sent = proxy.exchanges.slice(first);
     const report = sent.find((e) => e.method === 'POST' && e.path === '/api/v1/reports')!;
     expect(report.status).toBe(201);
-    expect(report.body.toString('latin1').match(/filename="[^"]*"/g)).toEqual(['filename="sealed"', 'filename="sealed"', 'filename="sealed"']);
-    const secrets = [gpsIfdBytes(PHOTO), Buffer.from('COOLPIX P6000'), Buffer.from('NIKON'), Buffer.from('DSCN0010'), Buffer.from('plan-du-hall'), Buffer.from('a-retirer')];
+    expect(report.body.toString('latin1').match(/filename="[^"]*"/g)).toEqual([
+      'filename="sealed"',
+      'filename="sealed"',
+      'filename="sealed"',
+    ]);
+    const secrets = [
+      gpsIfdBytes(PHOTO),
+      Buffer.from('COOLPIX P6000'),
+      Buffer.from('NIKON'),
+      Buffer.from('DSCN0010'),
+      Buffer.from('plan-du-hall'),
+      Buffer.from('a-retirer'),
+    ];
     expect(PHOTO.includes(secrets[0]!) && PHOTO.includes(secrets[1]!)).toBe(true); // the checks can fail
     for (const e of sent) {
-      for (const secret of secrets) expect(e.body.includes(secret) || e.path.includes(secret.toString('latin1')), `${secret.toString('latin1', 0, 16)} in ${e.method} ${e.path}`).toBe(false);
+      for (const secret of secrets)
+        expect(
+          e.body.includes(secret) || e.path.includes(secret.toString('latin1')),
+          `${secret.toString('latin1', 0, 16)} in ${e.method} ${e.path}`,
+        ).toBe(false);
     }
 
     const folder = join(await pull(), ref);
-    expect(readdirSync(folder).filter((f) => f.startsWith('attachment-')).sort()).toEqual(['attachment-1.jpg', 'attachment-2.jpg']);
+    expect(
+      readdirSync(folder)
+        .filter((f) => f.startsWith('attachment-'))
+        .sort(),
+    ).toEqual(['attachment-1.jpg', 'attachment-2.jpg']);
     const tags = exiftoolJson(join(folder, 'attachment-1.jpg'));
     const original = exiftoolJson(join(CORPUS, 'exif-samples-DSCN0010.jpg'));
-    const identifying = (t: Record<string, unknown>) => Object.keys(t).filter((k) => /GPS|Make|Model|DateTimeOriginal|CreateDate|ModifyDate|SerialNumber/.test(k));
+    const identifying = (t: Record<string, unknown>) =>
+      Object.keys(t).filter((k) => /GPS|Make|Model|DateTimeOriginal|CreateDate|ModifyDate|SerialNumber/.test(k));
     expect(identifying(original).length).toBeGreaterThan(3);
     expect(identifying(tags)).toEqual([]);
     expect(leaks(exiftool(readFileSync(join(folder, 'attachment-1.jpg')), 'jpg'))).toEqual([]);
@@ -194,7 +235,8 @@ describe('attachments in the report form, with JavaScript', () => {
     const converted = decode(readFileSync(join(folder, 'attachment-2.jpg')));
     expect([converted.width, converted.height]).toEqual([64, 48]);
     let diff = 0;
-    for (let y = 0; y < 48; y++) for (let x = 0; x < 64; x++) picture.rgb(x, y).forEach((v, c) => (diff += Math.abs(v - converted.data[(y * 64 + x) * 4 + c]!)));
+    for (let y = 0; y < 48; y++)
+      for (let x = 0; x < 64; x++) picture.rgb(x, y).forEach((v, c) => (diff += Math.abs(v - converted.data[(y * 64 + x) * 4 + c]!)));
     expect(diff / (64 * 48 * 3)).toBeLessThan(4);
   });
 
@@ -207,7 +249,9 @@ describe('attachments in the report form, with JavaScript', () => {
     ]);
     await expect.poll(() => page.locator('#files-error .error-line').count(), { timeout: 20_000 }).toBe(3);
     const errors = await page.locator('#files-error .error-line').allTextContents();
-    expect(errors[0]).toBe('« trop-gros.jpg » est trop lourd (1,2 Mo) : la limite est de 1 Mo par fichier. Envoyez une version plus petite, par exemple une capture d’écran.');
+    expect(errors[0]).toBe(
+      '« trop-gros.jpg » est trop lourd (1,2 Mo) : la limite est de 1 Mo par fichier. Envoyez une version plus petite, par exemple une capture d’écran.',
+    );
     expect(errors[1]).toMatch(/^« video\.mov » : Les vidéos et enregistrements sonores ne peuvent pas être envoyés/);
     expect(errors[2]).toMatch(/^« photo\.heic » : ce navigateur ne sait pas convertir ce format d’image \(image\/heic\).*JPEG/);
     expect(await page.getAttribute('#files', 'aria-invalid')).toBe('true');
@@ -218,16 +262,26 @@ describe('attachments in the report form, with JavaScript', () => {
     const big = noiseJpeg(560);
     expect(big.length).toBeGreaterThan(MB / 2);
     expect(big.length).toBeLessThan(MB);
-    await page.setInputFiles('#files', [{ name: 'un.jpg', mimeType: 'image/jpeg', buffer: big }, { name: 'deux.jpg', mimeType: 'image/jpeg', buffer: noiseJpeg(560) }]);
-    await expect.poll(() => page.locator('#files-error .error-line').allTextContents(), { timeout: 20_000 }).toEqual([
-      '« deux.jpg » n’a pas été ajouté : ensemble, les fichiers dépasseraient 1 Mo. Retirez un fichier, ou envoyez celui-ci plus tard depuis « J’ai déjà signalé ».',
+    await page.setInputFiles('#files', [
+      { name: 'un.jpg', mimeType: 'image/jpeg', buffer: big },
+      { name: 'deux.jpg', mimeType: 'image/jpeg', buffer: noiseJpeg(560) },
     ]);
+    await expect
+      .poll(() => page.locator('#files-error .error-line').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        '« deux.jpg » n’a pas été ajouté : ensemble, les fichiers dépasseraient 1 Mo. Retirez un fichier, ou envoyez celui-ci plus tard depuis « J’ai déjà signalé ».',
+      ]);
     expect(await page.locator('.file-ready').count()).toBe(1);
     // In number: three at most.
     const small = readFileSync(join(CORPUS, 'exiftool-GPS.jpg'));
-    await page.setInputFiles('#files', ['a', 'b', 'c'].map((n) => ({ name: `${n}.jpg`, mimeType: 'image/jpeg', buffer: small })));
+    await page.setInputFiles(
+      '#files',
+      ['a', 'b', 'c'].map((n) => ({ name: `${n}.jpg`, mimeType: 'image/jpeg', buffer: small })),
+    );
     await expect.poll(() => page.locator('.file-ready').count(), { timeout: 20_000 }).toBe(3);
-    expect(await page.locator('#files-error .error-line').allTextContents()).toEqual(['« c.jpg » n’a pas été ajouté : vous pouvez joindre au plus 3 fichiers.']);
+    expect(await page.locator('#files-error .error-line').allTextContents()).toEqual([
+      '« c.jpg » n’a pas été ajouté : vous pouvez joindre au plus 3 fichiers.',
+    ]);
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
@@ -264,22 +318,31 @@ describe('attachments without JavaScript', () => {
     }
     expect(await withPhoto.textContent('#files-field')).toContain('Sans JavaScript, le serveur reçoit vos fichiers tels quels');
     await withPhoto.setInputFiles('#files', { name: PHOTO_NAME, mimeType: 'image/jpeg', buffer: PHOTO });
-    await withHeic.setInputFiles('#files', { name: 'photo.heic', mimeType: 'image/heic', buffer: readFileSync(join(CORPUS, 'exiftool-QuickTime.heic')) });
+    await withHeic.setInputFiles('#files', {
+      name: 'photo.heic',
+      mimeType: 'image/heic',
+      buffer: readFileSync(join(CORPUS, 'exiftool-QuickTime.heic')),
+    });
     await withPhoto.waitForTimeout(3200); // a no-JS form token is good only after 3 s
 
     await withHeic.click('#report-form button[type="submit"]:not([disabled])');
     await withHeic.waitForSelector('[role="alert"]');
-    expect(await withHeic.textContent('[role="alert"]')).toMatch(/^Le fichier 1 est dans un format d’image \(image\/heic\).*sans JavaScript, le serveur ne peut pas le convertir.*JPEG.*Rien n’a été envoyé\.$/);
+    expect(await withHeic.textContent('[role="alert"]')).toMatch(
+      /^Le fichier 1 est dans un format d’image \(image\/heic\).*sans JavaScript, le serveur ne peut pas le convertir.*JPEG.*Rien n’a été envoyé\.$/,
+    );
 
     await withPhoto.click('#report-form button[type="submit"]:not([disabled])');
     await withPhoto.waitForSelector('.receipt-code');
     const cleaned = await withPhoto.textContent('.cleaned-files');
-    for (const said of ['Fichier 1 (image/jpeg)', 'position GPS', "modèle de l'appareil", 'date de prise de vue']) expect(cleaned).toContain(said);
+    for (const said of ['Fichier 1 (image/jpeg)', 'position GPS', "modèle de l'appareil", 'date de prise de vue'])
+      expect(cleaned).toContain(said);
     expect(await withPhoto.content()).not.toContain('DSCN0010');
     await context.close();
 
     const out = await pull();
-    const folder = readdirSync(out).find((d) => readFileSync(join(out, d, 'report.txt'), 'utf8').includes('Sans JavaScript, avec une photo'))!;
+    const folder = readdirSync(out).find((d) =>
+      readFileSync(join(out, d, 'report.txt'), 'utf8').includes('Sans JavaScript, avec une photo'),
+    )!;
     expect(readdirSync(join(out, folder)).filter((f) => f.startsWith('attachment-'))).toEqual(['attachment-1.jpg']);
     const tags = exiftoolJson(join(out, folder, 'attachment-1.jpg'));
     expect(Object.keys(tags).filter((k) => /GPS|Make|Model|DateTimeOriginal|CreateDate/.test(k))).toEqual([]);

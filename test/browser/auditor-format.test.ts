@@ -9,7 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { loadState, saveState } from '../../src/cli/audit-state.ts';
 import type { Trusted } from '../../src/cli/audit-verifier.ts';
 import { auditEntryJson } from '../../src/core/audit-entry.ts';
-import { Frontier, generateSignerKey, openCheckpoint, parseSignerKey, parseVerifierKey, signCheckpoint } from '../../src/core/tlog/index.ts';
+import {
+  Frontier,
+  generateSignerKey,
+  openCheckpoint,
+  parseSignerKey,
+  parseVerifierKey,
+  signCheckpoint,
+} from '../../src/core/tlog/index.ts';
 import { filterRows, NO_FILTER, rowOf, rowsOf, summarize, toCsv, toJson } from '../../web/src/auditor/entries.ts';
 import { formatState, parseState, StateFileProblem } from '../../src/client/audit-state.ts';
 

@@ -16,7 +16,15 @@ import { getReport, listReports, openPart, unlockPrivateKey } from '../../src/cl
 import { submitReport } from '../../src/client/submit.ts';
 // The rows and CSV that `relais audit export` writes (the page's download must be the same bytes).
 import { rowOf as cliRowOf, toCsv as cliToCsv } from '../../src/client/audit-rows.ts';
-import { base64Encode, Frontier, generateSignerKey, openCheckpoint, parseSignerKey, parseVerifierKey, signCheckpoint } from '../../src/core/tlog/index.ts';
+import {
+  base64Encode,
+  Frontier,
+  generateSignerKey,
+  openCheckpoint,
+  parseSignerKey,
+  parseVerifierKey,
+  signCheckpoint,
+} from '../../src/core/tlog/index.ts';
 import { runMaintenance } from '../../src/server/maintenance.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { relais } from '../helpers/cli.ts';
@@ -37,7 +45,13 @@ const pageErrors: string[] = [];
 
 async function axeViolations(p: Page): Promise<string[]> {
   await p.evaluate(AXE);
-  const result = await p.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }));
+  const result = await p.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }),
+  );
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -81,7 +95,7 @@ async function verifyInPage(p: Page, options: { keyText?: string; keyFile?: stri
 }
 
 async function tableIndexes(p: Page): Promise<number[]> {
-  return (await p.$$eval('#audit-entries tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-index')))));
+  return await p.$$eval('#audit-entries tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-index'))));
 }
 
 async function download(p: Page, button: string): Promise<string> {
@@ -95,9 +109,15 @@ async function download(p: Page, button: string): Promise<string> {
 function signedState(entries: string[]): string {
   const frontier = Frontier.empty();
   for (const e of entries) frontier.appendEntry(new TextEncoder().encode(e));
-  const note = signCheckpoint({ origin: ORIGIN, size: frontier.size, rootHash: frontier.root(), extensions: [] }, parseSignerKey(server.fixture.logSignerKey));
+  const note = signCheckpoint(
+    { origin: ORIGIN, size: frontier.size, rootHash: frontier.root(), extensions: [] },
+    parseSignerKey(server.fixture.logSignerKey),
+  );
   const path = join(work, `state-${frontier.size}-${Date.now()}.json`);
-  writeFileSync(path, `${JSON.stringify({ format: 'relais-audit-state/1', origin: ORIGIN, logKey: logPub, checkpoint: note, frontier: frontier.hashes.map(base64Encode) }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ format: 'relais-audit-state/1', origin: ORIGIN, logKey: logPub, checkpoint: note, frontier: frontier.hashes.map(base64Encode) }, null, 2)}\n`,
+  );
   return path;
 }
 
@@ -108,7 +128,11 @@ beforeAll(async () => {
   browser = await launchChromium();
   // Staff activity: three reports, two officers who log in, list and read, then the bucket closes.
   const resident = new ApiClient({ server: server.url });
-  for (const [category, text] of [['trafic', 'guetteurs tour B'], ['armes', 'arme vue hall 3'], ['trafic', 'nouveau point de deal']] as const) {
+  for (const [category, text] of [
+    ['trafic', 'guetteurs tour B'],
+    ['armes', 'arme vue hall 3'],
+    ['trafic', 'nouveau point de deal'],
+  ] as const) {
     refs.push((await submitReport(resident, { category, text })).ref);
   }
   const officer = await staff(server, 'officer-a');
@@ -145,9 +169,13 @@ describe('the auditor page', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('verdict');
 
     // Reports received, officers' logins and reads: each stored entry, in order, in the table.
-    expect(stored.map((e) => JSON.parse(e).action)).toEqual(expect.arrayContaining(['report.received', 'staff.login', 'report.list', 'report.read']));
+    expect(stored.map((e) => JSON.parse(e).action)).toEqual(
+      expect.arrayContaining(['report.received', 'staff.login', 'report.list', 'report.read']),
+    );
     expect(await tableIndexes(page)).toEqual(stored.map((_, i) => i));
-    const cells = await page.$$eval('#audit-entries tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    const cells = await page.$$eval('#audit-entries tbody tr', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     stored.forEach((entry, i) => {
       const e = JSON.parse(entry);
       expect(cells[i]!.slice(2, 6), `entry ${i}`).toEqual([e.action, e.actor, e.report ?? '', e.inbox ?? '']);
@@ -169,11 +197,15 @@ describe('the auditor page', () => {
       responses.push({ url: `${server.url}${path}`, headers: Object.fromEntries(res.headers) });
     }
     for (const r of responses) {
-      expect(r.headers['content-security-policy'], r.url).toMatch(/default-src 'none'.*script-src 'self'.*worker-src 'self'.*frame-ancestors 'none'/);
+      expect(r.headers['content-security-policy'], r.url).toMatch(
+        /default-src 'none'.*script-src 'self'.*worker-src 'self'.*frame-ancestors 'none'/,
+      );
       expect(r.headers['content-security-policy'], r.url).not.toMatch(/unsafe-inline|unsafe-eval/);
       expect(r.headers['cache-control'], r.url).toBe('no-store');
     }
-    expect(responses.map((r) => new URL(r.url).pathname)).toEqual(expect.arrayContaining(['/api/v1/log/checkpoint', '/api/v1/log/entries']));
+    expect(responses.map((r) => new URL(r.url).pathname)).toEqual(
+      expect.arrayContaining(['/api/v1/log/checkpoint', '/api/v1/log/entries']),
+    );
     expect(pageErrors).toEqual([]);
   });
 
@@ -187,8 +219,12 @@ describe('the auditor page', () => {
     const byOfficer = only((e) => e.actor === 'member:officer-a');
     expect(byOfficer.length).toBeGreaterThanOrEqual(4);
     expect(await tableIndexes(page)).toEqual(byOfficer);
-    expect(await page.textContent('#filter-count')).toBe(`${byOfficer.length} entrée(s) vérifiée(s) sur ${stored.length} correspondent aux filtres.`);
-    const summary = await page.$$eval('#audit-summary tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
+    expect(await page.textContent('#filter-count')).toBe(
+      `${byOfficer.length} entrée(s) vérifiée(s) sur ${stored.length} correspondent aux filtres.`,
+    );
+    const summary = await page.$$eval('#audit-summary tbody tr', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent).join(' ')),
+    );
     expect(summary).toEqual(['member:officer-a report.list 1', 'member:officer-a report.read 2', 'member:officer-a staff.login 1']);
 
     const csv = await download(page, '#export-csv');
@@ -199,7 +235,9 @@ describe('the auditor page', () => {
     await page.selectOption('#filter-action', 'report.read');
     await page.fill('#filter-report', refs[1]!.slice(2, 9).toLowerCase());
     await page.click('#filter-apply');
-    expect(await tableIndexes(page)).toEqual(only((e) => e.actor === 'member:officer-a' && e.action === 'report.read' && e.report === refs[1]));
+    expect(await tableIndexes(page)).toEqual(
+      only((e) => e.actor === 'member:officer-a' && e.action === 'report.read' && e.report === refs[1]),
+    );
 
     await page.click('#filter-reset');
     await page.selectOption('#filter-action', 'report.received');
@@ -234,14 +272,29 @@ describe('the auditor page', () => {
     writeFileSync(state, await download(page, '#download-state'));
     const size = Number(JSON.parse(readFileSync(state, 'utf8')).checkpoint.split('\n')[1]);
     const auditor = keyFiles(server.fixture, 'auditor-f');
-    const run = await relais(['audit', 'verify', '--server', server.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(server.fixture.dir, 'keys', 'log.pub')]);
+    const run = await relais([
+      'audit',
+      'verify',
+      '--server',
+      server.url,
+      '--state',
+      state,
+      '--key',
+      auditor.key,
+      '--passphrase-file',
+      auditor.pass,
+      '--log-key',
+      join(server.fixture.dir, 'keys', 'log.pub'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`consistent with your last checkpoint of ${size} entries`);
     const saved = Number(JSON.parse(readFileSync(state, 'utf8')).checkpoint.split('\n')[1]);
     expect(saved).toBeGreaterThan(size);
 
     expect(await verifyInPage(page, { keyText: logPub, stateFile: state })).toBe('verified');
-    expect(await page.textContent('#verdict-state')).toBe(`Ce journal prolonge celui de votre fichier d’état (${saved} entrées) : rien n’en a été retiré ni réécrit.`);
+    expect(await page.textContent('#verdict-state')).toBe(
+      `Ce journal prolonge celui de votre fichier d’état (${saved} entrées) : rien n’en a été retiré ni réécrit.`,
+    );
     expect(await tableIndexes(page)).toEqual((await storedEntries()).map((_, i) => i));
   });
 });
@@ -258,10 +311,15 @@ describe('the auditor page, when the log is not what its checkpoint says', () =>
     const stored = await storedEntries();
     const idx = stored.findIndex((e) => JSON.parse(e).action === 'report.read');
     const original = stored[idx]!;
-    tamper(server.dbPath, (db) => db.prepare('UPDATE audit_entries SET entry = ? WHERE idx = ?').run(original.replace('member:officer-a', 'member:officer-b'), idx));
+    tamper(server.dbPath, (db) =>
+      db.prepare('UPDATE audit_entries SET entry = ? WHERE idx = ?').run(original.replace('member:officer-a', 'member:officer-b'), idx),
+    );
     try {
       expect(await verifyInPage(page)).toBe('changed-entry');
-      await expectFailure('changed-entry', `L’entrée n° ${idx} n’est pas celle à laquelle le point de contrôle signé s’engage : elle a été modifiée, déplacée ou remplacée.`);
+      await expectFailure(
+        'changed-entry',
+        `L’entrée n° ${idx} n’est pas celle à laquelle le point de contrôle signé s’engage : elle a été modifiée, déplacée ou remplacée.`,
+      );
       expect(await page.textContent('#verdict')).toContain('ÉCHEC de la vérification du journal');
       expect(await axeViolations(page)).toEqual([]);
     } finally {
@@ -275,12 +333,17 @@ describe('the auditor page, when the log is not what its checkpoint says', () =>
     const rootHash = Uint8Array.from(Buffer.from(root, 'base64'));
     const impostor = parseSignerKey(generateSignerKey(ORIGIN).signerKey);
     const forged = signCheckpoint({ origin: ORIGIN, size, rootHash, extensions: [] }, impostor);
-    const elsewhere = signCheckpoint({ origin: 'relais.other/log', size, rootHash, extensions: [] }, parseSignerKey(server.fixture.logSignerKey));
+    const elsewhere = signCheckpoint(
+      { origin: 'relais.other/log', size, rootHash, extensions: [] },
+      parseSignerKey(server.fixture.logSignerKey),
+    );
     for (const [note, code, reason] of [
       [forged, 'bad-signature', 'Le point de contrôle du serveur n’est pas signé par la clé du journal que vous avez chargée.'],
       [elsewhere, 'wrong-origin', 'Le point de contrôle du serveur est celui d’un autre journal que celui de votre clé.'],
     ] as const) {
-      await page.route('**/api/v1/log/checkpoint', (route) => route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: note }));
+      await page.route('**/api/v1/log/checkpoint', (route) =>
+        route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: note }),
+      );
       expect(await verifyInPage(page)).toBe(code);
       await expectFailure(code, reason);
       expect(await download(page, '#download-checkpoint')).toBe(note);
@@ -292,7 +355,10 @@ describe('the auditor page, when the log is not what its checkpoint says', () =>
     const stored = await storedEntries();
     const ahead = signedState([...stored, '{"action":"staff.login","actor":"member:officer-b","time":"2030-01-01T00:00:00Z","v":1}']);
     expect(await verifyInPage(page, { stateFile: ahead })).toBe('rollback');
-    await expectFailure('rollback', 'Le serveur présente un journal plus court que celui de votre fichier d’état : le journal a été ramené en arrière.');
+    await expectFailure(
+      'rollback',
+      'Le serveur présente un journal plus court que celui de votre fichier d’état : le journal a été ramené en arrière.',
+    );
 
     const rewritten = stored.slice(0, 5).map((e, i) => (i === 2 ? e.replace('"v":1', '"v":2') : e));
     expect(await verifyInPage(page, { stateFile: signedState(rewritten) })).toBe('fork');
@@ -326,7 +392,15 @@ describe('the auditor page’s session', () => {
     expect(await page.inputValue('#passphrase')).toBe('');
     expect(await page.$$('#audit-form, #verdict, #audit-entries')).toEqual([]);
     // Nothing was kept in any storage the browser has either.
-    expect(await page.evaluate(async () => ({ local: localStorage.length, session: sessionStorage.length, idb: (await indexedDB.databases()).length, caches: (await caches.keys()).length, cookie: document.cookie }))).toEqual({ local: 0, session: 0, idb: 0, caches: 0, cookie: '' });
+    expect(
+      await page.evaluate(async () => ({
+        local: localStorage.length,
+        session: sessionStorage.length,
+        idb: (await indexedDB.databases()).length,
+        caches: (await caches.keys()).length,
+        cookie: document.cookie,
+      })),
+    ).toEqual({ local: 0, session: 0, idb: 0, caches: 0, cookie: '' });
     const res = await fetch(`${server.url}/api/v1/log/entries?start=0&end=1`, { headers: { Authorization: tokens.at(-1)! } });
     expect(res.status).toBe(401);
     await page.close();

@@ -29,7 +29,13 @@ let keygenKeyFile = '';
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
+  );
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -86,7 +92,11 @@ describe('the officer console', () => {
     await resident.check('input[name="category"][value="armes"]');
     await resident.fill('#what', 'Deux pistolets cachés derrière le transformateur');
     // with a photo from a camera with GPS, attached in the form
-    await resident.setInputFiles('#files', { name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: readFileSync(`${CORPUS_DIR}exif-samples-DSCN0010.jpg`) });
+    await resident.setInputFiles('#files', {
+      name: 'IMG_2041.jpg',
+      mimeType: 'image/jpeg',
+      buffer: readFileSync(`${CORPUS_DIR}exif-samples-DSCN0010.jpg`),
+    });
     await expect.poll(() => resident.locator('.file-ready').count(), { timeout: 30_000 }).toBe(1);
     await resident.click('#send');
     await resident.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
@@ -178,7 +188,9 @@ describe('the officer console', () => {
     writeFileSync(join(work, 'pass2'), PASS);
     await relais(['keygen', '--name', 'outsider', '--out', outsider, '--passphrase-file', join(work, 'pass2')]);
     await logIn(page, `${outsider}.key.asc`);
-    await expect.poll(() => page.textContent('#login-error'), { timeout: 20_000 }).toBe('Cette clé n’appartient à aucun membre de ce Relais (ou son membre a été retiré).');
+    await expect
+      .poll(() => page.textContent('#login-error'), { timeout: 20_000 })
+      .toBe('Cette clé n’appartient à aucun membre de ce Relais (ou son membre a été retiré).');
     await page.close();
   });
 
@@ -187,7 +199,10 @@ describe('the officer console', () => {
     const first = proxy.exchanges.length;
     await logIn(page, keygenKeyFile);
     await page.waitForSelector('#filters');
-    const token = proxy.exchanges.slice(first).map((e) => /^Bearer (.+)$/.exec(String(e.requestHeaders.authorization ?? ''))?.[1]).find(Boolean)!;
+    const token = proxy.exchanges
+      .slice(first)
+      .map((e) => /^Bearer (.+)$/.exec(String(e.requestHeaders.authorization ?? ''))?.[1])
+      .find(Boolean)!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The method finds what the page holds: while logged in, the token is in the heap.
     expect((await heapSnapshot(page)).includes(token)).toBe(true);
@@ -209,9 +224,16 @@ describe('the officer console', () => {
     const heap = await heapSnapshot(page);
     expect(heap.length).toBeGreaterThan(100_000);
     // a line of the locked secret-key material (the first lines encode the public part)
-    const armoredLine = readFileSync(keygenKeyFile, 'utf8').split('\n').filter((l) => /^[A-Za-z0-9+/]{60,}$/.test(l))[3]!;
+    const armoredLine = readFileSync(keygenKeyFile, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Za-z0-9+/]{60,}$/.test(l))[3]!;
     expect(armoredLine).toMatch(/^[A-Za-z0-9+/]{60,}$/);
-    for (const [what, secret] of [['member name', 'Name of officer-a'], ['passphrase', PASS], ['token', token], ['key', armoredLine]] as const) {
+    for (const [what, secret] of [
+      ['member name', 'Name of officer-a'],
+      ['passphrase', PASS],
+      ['token', token],
+      ['key', armoredLine],
+    ] as const) {
       expect(heap.includes(secret), what).toBe(false);
     }
     // and the server ended the session
@@ -234,12 +256,18 @@ describe('the officer console', () => {
         spentChallenge: { nonce: `bulk-${i}`, expires: base + hour },
       });
     }
-    const witness = await submitReport(new ApiClient({ server: server.url }), { category: 'temoin', text: 'ce que j’ai vu', identity: 'qui je suis' }, { followUp: false });
+    const witness = await submitReport(
+      new ApiClient({ server: server.url }),
+      { category: 'temoin', text: 'ce que j’ai vu', identity: 'qui je suis' },
+      { followUp: false },
+    );
     const page = await browser.newPage();
     await logIn(page, keygenKeyFile);
     await page.waitForSelector('#filters');
     // a witness request appears under its W- number
-    expect(await page.textContent(`#reports tr:has(button[data-ref="${witness.ref}"]) .witness-number`)).toMatch(/^W-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(await page.textContent(`#reports tr:has(button[data-ref="${witness.ref}"]) .witness-number`)).toMatch(
+      /^W-[0-9A-Z]{4}-[0-9A-Z]{4}$/,
+    );
     await page.selectOption('#filter-per-page', '200');
     await page.click('#filters button[type="submit"]');
     await expect.poll(() => page.locator('#reports tbody tr').count(), { timeout: 30_000 }).toBe(200);

@@ -32,13 +32,31 @@ const passFile = join(work, 'pass');
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }));
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }),
+  );
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function pull(args: string[] = []): Promise<string> {
   const out = mkdtempSync(join(work, 'pull-'));
-  const res = await relais(['pull', '--server', server.fixture.origin, '--key', keyFile, '--passphrase-file', passFile, '--out', out, '--all', ...args]);
+  const res = await relais([
+    'pull',
+    '--server',
+    server.fixture.origin,
+    '--key',
+    keyFile,
+    '--passphrase-file',
+    passFile,
+    '--out',
+    out,
+    '--all',
+    ...args,
+  ]);
   expect(res.code, res.stderr).toBe(0);
   return out;
 }
@@ -163,7 +181,9 @@ describe('the report form, with JavaScript', () => {
       const where = `${e.method} ${e.path}`;
       expect(h['cache-control'], where).toBe('no-store');
       expect(h['referrer-policy'], where).toBe('no-referrer');
-      expect(h['content-security-policy'], where).toMatch(/default-src 'none'.*script-src 'self'.*form-action 'self'.*frame-ancestors 'none'/);
+      expect(h['content-security-policy'], where).toMatch(
+        /default-src 'none'.*script-src 'self'.*form-action 'self'.*frame-ancestors 'none'/,
+      );
       expect(h['content-security-policy'], where).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
       expect(h['cross-origin-opener-policy'], where).toBe('same-origin');
       expect(h['cross-origin-resource-policy'], where).toBe('same-origin');
@@ -177,7 +197,21 @@ describe('the report form, with JavaScript', () => {
 describe('the follow-up page', () => {
   it('shows an officer’s reply and status sent with relais reply, and carries the resident’s answer back to the officer', async () => {
     expect(receipt).not.toBe('');
-    const replied = await relais(['reply', '--server', server.fixture.origin, '--key', keyFile, '--passphrase-file', passFile, '--ref', ref, '--status', 'in-progress', '--text', 'Merci. Pouvez-vous préciser l’heure ?']);
+    const replied = await relais([
+      'reply',
+      '--server',
+      server.fixture.origin,
+      '--key',
+      keyFile,
+      '--passphrase-file',
+      passFile,
+      '--ref',
+      ref,
+      '--status',
+      'in-progress',
+      '--text',
+      'Merci. Pouvez-vous préciser l’heure ?',
+    ]);
     expect(replied.code, replied.stderr).toBe(0);
 
     const page = await browser.newPage();
@@ -219,7 +253,9 @@ describe('the follow-up page', () => {
     }
     const out = await pull();
     const folder = join(out, ref, 'messages');
-    const texts = readdirSync(folder).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(folder, f), 'utf8'));
+    const texts = readdirSync(folder)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => readFileSync(join(folder, f), 'utf8'));
     expect(texts).toContain(answer);
   });
 
@@ -232,7 +268,9 @@ describe('the follow-up page', () => {
     await expect.poll(() => page.textContent('#receipt-error')).toBe('Un reçu comporte exactement 20 chiffres.');
     await page.fill('#receipt-input', '0000-0000-0000-0000-0001');
     await page.click('#followup-form button[type="submit"]');
-    await expect.poll(() => page.textContent('#receipt-error'), { timeout: 30_000 }).toBe('Aucun signalement ne correspond à ce reçu. Vérifiez les chiffres.');
+    await expect
+      .poll(() => page.textContent('#receipt-error'), { timeout: 30_000 })
+      .toBe('Aucun signalement ne correspond à ce reçu. Vérifiez les chiffres.');
     expect(await page.getAttribute('#receipt-input', 'aria-invalid')).toBe('true');
     await page.close();
   });
@@ -244,7 +282,9 @@ describe('the pages on any phone and any browser', () => {
     for (const path of ['/', '/suivi']) {
       await page.goto(`${proxy.url}${path}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-      const heights = await page.$$eval('button, .choice, .quick-exit', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getBoundingClientRect().height));
+      const heights = await page.$$eval('button, .choice, .quick-exit', (els) =>
+        els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getBoundingClientRect().height),
+      );
       expect(Math.min(...heights)).toBeGreaterThanOrEqual(44);
     }
     await page.close();
@@ -262,7 +302,9 @@ describe('the pages on any phone and any browser', () => {
 
   it('replaces the page with a neutral site on quick exit', async () => {
     const page = await browser.newPage();
-    await page.route('https://meteofrance.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<title>Météo</title>' }));
+    await page.route('https://meteofrance.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<title>Météo</title>' }),
+    );
     await page.goto(`${proxy.url}/`);
     await page.fill('#what', 'brouillon');
     await page.click('#quick-exit');

@@ -23,7 +23,13 @@ let number = '';
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
+  );
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -78,7 +84,8 @@ describe('a witness request from the browser to the investigators', () => {
     const sent = proxy.exchanges.slice(first);
     expect(sent.some((e) => e.method === 'POST' && e.path === '/api/v1/reports' && e.status === 201)).toBe(true);
     for (const text of Object.values(TYPED)) {
-      for (const fragment of fragments(text)) expect(sent.some((e) => e.body.includes(fragment) || e.path.includes(fragment.toString()))).toBe(false);
+      for (const fragment of fragments(text))
+        expect(sent.some((e) => e.body.includes(fragment) || e.path.includes(fragment.toString()))).toBe(false);
     }
     await page.close();
   });

@@ -44,13 +44,32 @@ describe('relais CLI', () => {
   });
 
   it('files a report with submit, which a GnuPG user pulls sealed and decrypts with gpg', async () => {
-    const submitted = await relais(['submit', '--server', server.url, '--category', 'armes', '--text', 'Un pistolet caché dans la cave du bâtiment D']);
+    const submitted = await relais([
+      'submit',
+      '--server',
+      server.url,
+      '--category',
+      'armes',
+      '--text',
+      'Un pistolet caché dans la cave du bâtiment D',
+    ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const ref = submitted.stdout.split('\n')[0]!;
     expect(ref).toMatch(/^R-[0-9A-Z-]{14}$/);
 
     const out = join(work, 'pull-sealed');
-    const pulled = await relais(['pull', '--server', server.url, '--key', join(work, 'officer-a.key.asc'), '--passphrase-file', passFile, '--out', out, '--sealed']);
+    const pulled = await relais([
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-a.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+      '--sealed',
+    ]);
     expect(pulled.code).toBe(0);
     expect(readdirSync(join(out, ref)).sort()).toEqual(['info.json', 'report.gpg']);
     const clear = gpg.decrypt(readFileSync(join(out, ref, 'report.gpg')), 'officer pass phrase');
@@ -62,11 +81,31 @@ describe('relais CLI', () => {
   it('pulls only new reports, decrypted, for an officer whose key relais keygen made', async () => {
     const first = await relais(['submit', '--server', server.url, '--category', 'trafic', '--text', 'premier']);
     const out = join(work, 'pull-b');
-    const pulled = await relais(['pull', '--server', server.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile, '--out', out]);
+    const pulled = await relais([
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-b.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+    ]);
     expect(pulled.code).toBe(0);
     expect(readFileSync(join(out, first.stdout.split('\n')[0]!, 'report.txt'), 'utf8')).toBe('premier');
     const second = await relais(['submit', '--server', server.url, '--category', 'trafic', '--text', 'second']);
-    const again = await relais(['pull', '--server', server.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile, '--out', out]);
+    const again = await relais([
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-b.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+    ]);
     expect(again.stderr).toContain('1 new report(s)');
     expect(readFileSync(join(out, second.stdout.split('\n')[0]!, 'report.txt'), 'utf8')).toBe('second');
     expect(readdirSync(out).filter((d) => d.endsWith('.partial'))).toEqual([]);
@@ -75,14 +114,36 @@ describe('relais CLI', () => {
   it('does not pull reports of inboxes the officer is not in', async () => {
     const sub = await relais(['submit', '--server', server.url, '--category', 'prevention', '--text', 'pour la mairie']);
     const out = join(work, 'pull-a-again');
-    await relais(['pull', '--server', server.url, '--key', join(work, 'officer-a.key.asc'), '--passphrase-file', passFile, '--out', out, '--all', '--sealed']);
+    await relais([
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-a.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+      '--all',
+      '--sealed',
+    ]);
     expect(existsSync(join(out, sub.stdout.split('\n')[0]!))).toBe(false);
   });
 
   it('refuses a wrong passphrase with a message and exit code 1', async () => {
     const wrong = join(work, 'wrong');
     writeFileSync(wrong, 'not it');
-    const res = await relais(['pull', '--server', server.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', wrong, '--out', join(work, 'x')]);
+    const res = await relais([
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-b.key.asc'),
+      '--passphrase-file',
+      wrong,
+      '--out',
+      join(work, 'x'),
+    ]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/error: .*(passphrase|decrypt)/i);
   });

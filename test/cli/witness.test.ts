@@ -26,7 +26,17 @@ function as(who: string): string[] {
 beforeAll(async () => {
   server = await startTestServer();
   writeFileSync(join(work, 'identity.txt'), IDENTITY);
-  const filed = await relais(['submit', '--server', server.fixture.origin, '--category', 'temoin', '--text', 'Le guetteur du hall C', '--identity-file', join(work, 'identity.txt')]);
+  const filed = await relais([
+    'submit',
+    '--server',
+    server.fixture.origin,
+    '--category',
+    'temoin',
+    '--text',
+    'Le guetteur du hall C',
+    '--identity-file',
+    join(work, 'identity.txt'),
+  ]);
   expect(filed.code, filed.stderr).toBe(0);
   number = filed.stdout.trim().split('\n').pop() as string;
 });
@@ -38,14 +48,29 @@ describe('relais witness', () => {
   });
 
   it('lists the witness for a custodian and shows the identity decrypted with their key', async () => {
-    const [list, show] = await Promise.all([relais(['witness', 'list', ...as('custodian-d')]), relais(['witness', 'show', '--witness', number, ...as('custodian-d')])]);
+    const [list, show] = await Promise.all([
+      relais(['witness', 'list', ...as('custodian-d')]),
+      relais(['witness', 'show', '--witness', number, ...as('custodian-d')]),
+    ]);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain(number);
     expect(show.stdout).toBe(IDENTITY);
   });
 
   it('asks for a disclosure to the police inbox with its legal basis and the magistrate’s decision', async () => {
-    const asked = await relais(['witness', 'request', '--witness', number, '--to', 'police', '--basis', 'art. 706-60 CPP', '--decision-ref', 'JLD Lyon 2026/314', ...as('custodian-d')]);
+    const asked = await relais([
+      'witness',
+      'request',
+      '--witness',
+      number,
+      '--to',
+      'police',
+      '--basis',
+      'art. 706-60 CPP',
+      '--decision-ref',
+      'JLD Lyon 2026/314',
+      ...as('custodian-d'),
+    ]);
     expect(asked.code, asked.stderr).toBe(0);
     disclosure = asked.stdout.trim();
     expect(disclosure).toMatch(/^D-/);
@@ -71,7 +96,10 @@ describe('relais witness', () => {
   });
 
   it('lists the disclosure with its state and approver, and refuses to withdraw it once fetched', async () => {
-    const [list, withdraw] = await Promise.all([relais(['witness', 'disclosures', '--witness', number, ...as('custodian-e')]), relais(['witness', 'withdraw', '--id', disclosure, ...as('custodian-d')])]);
+    const [list, withdraw] = await Promise.all([
+      relais(['witness', 'disclosures', '--witness', number, ...as('custodian-e')]),
+      relais(['witness', 'withdraw', '--id', disclosure, ...as('custodian-d')]),
+    ]);
     expect(list.stdout).toContain(`${disclosure}\t${number}\tpolice\tfetched\trequested by custodian-d`);
     expect(list.stdout).toContain('approved by custodian-e');
     expect(withdraw.code).toBe(1);

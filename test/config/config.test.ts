@@ -34,8 +34,18 @@ describe('loading relais.config.json', () => {
   it('accepts a valid config and routes each category to the members of its inboxes', async () => {
     const fx = await makeFixture({ keys: base });
     const config = await loadConfigFile(fx.configPath);
-    expect(config.routing.get('trafic')?.main.members.map((m) => m.id).sort()).toEqual(['city-c', 'officer-a', 'officer-b']);
-    expect(config.routing.get('temoin')?.identity?.members.map((m) => m.id).sort()).toEqual(['custodian-d', 'custodian-e']);
+    expect(
+      config.routing
+        .get('trafic')
+        ?.main.members.map((m) => m.id)
+        .sort(),
+    ).toEqual(['city-c', 'officer-a', 'officer-b']);
+    expect(
+      config.routing
+        .get('temoin')
+        ?.identity?.members.map((m) => m.id)
+        .sort(),
+    ).toEqual(['custodian-d', 'custodian-e']);
     expect(config.staff.get('auditor-f')?.roles).toEqual(['auditor']);
     expect(config.hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -58,7 +68,9 @@ describe('loading relais.config.json', () => {
   });
 
   it('refuses a file that is not a key, naming the file', async () => {
-    expect(await refusal(await withOfficerKey('hello'))).toMatch(/^keys\/officer-a\.asc: inboxes\.0\.members\.0\.key: not a readable OpenPGP public key/);
+    expect(await refusal(await withOfficerKey('hello'))).toMatch(
+      /^keys\/officer-a\.asc: inboxes\.0\.members\.0\.key: not a readable OpenPGP public key/,
+    );
   });
 
   it('refuses a missing key file, naming the file', async () => {
@@ -76,7 +88,13 @@ describe('loading relais.config.json', () => {
   });
 
   it('refuses an expired key', async () => {
-    const { publicKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name: 'expired' }], keyExpirationTime: 60, date: new Date(Date.now() - 3_600_000), format: 'armored' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ name: 'expired' }],
+      keyExpirationTime: 60,
+      date: new Date(Date.now() - 3_600_000),
+      format: 'armored',
+    });
     expect(await refusal(await withOfficerKey(publicKey))).toMatch(/keys\/officer-a\.asc: .*expired/);
   });
 
@@ -87,12 +105,22 @@ describe('loading relais.config.json', () => {
   });
 
   it('refuses a version 6 key', async () => {
-    const { publicKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'v6' }], config: { v6Keys: true }, format: 'armored' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'curve25519',
+      userIDs: [{ name: 'v6' }],
+      config: { v6Keys: true },
+      format: 'armored',
+    });
     expect(await refusal(await withOfficerKey(publicKey))).toMatch(/keys\/officer-a\.asc: .*version 6 key/);
   });
 
   it('refuses a v4 key using the new Ed25519/X25519 algorithms GnuPG 2.2 cannot read', async () => {
-    const { publicKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'rfc9580 algorithms' }], config: { v6Keys: false }, format: 'armored' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'curve25519',
+      userIDs: [{ name: 'rfc9580 algorithms' }],
+      config: { v6Keys: false },
+      format: 'armored',
+    });
     expect(await refusal(await withOfficerKey(publicKey))).toMatch(/keys\/officer-a\.asc: .*GnuPG 2\.2 cannot read/);
   });
 
@@ -106,7 +134,9 @@ describe('loading relais.config.json', () => {
 
   it('refuses a category routed to an unknown inbox', async () => {
     const fx = await makeFixture({ keys: base, patch: (j) => j.categories[0].inboxes.push('nowhere') });
-    expect(await refusal(fx)).toMatch(/relais\.config\.json: categories\.0\.inboxes\.2: category "trafic" routes to unknown inbox "nowhere"/);
+    expect(await refusal(fx)).toMatch(
+      /relais\.config\.json: categories\.0\.inboxes\.2: category "trafic" routes to unknown inbox "nowhere"/,
+    );
   });
 
   it('refuses an inbox with no member', async () => {

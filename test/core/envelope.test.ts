@@ -15,7 +15,9 @@ describe('sealed-part envelope', () => {
 
   it('reads as plain text for an officer who decrypts it with gpg', () => {
     const text = fromUtf8(encodeEnvelope({ kind: 'report', contentType: 'text/plain; charset=utf-8', content: utf8('bonjour') }));
-    expect(text.startsWith('Relais-Envelope: 1\nKind: report\nContent-Type: text/plain; charset=utf-8\nContent-Length: 7\n\nbonjour ')).toBe(true);
+    expect(
+      text.startsWith('Relais-Envelope: 1\nKind: report\nContent-Type: text/plain; charset=utf-8\nContent-Length: 7\n\nbonjour '),
+    ).toBe(true);
   });
 
   it('gives two texts of similar length the same size', () => {

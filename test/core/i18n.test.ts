@@ -14,7 +14,8 @@ describe('message catalogues', () => {
   it('use the same placeholders in every language', () => {
     const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
     for (const [lang, catalogue] of Object.entries(CATALOGUES)) {
-      for (const [key, text] of Object.entries(catalogue)) expect(placeholders(text), `${lang} ${key}`).toEqual(placeholders(CATALOGUES.fr![key as keyof typeof catalogue]));
+      for (const [key, text] of Object.entries(catalogue))
+        expect(placeholders(text), `${lang} ${key}`).toEqual(placeholders(CATALOGUES.fr![key as keyof typeof catalogue]));
     }
   });
 

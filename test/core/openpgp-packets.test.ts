@@ -43,7 +43,9 @@ describe('reading the recipients of a sealed part without decrypting it', () => 
     const gpg = new Gpg();
     gpg.importKey(keyA.armor());
     const big = new Uint8Array(300_000).fill(65);
-    const out = new Uint8Array(gpg.run(['--trust-model', 'always', '--compress-algo', 'none', '--recipient', keyA.getFingerprint(), '--encrypt'], big));
+    const out = new Uint8Array(
+      gpg.run(['--trust-model', 'always', '--compress-algo', 'none', '--recipient', keyA.getFingerprint(), '--encrypt'], big),
+    );
     expect(out[0]! & 0x40).toBe(0); // GnuPG writes the PKESK with an old-format header
     const info = inspectSealedPart(out);
     expect(info.recipients.map((r) => r.keyId)).toEqual([await subkeyId(keyA)]);
@@ -51,13 +53,24 @@ describe('reading the recipients of a sealed part without decrypting it', () => 
   });
 
   it('seals as SEIPD v1 even when every key advertises SEIPD v2', async () => {
-    const { publicKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name: 'aead' }], config: { aeadProtect: true }, format: 'object' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ name: 'aead' }],
+      config: { aeadProtect: true },
+      format: 'object',
+    });
     // Features subpacket (RFC 9580 §5.2.3.32): bit 0x08 advertises SEIPD v2.
-    const selfSignature = await (publicKey as unknown as { getPrimarySelfSignature(): Promise<{ features?: number[] }> }).getPrimarySelfSignature();
+    const selfSignature = await (
+      publicKey as unknown as { getPrimarySelfSignature(): Promise<{ features?: number[] }> }
+    ).getPrimarySelfSignature();
     expect((selfSignature.features?.[0] ?? 0) & 0x08).not.toBe(0);
     expect(code(await sealEnvelope(envelope, [publicKey]))).toBe('accepted');
     // Whereas OpenPGP.js left to itself would choose v2, which GnuPG 2.2 cannot read:
-    const v2 = await openpgp.encrypt({ message: await openpgp.createMessage({ binary: utf8('x') }), encryptionKeys: publicKey, format: 'binary' });
+    const v2 = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: utf8('x') }),
+      encryptionKeys: publicKey,
+      format: 'binary',
+    });
     expect(code(v2 as Uint8Array)).toBe('unsupported_version');
   });
 
@@ -67,7 +80,12 @@ describe('reading the recipients of a sealed part without decrypting it', () => 
   });
 
   it('refuses a message that mixes a password with public keys', async () => {
-    const msg = await openpgp.encrypt({ message: await openpgp.createMessage({ binary: utf8('x') }), passwords: 'pw', encryptionKeys: keyA, format: 'binary' });
+    const msg = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: utf8('x') }),
+      passwords: 'pw',
+      encryptionKeys: keyA,
+      format: 'binary',
+    });
     expect(code(msg as Uint8Array)).toBe('unexpected_packet');
   });
 
@@ -77,7 +95,12 @@ describe('reading the recipients of a sealed part without decrypting it', () => 
   });
 
   it('refuses anonymous (wildcard) recipients', async () => {
-    const msg = await openpgp.encrypt({ message: await openpgp.createMessage({ binary: utf8('x') }), encryptionKeys: keyA, wildcard: true, format: 'binary' });
+    const msg = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: utf8('x') }),
+      encryptionKeys: keyA,
+      wildcard: true,
+      format: 'binary',
+    });
     expect(code(msg as Uint8Array)).toBe('wildcard_recipient');
   });
 

@@ -52,12 +52,16 @@ describe('proof of work', () => {
     expect(verifySolution(secret, token, solveChallenge(token), 'report', 8, now)).toBe('pow_insufficient');
   });
 
-  it.each([['', 0], ['pow1.report.1.1.x.y', 0], [123, 0], ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), -1], ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), 1.5], ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), '7']])(
-    'calls %j with counter %j malformed',
-    (token, counter) => {
-      expect(verifySolution(secret, token as string, counter, 'report', 0, now)).toBe('pow_malformed');
-    },
-  );
+  it.each([
+    ['', 0],
+    ['pow1.report.1.1.x.y', 0],
+    [123, 0],
+    ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), -1],
+    ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), 1.5],
+    ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), '7'],
+  ])('calls %j with counter %j malformed', (token, counter) => {
+    expect(verifySolution(secret, token as string, counter, 'report', 0, now)).toBe('pow_malformed');
+  });
 
   it('parses the difficulty a client must meet', () => {
     expect(parseChallenge(issueChallenge(secret, 'report', 17, 60, now))?.bits).toBe(17);

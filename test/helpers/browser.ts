@@ -7,7 +7,16 @@ import { chromium, type Browser } from 'playwright-core';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -41,7 +50,14 @@ export function startCaptureProxy(target: string, port = 0): Promise<CaptureProx
       const upstream = httpRequest(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } },
         (up) => {
-          const record: Captured = { method: req.method ?? '', path: req.url ?? '', requestHeaders: req.headers, body, status: up.statusCode ?? 0, responseHeaders: up.headers };
+          const record: Captured = {
+            method: req.method ?? '',
+            path: req.url ?? '',
+            requestHeaders: req.headers,
+            body,
+            status: up.statusCode ?? 0,
+            responseHeaders: up.headers,
+          };
           exchanges.push(record);
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);

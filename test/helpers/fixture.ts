@@ -20,7 +20,13 @@ export interface TestKey {
 }
 
 export async function makeKey(name: string, passphrase = 'correct horse battery staple'): Promise<TestKey> {
-  const { publicKey, privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name }], passphrase, format: 'armored' });
+  const { publicKey, privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name }],
+    passphrase,
+    format: 'armored',
+  });
   return { publicKey, privateKey, passphrase };
 }
 
@@ -58,12 +64,20 @@ export const DEFAULT_LAYOUT = {
     { id: 'trafic', labels: { fr: 'Point de deal', en: 'Drug dealing spot' }, inboxes: ['police', 'city'] },
     { id: 'armes', labels: { fr: 'Armes', en: 'Weapons' }, inboxes: ['police'] },
     { id: 'prevention', labels: { fr: 'Prévention', en: 'Prevention' }, inboxes: ['city'] },
-    { id: 'temoin', kind: 'witness', labels: { fr: 'Témoigner sous protection', en: 'Testify under protection' }, testimony: ['police'], identity: ['custody'] },
+    {
+      id: 'temoin',
+      kind: 'witness',
+      labels: { fr: 'Témoigner sous protection', en: 'Testify under protection' },
+      testimony: ['police'],
+      identity: ['custody'],
+    },
   ],
   auditors: ['auditor-f'],
 };
 
-export async function makeFixture(options: { keys?: Record<string, TestKey>; patch?: (json: Record<string, any>) => void; extraKeys?: Record<string, string> } = {}): Promise<Fixture> {
+export async function makeFixture(
+  options: { keys?: Record<string, TestKey>; patch?: (json: Record<string, any>) => void; extraKeys?: Record<string, string> } = {},
+): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'relais-test-'));
   mkdirSync(join(dir, 'keys'));
   const keys: Record<string, TestKey> = { ...(options.keys ?? {}) };
@@ -103,7 +117,10 @@ export interface TestServer extends RunningServer {
  * Starts the server on the fixture's port (the config's origin), or on `port` when something else
  * (a capturing proxy in the browser tests) will stand at the origin.
  */
-export async function startTestServer(fixture?: Fixture, options: { clock?: () => number; dbPath?: string; port?: number; unsigned?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  fixture?: Fixture,
+  options: { clock?: () => number; dbPath?: string; port?: number; unsigned?: boolean } = {},
+): Promise<TestServer> {
   const fx = fixture ?? (await makeFixture());
   const config = await loadConfigFile(fx.configPath);
   const dbPath = options.dbPath ?? join(fx.dir, 'relais.db');

@@ -18,7 +18,11 @@ export async function publicConfigOf(url: string): Promise<PublicConfig> {
 }
 
 export async function solvedPow(url: string, purpose: 'report' | 'lookup' = 'report'): Promise<{ challenge: string; counter: number }> {
-  const res = await fetch(`${url}/api/v1/challenges`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ purpose }) });
+  const res = await fetch(`${url}/api/v1/challenges`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ purpose }),
+  });
   const { challenge } = (await res.json()) as { challenge: string };
   return { challenge, counter: solveChallenge(challenge) };
 }
@@ -52,7 +56,11 @@ export function formOf(s: Submission): FormData {
   return form;
 }
 
-export async function send(url: string, s: Submission | FormData, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function send(
+  url: string,
+  s: Submission | FormData,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${url}/api/v1/reports`, { method: 'POST', body: s instanceof FormData ? s : formOf(s), headers });
   const text = await res.text();
   let body: Record<string, unknown> = {};

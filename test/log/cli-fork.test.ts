@@ -22,7 +22,20 @@ let auditor: { key: string; pass: string };
 const state = join(work, 'state.json');
 
 function verify() {
-  return relais(['audit', 'verify', '--server', server.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(fx.dir, 'keys', 'log.pub')]);
+  return relais([
+    'audit',
+    'verify',
+    '--server',
+    server.url,
+    '--state',
+    state,
+    '--key',
+    auditor.key,
+    '--passphrase-file',
+    auditor.pass,
+    '--log-key',
+    join(fx.dir, 'keys', 'log.pub'),
+  ]);
 }
 
 async function lists(n: number) {
@@ -59,14 +72,30 @@ describe('relais log-key', () => {
     const secret = join(work, 'server.secret');
     writeFileSync(secret, `${Buffer.alloc(32, 1).toString('base64')}\n`);
     writeFileSync(join(work, 'wrong.key'), `${fx.logSignerKey}\n`);
-    const run = await relais(['serve', '--config', fx.configPath, '--db', join(work, 'x.db'), '--secret-file', secret, '--log-key-file', join(work, 'wrong.key'), '--port', '0']);
+    const run = await relais([
+      'serve',
+      '--config',
+      fx.configPath,
+      '--db',
+      join(work, 'x.db'),
+      '--secret-file',
+      secret,
+      '--log-key-file',
+      join(work, 'wrong.key'),
+      '--port',
+      '0',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the log signer key does not match the log public key named in the config');
 
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', fx.configPath, '--db', join(work, 'y.db'), '--secret-file', secret, '--port', '0'], {
-      env: { ...process.env, RELAIS_LOG_KEY: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--config', fx.configPath, '--db', join(work, 'y.db'), '--secret-file', secret, '--port', '0'],
+      {
+        env: { ...process.env, RELAIS_LOG_KEY: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d) => {
@@ -100,7 +129,11 @@ describe('a server restored from an old backup', () => {
     server = await startLogServer(fx, { signerKey });
     const run = await verify();
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(new RegExp(`LOG VERIFICATION FAILED \\(rollback\\): the server's checkpoint covers \\d+ entries, fewer than the ${verified} you verified before`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `LOG VERIFICATION FAILED \\(rollback\\): the server's checkpoint covers \\d+ entries, fewer than the ${verified} you verified before`,
+      ),
+    );
   });
 
   it('then signs a different log of the same size, which verify calls a fork', async () => {
@@ -117,7 +150,7 @@ describe('a server restored from an old backup', () => {
     await lists(4);
     const run = await verify();
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('LOG VERIFICATION FAILED (fork): the server\'s checkpoint of');
+    expect(run.stderr).toContain("LOG VERIFICATION FAILED (fork): the server's checkpoint of");
     expect(run.stderr).toContain('does not extend the one of');
   });
 });

@@ -19,7 +19,20 @@ let baseline: string;
 let baselineSize: number;
 
 function verify(state: string, logKey = join(server.fixture.dir, 'keys', 'log.pub')) {
-  return relais(['audit', 'verify', '--server', server.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', logKey]);
+  return relais([
+    'audit',
+    'verify',
+    '--server',
+    server.url,
+    '--state',
+    state,
+    '--key',
+    auditor.key,
+    '--passphrase-file',
+    auditor.pass,
+    '--log-key',
+    logKey,
+  ]);
 }
 
 function fresh(name: string): string {
@@ -72,7 +85,9 @@ describe('relais audit verify', () => {
     const run = await verify(state);
     expect(run.code, run.stderr).toBe(0);
     // New: the auditor's logout after the first run, the officer's login and 4 lists, this login.
-    expect(run.stdout).toContain(`verified    7 new entries (#${baselineSize} to #${baselineSize + 6}) consistent with your last checkpoint of ${baselineSize} entries`);
+    expect(run.stdout).toContain(
+      `verified    7 new entries (#${baselineSize} to #${baselineSize + 6}) consistent with your last checkpoint of ${baselineSize} entries`,
+    );
     expect(run.stdout).toMatch(/ 4 +member:officer-a +report\.list/);
     expect(run.stderr).not.toContain('WARNING');
     expect(sizeOf(state)).toBe(baselineSize + 7);
@@ -84,7 +99,9 @@ describe('relais audit verify', () => {
     writeFileSync(otherKey, `${generateSignerKey('relais.test/log').verifierKey}\n`);
     const run = await verify(join(work, 'other.json'), otherKey);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('LOG VERIFICATION FAILED (bad-signature): the checkpoint is not signed by the log key relais.test/log you hold');
+    expect(run.stderr).toContain(
+      'LOG VERIFICATION FAILED (bad-signature): the checkpoint is not signed by the log key relais.test/log you hold',
+    );
   });
 
   it('catches one entry changed in the database, and names it', async () => {
@@ -94,7 +111,9 @@ describe('relais audit verify', () => {
     const run = await verify(fresh('changed.json'));
     setEntry(idx, original);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain(`LOG VERIFICATION FAILED (changed-entry): entry #${idx} as served is not the entry the signed checkpoint commits to`);
+    expect(run.stderr).toContain(
+      `LOG VERIFICATION FAILED (changed-entry): entry #${idx} as served is not the entry the signed checkpoint commits to`,
+    );
   });
 
   it('catches two entries swapped in the database, and names the first', async () => {
@@ -115,7 +134,24 @@ describe('relais audit export', () => {
   // Run on the log put back as it was after the tampering above: it verifies again.
   it('writes every entry as CSV and JSON, after verifying them all', async () => {
     const csvFile = join(work, 'log.csv');
-    const csv = await relais(['audit', 'export', '--server', server.url, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(server.fixture.dir, 'keys', 'log.pub'), '--format', 'csv', '--out', csvFile, '--state', baseline]);
+    const csv = await relais([
+      'audit',
+      'export',
+      '--server',
+      server.url,
+      '--key',
+      auditor.key,
+      '--passphrase-file',
+      auditor.pass,
+      '--log-key',
+      join(server.fixture.dir, 'keys', 'log.pub'),
+      '--format',
+      'csv',
+      '--out',
+      csvFile,
+      '--state',
+      baseline,
+    ]);
     expect(csv.code, csv.stderr).toBe(0);
     const lines = readFileSync(csvFile, 'utf8').trimEnd().split('\r\n');
     expect(lines[0]).toBe('index,time,bucket,action,actor,report,inbox,details');
@@ -125,7 +161,20 @@ describe('relais audit export', () => {
     expect(csv.stderr).toContain(`all VERIFIED against the checkpoint of ${size} entries`);
     expect(csv.stderr).toContain(`which extends your state's checkpoint of ${baselineSize} entries`);
 
-    const json = await relais(['audit', 'export', '--server', server.url, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(server.fixture.dir, 'keys', 'log.pub'), '--format', 'json']);
+    const json = await relais([
+      'audit',
+      'export',
+      '--server',
+      server.url,
+      '--key',
+      auditor.key,
+      '--passphrase-file',
+      auditor.pass,
+      '--log-key',
+      join(server.fixture.dir, 'keys', 'log.pub'),
+      '--format',
+      'json',
+    ]);
     expect(json.code, json.stderr).toBe(0);
     const rows = JSON.parse(json.stdout) as { index: number; action: string; actor: string }[];
     expect(rows.map((r) => r.index)).toEqual(rows.map((_, i) => i));
@@ -142,7 +191,22 @@ describe('after the last entries are deleted from the database', () => {
     // The auditor's own login took the first freed index; the next ones are gone.
     expect(run.stderr).toContain(`LOG VERIFICATION FAILED (missing-entry): the server does not serve entry #${size - 2}`);
     const out = join(work, 'after-delete.csv');
-    const exported = await relais(['audit', 'export', '--server', server.url, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(server.fixture.dir, 'keys', 'log.pub'), '--format', 'csv', '--out', out]);
+    const exported = await relais([
+      'audit',
+      'export',
+      '--server',
+      server.url,
+      '--key',
+      auditor.key,
+      '--passphrase-file',
+      auditor.pass,
+      '--log-key',
+      join(server.fixture.dir, 'keys', 'log.pub'),
+      '--format',
+      'csv',
+      '--out',
+      out,
+    ]);
     expect(exported.code).toBe(3);
     expect(readdirSync(work)).not.toContain('after-delete.csv');
   });

@@ -65,7 +65,11 @@ export function tamper(dbPath: string, edit: (db: Database.Database) => void): v
 }
 
 /** GET with an optional bearer token; the status and the parsed (or raw) body. */
-export async function get(server: TestServer, path: string, token?: string): Promise<{ status: number; body: any; text: string; type: string }> {
+export async function get(
+  server: TestServer,
+  path: string,
+  token?: string,
+): Promise<{ status: number; body: any; text: string; type: string }> {
   const res = await fetch(`${server.url}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   let body: unknown = null;

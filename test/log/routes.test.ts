@@ -28,7 +28,10 @@ beforeAll(async () => {
   for (let i = 0; i < 14; i++) await listReports(officer);
   auditor = (await staff(server, 'auditor-f')).token!;
   const res = await get(server, '/api/v1/log/checkpoint');
-  checkpoint = openCheckpoint(res.text, { origin: 'relais.test/log', logVerifier: parseVerifierKey(server.config.logVerifierKey) }).checkpoint;
+  checkpoint = openCheckpoint(res.text, {
+    origin: 'relais.test/log',
+    logVerifier: parseVerifierKey(server.config.logVerifierKey),
+  }).checkpoint;
   const entries = (await server.relais.store.audit.range(0, 1e9)).map((r) => new TextEncoder().encode(r.entry));
   reference = new ReferenceTree(entries);
 });
@@ -44,7 +47,11 @@ describe('the log API', () => {
 
   it('serves entries, proofs only to auditors', async () => {
     const officer = (await staff(server, 'officer-b')).token!;
-    for (const path of ['/api/v1/log/entries?start=0&end=1', '/api/v1/log/proof/inclusion?index=0&size=1', '/api/v1/log/proof/consistency?from=1&to=2']) {
+    for (const path of [
+      '/api/v1/log/entries?start=0&end=1',
+      '/api/v1/log/proof/inclusion?index=0&size=1',
+      '/api/v1/log/proof/consistency?from=1&to=2',
+    ]) {
       expect([path, (await get(server, path)).body.error]).toEqual([path, 'unauthorized']);
       expect([path, (await get(server, path, officer)).status]).toEqual([path, 403]);
       expect([path, (await get(server, path, auditor)).status]).toEqual([path, 200]);
@@ -69,7 +76,9 @@ describe('the log API', () => {
         const res = await get(server, `/api/v1/log/proof/inclusion?index=${index}&size=${size}`, auditor);
         const proof = res.body.proof.map((p: string) => base64Decode(p)!);
         expect(proof.map(hex)).toEqual(reference.path(index, 0, size).map(hex));
-        expect(verifyInclusion({ leafIndex: index, treeSize: size, leafHash: reference.leafHash(index), proof, rootHash: root })).toBe(true);
+        expect(verifyInclusion({ leafIndex: index, treeSize: size, leafHash: reference.leafHash(index), proof, rootHash: root })).toBe(
+          true,
+        );
       }
       for (let from = 1; from <= size; from++) {
         const res = await get(server, `/api/v1/log/proof/consistency?from=${from}&to=${size}`, auditor);

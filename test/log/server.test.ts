@@ -63,7 +63,11 @@ describe('a Relais with its log key', () => {
 
   it('puts every staff event in the signed tree before the request that wrote it has answered', async () => {
     const resident = new ApiClient({ server: server.url });
-    const { ref } = await submitReport(resident, { category: 'trafic', text: 'guetteurs', attachments: [{ contentType: 'image/png', bytes: new Uint8Array(600).fill(7) }] });
+    const { ref } = await submitReport(resident, {
+      category: 'trafic',
+      text: 'guetteurs',
+      attachments: [{ contentType: 'image/png', bytes: new Uint8Array(600).fill(7) }],
+    });
     const { ref: witness } = await submitReport(resident, { category: 'temoin', text: 'témoignage', identity: 'identité' });
     // Resident requests log nothing (receipts wait for their bucket to close).
     expect(actions(await expectSignedTreeIsAuditTable(server))).toEqual(['config.changed']);
@@ -128,7 +132,14 @@ describe('two processes on one database', () => {
     const [a, b] = [await openNodeStore(path), await openNodeStore(path)];
     const verifierKey = readFileSync(join(fx.dir, 'keys', 'log.pub'), 'utf8').trim();
     const lines: string[] = [];
-    const logOf = (store: typeof a) => new TransparencyLog({ store, origin: 'relais.test/log', verifierKey, signer: parseSignerKey(fx.logSignerKey), log: (l) => lines.push(l) });
+    const logOf = (store: typeof a) =>
+      new TransparencyLog({
+        store,
+        origin: 'relais.test/log',
+        verifierKey,
+        signer: parseSignerKey(fx.logSignerKey),
+        log: (l) => lines.push(l),
+      });
     const [la, lb] = [logOf(a), logOf(b)];
     const written: string[] = [];
     for (let round = 0; round < 12; round++) {

@@ -35,7 +35,13 @@ describe.each(ADAPTERS)('transparency log on $name', (adapter) => {
 
   it('integrates in guarded batches, proves from stored hashes and signs the reference tree', async () => {
     const lines: string[] = [];
-    const log = new TransparencyLog({ store, origin: 'relais.test/log', verifierKey: keys.verifierKey, signer: parseSignerKey(keys.signerKey), log: (l) => lines.push(l) });
+    const log = new TransparencyLog({
+      store,
+      origin: 'relais.test/log',
+      verifierKey: keys.verifierKey,
+      signer: parseSignerKey(keys.signerKey),
+      log: (l) => lines.push(l),
+    });
     const entries = Array.from({ length: 301 }, (_, i) => JSON.stringify({ action: 'report.list', i }));
     await store.audit.append(entries.slice(0, 100));
     expect(await log.integrate()).toEqual({ treeSize: 100, checkpointSize: 100 });
@@ -47,10 +53,21 @@ describe.each(ADAPTERS)('transparency log on $name', (adapter) => {
     const latest = await log.table.latestCheckpoint();
     const { checkpoint } = openCheckpoint(latest!.note, { origin: 'relais.test/log', logVerifier: parseVerifierKey(keys.verifierKey) });
     expect(hex(checkpoint.rootHash)).toBe(hex(reference.mth(0, 301)));
-    for (const [index, size] of [[0, 1], [5, 100], [255, 256], [300, 301], [200, 300]] as const) {
+    for (const [index, size] of [
+      [0, 1],
+      [5, 100],
+      [255, 256],
+      [300, 301],
+      [200, 300],
+    ] as const) {
       expect((await proveInclusion(index, size, log.table)).map(hex)).toEqual(reference.path(index, 0, size).map(hex));
     }
-    for (const [from, to] of [[1, 301], [100, 301], [256, 301], [3, 7]] as const) {
+    for (const [from, to] of [
+      [1, 301],
+      [100, 301],
+      [256, 301],
+      [3, 7],
+    ] as const) {
       expect((await proveConsistency(from, to, log.table)).map(hex)).toEqual(reference.proof(from, to).map(hex));
     }
   });
@@ -58,7 +75,9 @@ describe.each(ADAPTERS)('transparency log on $name', (adapter) => {
   it('refuses a stale integration and a bad checkpoint with the whole batch', async () => {
     const table = new LogTable(store.db);
     const hash = (b: number) => new Uint8Array(32).fill(b);
-    await store.batch(table.integrationStatements({ previous: 0, size: 2, root: hash(9), startIndex: 0, hashes: [hash(1), hash(2), hash(3)] }));
+    await store.batch(
+      table.integrationStatements({ previous: 0, size: 2, root: hash(9), startIndex: 0, hashes: [hash(1), hash(2), hash(3)] }),
+    );
     const fromTwo = { previous: 2, size: 3, root: hash(8), startIndex: 3, hashes: [hash(4)] };
     await store.batch(table.integrationStatements(fromTwo));
     const stale = [
@@ -72,7 +91,11 @@ describe.each(ADAPTERS)('transparency log on $name', (adapter) => {
     await expect(table.readHashes([4])).rejects.toThrow('stored log hash 4 is missing');
 
     await store.batch([table.checkpointStatement({ size: 2, root: hash(9), note: 'n2' })]);
-    for (const bad of [{ size: 4, root: hash(1) }, { size: 1, root: hash(1) }, { size: 2, root: hash(1) }]) {
+    for (const bad of [
+      { size: 4, root: hash(1) },
+      { size: 1, root: hash(1) },
+      { size: 2, root: hash(1) },
+    ]) {
       await expect(store.batch([table.checkpointStatement({ ...bad, note: 'x' })])).rejects.toBeInstanceOf(ConstraintError);
     }
     await store.batch([table.checkpointStatement({ size: 3, root: hash(8), note: 'n3' })]);

@@ -38,7 +38,10 @@ class FakeLog implements LogSource {
     this.tree = new MemoryHashStore();
     for (const e of signedEntries) this.tree.appendEntry(new TextEncoder().encode(e));
     this.served = options.served ?? signedEntries;
-    this.note = signCheckpoint({ origin: options.origin ?? ORIGIN, size: this.tree.size, rootHash: this.tree.root(), extensions: [] }, options.signer ?? signer);
+    this.note = signCheckpoint(
+      { origin: options.origin ?? ORIGIN, size: this.tree.size, rootHash: this.tree.root(), extensions: [] },
+      options.signer ?? signer,
+    );
   }
 
   async checkpoint() {

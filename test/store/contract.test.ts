@@ -12,8 +12,14 @@ function report(overrides: Partial<NewReport> = {}): NewReport {
     category: 'trafic',
     receivedBucket: 1_800_000_000 - (1_800_000_000 % 3600),
     configHash: 'c'.repeat(64),
-    routes: [{ inboxId: 'police', audience: 'main' }, { inboxId: 'city', audience: 'main' }],
-    parts: [{ role: 'report', bytes: new Uint8Array([1, 2, 3]) }, { role: 'attachment', bytes: new Uint8Array(100_000).fill(9) }],
+    routes: [
+      { inboxId: 'police', audience: 'main' },
+      { inboxId: 'city', audience: 'main' },
+    ],
+    parts: [
+      { role: 'report', bytes: new Uint8Array([1, 2, 3]) },
+      { role: 'attachment', bytes: new Uint8Array(100_000).fill(9) },
+    ],
     spentChallenge: { nonce: `n-${crypto.randomUUID()}`, expires: 1_800_003_600 },
     ...overrides,
   };
@@ -35,7 +41,11 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
   it('applies migrations once, however often it starts', async () => {
     expect(await applyMigrations(db, readMigrations())).toEqual([]);
     const names = await db.all<{ name: string }>('SELECT name FROM d1_migrations ORDER BY id');
-    expect(names.map((n) => n.name)).toEqual(readMigrations().map((m) => m.name).sort());
+    expect(names.map((n) => n.name)).toEqual(
+      readMigrations()
+        .map((m) => m.name)
+        .sort(),
+    );
   });
 
   it('runs a batch all or nothing', async () => {
@@ -67,7 +77,10 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect(await store.reports.audiences(ref, ['police'])).toEqual(['main']);
     expect(await store.reports.audiences(ref, ['custody'])).toEqual([]);
     const got = await store.reports.get(ref);
-    expect(got?.parts).toEqual([{ idx: 0, role: 'report', size: 3 }, { idx: 1, role: 'attachment', size: 100_000 }]);
+    expect(got?.parts).toEqual([
+      { idx: 0, role: 'report', size: 3 },
+      { idx: 1, role: 'attachment', size: 100_000 },
+    ]);
     expect(await store.reports.partBytes(ref, 0)).toEqual(new Uint8Array([1, 2, 3]));
     expect((await store.reports.partBytes(ref, 1))?.length).toBe(100_000);
     const list = await store.reports.list({ inboxIds: ['city'], memberId: 'm', limit: 10, offset: 0 });
@@ -124,13 +137,19 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     await store.audit.append(['{"a":1}', '{"a":2}']);
     await store.audit.append(['{"a":3}']);
     expect(await store.audit.size()).toBe(3);
-    expect(await store.audit.range(1, 3)).toEqual([{ idx: 1, entry: '{"a":2}' }, { idx: 2, entry: '{"a":3}' }]);
+    expect(await store.audit.range(1, 3)).toEqual([
+      { idx: 1, entry: '{"a":2}' },
+      { idx: 2, entry: '{"a":3}' },
+    ]);
     await expect(db.run("UPDATE audit_entries SET entry = 'x' WHERE idx = 0")).rejects.toThrow(/append-only/);
     await expect(db.run('DELETE FROM audit_entries WHERE idx = 2')).rejects.toThrow(/append-only/);
   });
 
   it('keeps sessions by token hash, with touch and expiry', async () => {
-    await store.batch([store.sessions.createStatement('h1', 'officer-a', 1000, 9000), store.sessions.createStatement('h2', 'officer-b', 1000, 2000)]);
+    await store.batch([
+      store.sessions.createStatement('h1', 'officer-a', 1000, 9000),
+      store.sessions.createStatement('h2', 'officer-b', 1000, 2000),
+    ]);
     await store.sessions.touch('h1', 1500);
     expect(await store.sessions.get('h1')).toEqual({ memberId: 'officer-a', created: 1000, lastUsed: 1500, expires: 9000 });
     expect(await store.sessions.deleteExpired(2500, 10_000)).toBe(1);
@@ -139,7 +158,19 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
 
   it('keeps one witness number per witness request and lists witnesses through their custody inboxes only', async () => {
     const witness = (n: string) => (ref: string) => [store.witnesses.insertStatement(n, ref)];
-    const a = await store.reports.insert(report({ routes: [{ inboxId: 'police', audience: 'main' }, { inboxId: 'custody', audience: 'identity' }], parts: [{ role: 'report', bytes: new Uint8Array([1]) }, { role: 'identity', bytes: new Uint8Array([2]) }] }), witness('W-AAAA-AAAA'));
+    const a = await store.reports.insert(
+      report({
+        routes: [
+          { inboxId: 'police', audience: 'main' },
+          { inboxId: 'custody', audience: 'identity' },
+        ],
+        parts: [
+          { role: 'report', bytes: new Uint8Array([1]) },
+          { role: 'identity', bytes: new Uint8Array([2]) },
+        ],
+      }),
+      witness('W-AAAA-AAAA'),
+    );
     const ref = a.ok ? a.ref : '';
     expect(await store.witnesses.numberOf(ref)).toBe('W-AAAA-AAAA');
     expect(await store.witnesses.refOf('W-AAAA-AAAA')).toBe(ref);
@@ -147,17 +178,48 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     await expect(store.reports.insert(report(), witness('W-AAAA-AAAA'))).rejects.toBeInstanceOf(ConstraintError);
     expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n).toBe(1);
     expect((await store.witnesses.list({ inboxIds: ['custody'], limit: 10, offset: 0 })).witnesses).toEqual([
-      { number: 'W-AAAA-AAAA', ref, category: 'trafic', receivedBucket: report().receivedBucket, status: 'received', identityPart: 1, pending: 0 },
+      {
+        number: 'W-AAAA-AAAA',
+        ref,
+        category: 'trafic',
+        receivedBucket: report().receivedBucket,
+        status: 'received',
+        identityPart: 1,
+        pending: 0,
+      },
     ]);
     expect((await store.witnesses.list({ inboxIds: ['police'], limit: 10, offset: 0 })).total).toBe(0);
   });
 
   it('guards every disclosure step in the database: two different custodians, no step out of order, each in its own batch', async () => {
-    const a = await store.reports.insert(report({ routes: [{ inboxId: 'police', audience: 'main' }, { inboxId: 'custody', audience: 'identity' }] }), (ref) => [store.witnesses.insertStatement('W-BBBB-BBBB', ref)]);
+    const a = await store.reports.insert(
+      report({
+        routes: [
+          { inboxId: 'police', audience: 'main' },
+          { inboxId: 'custody', audience: 'identity' },
+        ],
+      }),
+      (ref) => [store.witnesses.insertStatement('W-BBBB-BBBB', ref)],
+    );
     expect(a.ok).toBe(true);
-    const create = (id: string) => store.disclosures.createStatement({ id, witness: 'W-BBBB-BBBB', inboxId: 'police', requestedBy: 'cust-a', requestedAt: 100, encryptedSha256: 'e'.repeat(64), sealed: new Uint8Array([7, 7]), review: new Uint8Array([8]) });
-    const step = (id: string, action: 'approved' | 'refused' | 'withdrawn' | 'fetched', member: string) => store.batch([store.disclosures.eventStatement(id, action, member, 200), sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', `marker-${crypto.randomUUID()}`, 1)]);
-    const markers = async () => (await db.first<{ n: number }>("SELECT COUNT(*) AS n FROM spent_challenges WHERE nonce LIKE 'marker-%'"))?.n;
+    const create = (id: string) =>
+      store.disclosures.createStatement({
+        id,
+        witness: 'W-BBBB-BBBB',
+        inboxId: 'police',
+        requestedBy: 'cust-a',
+        requestedAt: 100,
+        encryptedSha256: 'e'.repeat(64),
+        sealed: new Uint8Array([7, 7]),
+        review: new Uint8Array([8]),
+      });
+    const step = (id: string, action: 'approved' | 'refused' | 'withdrawn' | 'fetched', member: string) =>
+      store.batch([
+        store.disclosures.eventStatement(id, action, member, 200),
+        sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', `marker-${crypto.randomUUID()}`, 1),
+      ]);
+    const markers = async () =>
+      (await db.first<{ n: number }>("SELECT COUNT(*) AS n FROM spent_challenges WHERE nonce LIKE 'marker-%'"))?.n;
     await store.batch([create('D-AAAA-AAAA-AAAA')]);
     // A second open disclosure to the same inbox is refused.
     await expect(store.batch([create('D-AAAA-AAAA-AAAB')])).rejects.toBeInstanceOf(ConstraintError);
@@ -174,7 +236,14 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     await expect(step('D-AAAA-AAAA-AAAA', 'withdrawn', 'cust-a')).rejects.toBeInstanceOf(ConstraintError);
     expect(await markers()).toBe(3);
     const got = await store.disclosures.get('D-AAAA-AAAA-AAAA');
-    expect(got).toMatchObject({ witness: 'W-BBBB-BBBB', ref: a.ok ? a.ref : '', inboxId: 'police', state: 'fetched', size: 2, requestedBy: 'cust-a' });
+    expect(got).toMatchObject({
+      witness: 'W-BBBB-BBBB',
+      ref: a.ok ? a.ref : '',
+      inboxId: 'police',
+      state: 'fetched',
+      size: 2,
+      requestedBy: 'cust-a',
+    });
     expect(got?.events.map((e) => `${e.action}:${e.memberId}`)).toEqual(['approved:cust-b', 'fetched:officer-a', 'fetched:officer-b']);
     expect(await store.disclosures.sealedBytes('D-AAAA-AAAA-AAAA')).toEqual(new Uint8Array([7, 7]));
     // Nothing but the state changes, and only along the allowed steps.
@@ -191,7 +260,8 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect(await store.disclosures.listForCustody(['police'])).toEqual([]);
     // Retention deletes a report with its witness number, disclosures and their steps.
     await store.batch([store.reports.deleteStatement(a.ok ? a.ref : '')]);
-    for (const table of ['witnesses', 'disclosures', 'disclosure_events']) expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
+    for (const table of ['witnesses', 'disclosures', 'disclosure_events'])
+      expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
   });
 
   it('remembers the last config version', async () => {

@@ -16,9 +16,24 @@ const ext = (name: string): string => name.split('.').pop()!.toLowerCase();
 /** What exifr reads with every metadata block switched on; {} when it finds nothing. */
 async function exifrAll(bytes: Uint8Array): Promise<Record<string, unknown>> {
   const out = (await exifr.parse(Buffer.from(bytes), {
-    tiff: true, ifd0: {}, ifd1: true, exif: true, gps: true, interop: true, makerNote: true,
-    userComment: true, xmp: true, iptc: true, icc: true, jfif: false, ihdr: false,
-    mergeOutput: false, sanitize: false, reviveValues: false, translateKeys: false, translateValues: false,
+    tiff: true,
+    ifd0: {},
+    ifd1: true,
+    exif: true,
+    gps: true,
+    interop: true,
+    makerNote: true,
+    userComment: true,
+    xmp: true,
+    iptc: true,
+    icc: true,
+    jfif: false,
+    ihdr: false,
+    mergeOutput: false,
+    sanitize: false,
+    reviveValues: false,
+    translateKeys: false,
+    translateValues: false,
   } as never)) as Record<string, unknown> | undefined;
   return out ?? {};
 }
@@ -42,7 +57,10 @@ describe('the shared metadata corpus', () => {
     const refused = REFUSED[name];
     if (refused) {
       it(`refuses ${name} with ${refused} and a message that says what to do`, async () => {
-        const err = await cleanFile(readCorpus(name)).then(() => undefined, (e: unknown) => e);
+        const err = await cleanFile(readCorpus(name)).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(StripError);
         expect((err as StripError).code).toBe(refused);
         expect((err as StripError).message.length).toBeGreaterThan(40);

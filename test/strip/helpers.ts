@@ -14,7 +14,9 @@ export const tmp = mkdtempSync(join(tmpdir(), 'relais-strip-'));
 let counter = 0;
 
 export function corpusFiles(): string[] {
-  return readdirSync(CORPUS).filter((f) => !f.endsWith('.md')).sort();
+  return readdirSync(CORPUS)
+    .filter((f) => !f.endsWith('.md'))
+    .sort();
 }
 
 export function readCorpus(name: string): Uint8Array {
@@ -62,9 +64,11 @@ export function copyCorpusTo(name: string): string {
 }
 
 /** Groups whose every tag is identifying metadata. */
-const FORBIDDEN_GROUP = /^(XMP|IPTC|Photoshop|ICC|GPS|ExifIFD|IFD1|InteropIFD|SubIFD|MakerNotes|Nikon|Canon|Apple|Olympus|Sony|Samsung|FujiFilm|Panasonic|Pentax|MPF|MPImage|FlashPix|QuickTime|Meta|Track|APP\d|PrintIM|JUMBF|C2PA|XML|Trailer|PreviewImage)/;
+const FORBIDDEN_GROUP =
+  /^(XMP|IPTC|Photoshop|ICC|GPS|ExifIFD|IFD1|InteropIFD|SubIFD|MakerNotes|Nikon|Canon|Apple|Olympus|Sony|Samsung|FujiFilm|Panasonic|Pentax|MPF|MPImage|FlashPix|QuickTime|Meta|Track|APP\d|PrintIM|JUMBF|C2PA|XML|Trailer|PreviewImage)/;
 /** Tags that say who, where, when or with what, whatever their group. */
-const FORBIDDEN_TAG = /GPS|Make$|Model|Serial|Author|Creator|Artist|Copyright|Owner|Date|Time|Software|Producer|Application|Company|Manager|Thumbnail|Preview|Comment|Title|Description|Keywords|Subject|Caption|By-?line|City|Country|Location|DocumentID|InstanceID|Profile|History|Lens|Camera|Rights|LastModifiedBy|Revision|HostComputer/i;
+const FORBIDDEN_TAG =
+  /GPS|Make$|Model|Serial|Author|Creator|Artist|Copyright|Owner|Date|Time|Software|Producer|Application|Company|Manager|Thumbnail|Preview|Comment|Title|Description|Keywords|Subject|Caption|By-?line|City|Country|Location|DocumentID|InstanceID|Profile|History|Lens|Camera|Rights|LastModifiedBy|Revision|HostComputer/i;
 /** Tags that may stay in their group: structure and rendering only. */
 const ALLOWED_IN_GROUP: Record<string, RegExp> = {
   IFD0: /^Orientation$/,
@@ -102,5 +106,7 @@ export function leaks(tags: Tags): string[] {
 
 /** ZIP entry names exiftool lists: a cleaned document must not hold metadata parts. */
 export function zipNames(tags: Tags): string[] {
-  return Object.entries(tags).filter(([k]) => k.endsWith('ZipFileName')).map(([, v]) => String(v));
+  return Object.entries(tags)
+    .filter(([k]) => k.endsWith('ZipFileName'))
+    .map(([, v]) => String(v));
 }

@@ -46,7 +46,10 @@ function afterSoi(jpg: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(jpg.length + total);
   out.set(jpg.subarray(0, 2));
   let at = 2;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   out.set(jpg.subarray(2), at);
   return out;
 }
@@ -54,7 +57,10 @@ function afterSoi(jpg: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -63,9 +69,15 @@ const contains = (hay: Uint8Array, needle: string): boolean => Buffer.from(hay).
 describe('the JPEG stripper', () => {
   it('drops the GPS block, comment, XMP and IPTC that exiftool wrote into a camera photo and keeps its pixels', async () => {
     const dirty = exiftoolWrite(photo(), 'jpg', [
-      '-Comment=meet me at the stairwell', '-GPSLatitude=48.8566', '-GPSLatitudeRef=N',
-      '-GPSLongitude=2.3522', '-GPSLongitudeRef=E', '-XMP-dc:Creator=Jeanne Resident',
-      '-IPTC:By-line=Jeanne Resident', '-SerialNumber=SN123456', '-Artist=Jeanne Resident',
+      '-Comment=meet me at the stairwell',
+      '-GPSLatitude=48.8566',
+      '-GPSLatitudeRef=N',
+      '-GPSLongitude=2.3522',
+      '-GPSLongitudeRef=E',
+      '-XMP-dc:Creator=Jeanne Resident',
+      '-IPTC:By-line=Jeanne Resident',
+      '-SerialNumber=SN123456',
+      '-Artist=Jeanne Resident',
     ]);
     expect(leaks(exiftool(dirty, 'jpg'))).toEqual(expect.arrayContaining([expect.stringMatching(/GPSLatitude/)]));
     const out = await cleanFile(dirty);
@@ -86,9 +98,22 @@ describe('the JPEG stripper', () => {
   });
 
   it('keeps every scan and restart marker of a progressive file while dropping its GPS', async () => {
-    const input = exiftoolWrite(readFixture('progressive-restart.jpg'), 'jpg', ['-GPSLatitude=48.85', '-GPSLatitudeRef=N', '-Make=NIKON', '-Comment=hall B']);
-    const scans = (b: Uint8Array): number => { let n = 0; for (let i = firstScan(b); i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xda) n++; return n; };
-    const restarts = (b: Uint8Array): number => { let n = 0; for (let i = firstScan(b); i + 1 < b.length; i++) if (b[i] === 0xff && (b[i + 1]! & 0xf8) === 0xd0) n++; return n; };
+    const input = exiftoolWrite(readFixture('progressive-restart.jpg'), 'jpg', [
+      '-GPSLatitude=48.85',
+      '-GPSLatitudeRef=N',
+      '-Make=NIKON',
+      '-Comment=hall B',
+    ]);
+    const scans = (b: Uint8Array): number => {
+      let n = 0;
+      for (let i = firstScan(b); i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xda) n++;
+      return n;
+    };
+    const restarts = (b: Uint8Array): number => {
+      let n = 0;
+      for (let i = firstScan(b); i + 1 < b.length; i++) if (b[i] === 0xff && (b[i + 1]! & 0xf8) === 0xd0) n++;
+      return n;
+    };
     expect(scans(input)).toBeGreaterThan(2);
     expect(restarts(input)).toBeGreaterThan(4);
     const out = await cleanFile(input);
@@ -101,7 +126,16 @@ describe('the JPEG stripper', () => {
     expect(samePixels(out.bytes, input)).toBe(true);
   });
 
-  const orientations: Array<[number, boolean]> = [[1, false], [2, true], [3, true], [4, true], [5, true], [6, true], [7, true], [8, true]];
+  const orientations: Array<[number, boolean]> = [
+    [1, false],
+    [2, true],
+    [3, true],
+    [4, true],
+    [5, true],
+    [6, true],
+    [7, true],
+    [8, true],
+  ];
   for (const [value, kept] of orientations) {
     it(`${kept ? 'keeps' : 'does not write'} Orientation ${value} ${kept ? 'as the only Exif tag' : 'since the photo is already upright'}`, async () => {
       const dirty = exiftoolWrite(photo(), 'jpg', [`-IFD0:Orientation#=${value}`]);
@@ -165,14 +199,28 @@ describe('the JPEG stripper', () => {
   const broken: Array<[string, (b: Uint8Array) => Uint8Array]> = [
     ['has no end-of-image marker', (b) => b.subarray(0, lastEoi(b))],
     ['is cut inside its scan data', (b) => b.subarray(0, b.length - 5000)],
-    ['declares a segment longer than the file', (b) => { const c = b.slice(0, 40); c[4] = 0xff; c[5] = 0xff; return c; }],
-    ['has garbage between two segments', (b) => afterSoi(b, segment(0xe0, 'JFIF\0\x01\x02\x00\x00\x01\x00\x01\x00\x00'), new Uint8Array([0x00, 0x13, 0x37]))],
+    [
+      'declares a segment longer than the file',
+      (b) => {
+        const c = b.slice(0, 40);
+        c[4] = 0xff;
+        c[5] = 0xff;
+        return c;
+      },
+    ],
+    [
+      'has garbage between two segments',
+      (b) => afterSoi(b, segment(0xe0, 'JFIF\0\x01\x02\x00\x00\x01\x00\x01\x00\x00'), new Uint8Array([0x00, 0x13, 0x37])),
+    ],
     ['has a scan before any frame header', (b) => concat(b.subarray(0, 2), b.subarray(firstScan(b)))],
     ['is only a start marker and the first byte of a segment', () => new Uint8Array([0xff, 0xd8, 0xff, 0xe0])],
   ];
   for (const [what, damage] of broken) {
     it(`refuses as malformed a JPEG that ${what}`, async () => {
-      const err = await cleanFile(damage(photo())).then(() => undefined, (e: unknown) => e);
+      const err = await cleanFile(damage(photo())).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(StripError);
       expect((err as StripError).code).toBe('malformed');
     });
@@ -180,6 +228,15 @@ describe('the JPEG stripper', () => {
 });
 
 function exiftoolOrientationName(v: number): string {
-  return ['', 'Horizontal (normal)', 'Mirror horizontal', 'Rotate 180', 'Mirror vertical',
-    'Mirror horizontal and rotate 270 CW', 'Rotate 90 CW', 'Mirror horizontal and rotate 90 CW', 'Rotate 270 CW'][v]!;
+  return [
+    '',
+    'Horizontal (normal)',
+    'Mirror horizontal',
+    'Rotate 180',
+    'Mirror vertical',
+    'Mirror horizontal and rotate 270 CW',
+    'Rotate 90 CW',
+    'Mirror horizontal and rotate 90 CW',
+    'Rotate 270 CW',
+  ][v]!;
 }

@@ -42,7 +42,10 @@ describe('the PDF stripper', () => {
   it('leaves no Producer, Creator, dates or ID of its own in the rewritten file', async () => {
     const input = await simplePdf((doc) => {
       setInfo(doc, { Author: 'Jeanne Resident', Producer: 'Scanner App 3.1', CreationDate: 'D:20240517210309Z' });
-      doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of('00112233445566778899AABBCCDDEEFF'), PDFHexString.of('00112233445566778899AABBCCDDEEFF')]);
+      doc.context.trailerInfo.ID = doc.context.obj([
+        PDFHexString.of('00112233445566778899AABBCCDDEEFF'),
+        PDFHexString.of('00112233445566778899AABBCCDDEEFF'),
+      ]);
     });
     for (const s of ['/ID', 'Jeanne Resident', 'Scanner App']) expect(contains(input, s)).toBe(true);
     const out = await cleanFile(input);
@@ -90,7 +93,15 @@ describe('the PDF stripper', () => {
     const unterminated = photo.subarray(0, photo.length - 2);
     const input = await simplePdf((doc) => {
       const ctx = doc.context;
-      const dict = { Type: 'XObject', Subtype: 'Image', Filter: 'DCTDecode', Width: 640, Height: 480, BitsPerComponent: 8, ColorSpace: 'DeviceRGB' };
+      const dict = {
+        Type: 'XObject',
+        Subtype: 'Image',
+        Filter: 'DCTDecode',
+        Width: 640,
+        Height: 480,
+        BitsPerComponent: 8,
+        ColorSpace: 'DeviceRGB',
+      };
       const image = ctx.register(ctx.stream(unterminated, dict));
       const thumb = ctx.register(ctx.stream(readCorpus('exiftool-Apple.jpg'), { ...dict, Width: 8, Height: 8 }));
       const page = doc.getPage(0).node;
@@ -111,8 +122,13 @@ describe('the PDF stripper', () => {
       const ctx = doc.context;
       const page = doc.getPage(0);
       const annot = ctx.obj({
-        Type: 'Annot', Subtype: 'Text', Rect: [10, 10, 30, 30], Contents: PDFString.of('see hall B'),
-        T: PDFString.of('Jeanne Resident'), M: PDFString.of('D:20240517210309Z'), CreationDate: PDFString.of('D:20240517210309Z'),
+        Type: 'Annot',
+        Subtype: 'Text',
+        Rect: [10, 10, 30, 30],
+        Contents: PDFString.of('see hall B'),
+        T: PDFString.of('Jeanne Resident'),
+        M: PDFString.of('D:20240517210309Z'),
+        CreationDate: PDFString.of('D:20240517210309Z'),
       });
       page.node.set(PDFName.of('Annots'), ctx.obj([ctx.register(annot)]));
       const xmp = ctx.stream('<x:xmpmeta><pdf:Author>Jeanne</pdf:Author></x:xmpmeta>', { Type: 'Metadata', Subtype: 'XML' });
@@ -130,14 +146,20 @@ describe('the PDF stripper', () => {
     const input = await simplePdf((doc) => {
       doc.context.trailerInfo.Encrypt = doc.context.register(doc.context.obj({ Filter: 'Standard', V: 2, R: 3, Length: 128 }));
     });
-    const err = await cleanFile(input).then(() => undefined, (e: unknown) => e);
+    const err = await cleanFile(input).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StripError);
     expect((err as StripError).code).toBe('unsupported_type');
     expect((err as StripError).message).toMatch(/password|encrypted/);
   });
 
   it('refuses as malformed a PDF with no readable structure', async () => {
-    const err = await cleanFile(Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog\n')).then(() => undefined, (e: unknown) => e);
+    const err = await cleanFile(Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog\n')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StripError);
     expect((err as StripError).code).toBe('malformed');
   });

@@ -41,7 +41,7 @@ function png(...chunks: Uint8Array[]): Uint8Array {
 
 function chunkTypes(bytes: Uint8Array): string[] {
   const types: string[] = [];
-  for (let p = 8; p + 8 <= bytes.length;) {
+  for (let p = 8; p + 8 <= bytes.length; ) {
     const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(p);
     types.push(Buffer.from(bytes.subarray(p + 4, p + 8)).toString('latin1'));
     p += 12 + len;
@@ -91,8 +91,12 @@ describe('the PNG stripper', () => {
 
   it('keeps the transparency, colour and animation chunks an APNG needs', async () => {
     const kept = [
-      chunk('sRGB', Uint8Array.of(0)), chunk('cHRM', new Uint8Array(32)), chunk('sBIT', Uint8Array.of(8, 8, 8, 8)),
-      chunk('tRNS', Uint8Array.of(0, 0)), chunk('acTL', new Uint8Array(8)), chunk('fcTL', new Uint8Array(26)),
+      chunk('sRGB', Uint8Array.of(0)),
+      chunk('cHRM', new Uint8Array(32)),
+      chunk('sBIT', Uint8Array.of(8, 8, 8, 8)),
+      chunk('tRNS', Uint8Array.of(0, 0)),
+      chunk('acTL', new Uint8Array(8)),
+      chunk('fcTL', new Uint8Array(26)),
     ];
     const input = png(ihdr(4, 4), ...kept, IDAT, chunk('fcTL', new Uint8Array(26)), chunk('fdAT', new Uint8Array(8)), chunk('IEND', ''));
     const out = await cleanFile(input);
@@ -109,17 +113,41 @@ describe('the PNG stripper', () => {
   });
 
   const broken: Array<[string, () => Uint8Array]> = [
-    ['a chunk whose CRC does not match', () => { const b = png(ihdr(4, 4), IDAT, chunk('IEND', '')); b[b.length - 20] = b[b.length - 20]! ^ 0xff; return b; }],
-    ['a CRC error in a chunk we would drop anyway', () => { const t = chunk('tEXt', 'Author\0x'); t[t.length - 1] = t[t.length - 1]! ^ 1; return png(ihdr(4, 4), t, IDAT, chunk('IEND', '')); }],
+    [
+      'a chunk whose CRC does not match',
+      () => {
+        const b = png(ihdr(4, 4), IDAT, chunk('IEND', ''));
+        b[b.length - 20] = b[b.length - 20]! ^ 0xff;
+        return b;
+      },
+    ],
+    [
+      'a CRC error in a chunk we would drop anyway',
+      () => {
+        const t = chunk('tEXt', 'Author\0x');
+        t[t.length - 1] = t[t.length - 1]! ^ 1;
+        return png(ihdr(4, 4), t, IDAT, chunk('IEND', ''));
+      },
+    ],
     ['no end chunk', () => png(ihdr(4, 4), IDAT)],
-    ['a chunk length past the end', () => { const b = png(ihdr(4, 4), IDAT, chunk('IEND', '')); b[33] = 0x7f; return b; }],
+    [
+      'a chunk length past the end',
+      () => {
+        const b = png(ihdr(4, 4), IDAT, chunk('IEND', ''));
+        b[33] = 0x7f;
+        return b;
+      },
+    ],
     ['image data before its header', () => png(IDAT, ihdr(4, 4), chunk('IEND', ''))],
     ['an unknown critical chunk', () => png(ihdr(4, 4), chunk('ZZZZ', 'x'), IDAT, chunk('IEND', ''))],
     ['no image data', () => png(ihdr(4, 4), chunk('IEND', ''))],
   ];
   for (const [what, make] of broken) {
     it(`refuses as malformed a PNG with ${what}`, async () => {
-      const err = await cleanFile(make()).then(() => undefined, (e: unknown) => e);
+      const err = await cleanFile(make()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(StripError);
       expect((err as StripError).code).toBe('malformed');
     });

@@ -7,15 +7,31 @@ import { cleanFile, StripError } from '../../src/core/strip/index.ts';
 import { corpusFiles, readCorpus } from './helpers.ts';
 
 /** Strings found in the corpus originals' metadata; none may survive in a returned file. */
-const SENTINELS = ['NIKON', 'Nikon', 'Phil Harvey', 'PhilToo', 'Photoshop', 'iPhone', 'Canon EOS', 'FUJIFILM', 'Polyphony', 'Author: Jeff', 'Microsoft Macintosh Word', 'xmpmeta', 'GPS'];
+const SENTINELS = [
+  'NIKON',
+  'Nikon',
+  'Phil Harvey',
+  'PhilToo',
+  'Photoshop',
+  'iPhone',
+  'Canon EOS',
+  'FUJIFILM',
+  'Polyphony',
+  'Author: Jeff',
+  'Microsoft Macintosh Word',
+  'xmpmeta',
+  'GPS',
+];
 
 /** xorshift32: a reproducible stream of test bytes (no Math.random). */
 function prng(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     return x;
   };
 }
@@ -66,7 +82,10 @@ describe('damaged and hostile inputs', () => {
       const original = readCorpus(name);
       const step = Math.max(1, Math.floor(original.length / 40));
       for (let cut = 12; cut < original.length - 2; cut += step) {
-        const err = await cleanFile(original.slice(0, cut)).then(() => undefined, (e: unknown) => e);
+        const err = await cleanFile(original.slice(0, cut)).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect((err as StripError | undefined)?.code, `${name} cut at ${cut}`).toBe('malformed');
       }
     }
@@ -108,13 +127,20 @@ describe('damaged and hostile inputs', () => {
       }
     }
     const started = performance.now();
-    const err = await cleanFile(bomb).then(() => undefined, (e: unknown) => e);
+    const err = await cleanFile(bomb).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as StripError).code).toBe('malformed');
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('refuses a ZIP entry whose real content is larger than it declares', async () => {
-    const files = { '[Content_Types].xml': strToU8('<Types/>'), '_rels/.rels': strToU8('<Relationships/>'), 'word/document.xml': strToU8('x'.repeat(100_000)) };
+    const files = {
+      '[Content_Types].xml': strToU8('<Types/>'),
+      '_rels/.rels': strToU8('<Relationships/>'),
+      'word/document.xml': strToU8('x'.repeat(100_000)),
+    };
     const bytes = zipSync(files);
     for (let i = 0; i + 4 < bytes.length; i++) {
       if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x01 && bytes[i + 3] === 0x02) {
@@ -122,7 +148,10 @@ describe('damaged and hostile inputs', () => {
         if (view.getUint32(i + 24, true) === 100_000) view.setUint32(i + 24, 10, true);
       }
     }
-    const err = await cleanFile(bytes).then(() => undefined, (e: unknown) => e);
+    const err = await cleanFile(bytes).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as StripError).code).toBe('malformed');
   });
 
@@ -139,19 +168,28 @@ describe('damaged and hostile inputs', () => {
   it('refuses a PNG chunk that claims two gigabytes', async () => {
     const png = readCorpus('exiftool-PNG.png').slice();
     new DataView(png.buffer).setUint32(33, 0x7ffffff0);
-    const err = await cleanFile(png).then(() => undefined, (e: unknown) => e);
+    const err = await cleanFile(png).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as StripError).code).toBe('malformed');
   });
 
   it('refuses a file over the size limit before reading it, with too_large', async () => {
-    const err = await cleanFile(readCorpus('exif-samples-DSCN0010.jpg'), { maxBytes: 1000 }).then(() => undefined, (e: unknown) => e);
+    const err = await cleanFile(readCorpus('exif-samples-DSCN0010.jpg'), { maxBytes: 1000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as StripError).code).toBe('too_large');
     expect((err as StripError).messageFr).toMatch(/trop lourd/);
   });
 
   it('refuses empty input and text files as unsupported', async () => {
     for (const input of [new Uint8Array(0), strToU8('hello, this is a plain text note')]) {
-      const err = await cleanFile(input).then(() => undefined, (e: unknown) => e);
+      const err = await cleanFile(input).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as StripError).code).toBe('unsupported_type');
     }
   });

@@ -4,12 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { cleanFile, StripError } from '../../src/core/strip/index.ts';
 import { exiftool, exiftoolWrite, leaks, readCorpus } from './helpers.ts';
 
-interface RiffChunk { fourcc: string; data: Uint8Array }
+interface RiffChunk {
+  fourcc: string;
+  data: Uint8Array;
+}
 
 function chunksOf(bytes: Uint8Array): RiffChunk[] {
   const out: RiffChunk[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let p = 12; p + 8 <= bytes.length;) {
+  for (let p = 12; p + 8 <= bytes.length; ) {
     const size = view.getUint32(p + 4, true);
     out.push({ fourcc: Buffer.from(bytes.subarray(p, p + 4)).toString('latin1'), data: bytes.subarray(p + 8, p + 8 + size) });
     p += 8 + size + (size & 1);
@@ -72,7 +75,12 @@ describe('the WebP stripper', () => {
   });
 
   it('drops the GPS and camera EXIF that exiftool writes', async () => {
-    const dirty = exiftoolWrite(riff(image()), 'webp', ['-GPSLatitude=48.85', '-GPSLatitudeRef=N', '-Model=Pixel 7', '-XMP-dc:Creator=Jeanne']);
+    const dirty = exiftoolWrite(riff(image()), 'webp', [
+      '-GPSLatitude=48.85',
+      '-GPSLatitudeRef=N',
+      '-Model=Pixel 7',
+      '-XMP-dc:Creator=Jeanne',
+    ]);
     expect(Object.keys(exiftool(dirty, 'webp')).some((k) => k.startsWith('GPS:'))).toBe(true);
     const out = await cleanFile(dirty);
     expect(out.removed).toEqual(expect.arrayContaining(['gps', 'camera', 'xmp', 'author']));
@@ -89,12 +97,23 @@ describe('the WebP stripper', () => {
 
   const broken: Array<[string, () => Uint8Array]> = [
     ['a RIFF size past the end of the file', () => readCorpus('exiftool-RIFF.webp').subarray(0, 300)],
-    ['a chunk size past the RIFF payload', () => { const b = riff(image()); b[16] = 0xff; b[17] = 0xff; return b; }],
+    [
+      'a chunk size past the RIFF payload',
+      () => {
+        const b = riff(image());
+        b[16] = 0xff;
+        b[17] = 0xff;
+        return b;
+      },
+    ],
     ['no image chunk', () => riff([{ fourcc: 'XMP ', data: text('x') }])],
   ];
   for (const [what, make] of broken) {
     it(`refuses as malformed a WebP with ${what}`, async () => {
-      const err = await cleanFile(make()).then(() => undefined, (e: unknown) => e);
+      const err = await cleanFile(make()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(StripError);
       expect((err as StripError).code).toBe('malformed');
     });

@@ -123,7 +123,9 @@ describe('tampered consistency proofs fail', () => {
     for (let n = 2; n <= MAX_SIZE; n++) {
       const newRoot = reference.mth(0, n);
       const exhaustive = n <= EXHAUSTIVE_TAMPER_SIZE;
-      const oldSizes = exhaustive ? [...Array(n - 1).keys()].map((i) => i + 1) : Array.from({ length: SAMPLED_PROOFS }, () => 1 + random(n - 1));
+      const oldSizes = exhaustive
+        ? [...Array(n - 1).keys()].map((i) => i + 1)
+        : Array.from({ length: SAMPLED_PROOFS }, () => 1 + random(n - 1));
       for (const m of oldSizes) {
         const proof = await proveConsistency(m, n, store);
         const oldRoot = reference.mth(0, m);

@@ -25,9 +25,19 @@ const GO_TREE_TEXT = 'go.sum database tree\n123456789012\nTszzRgjTG6xce+z2AG31kA
 const C2SP_TEXT = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
 
 const ORIGIN = 'relais.example/audit-log';
-const logSigner = parseSignerKey(encodeSignerKey(ORIGIN, Uint8Array.from({ length: 32 }, (_, i) => i + 1)));
+const logSigner = parseSignerKey(
+  encodeSignerKey(
+    ORIGIN,
+    Uint8Array.from({ length: 32 }, (_, i) => i + 1),
+  ),
+);
 const logVerifier = parseVerifierKey(logSigner.verifierKey);
-const witnessSigner = parseSignerKey(encodeSignerKey('witness.example', Uint8Array.from({ length: 32 }, (_, i) => 200 - i)));
+const witnessSigner = parseSignerKey(
+  encodeSignerKey(
+    'witness.example',
+    Uint8Array.from({ length: 32 }, (_, i) => 200 - i),
+  ),
+);
 const witnessVerifier = parseVerifierKey(witnessSigner.verifierKey);
 const checkpoint: Checkpoint = { origin: ORIGIN, size: 4242, rootHash: defaultTreeHasher.hashLeaf(utf8('root')), extensions: [] };
 
@@ -103,7 +113,7 @@ describe('signed checkpoints', () => {
     expect(opened.note.signatures).toHaveLength(1);
   });
 
-  test("a witness cosignature is verified when its key is given and ignored when it is not", () => {
+  test('a witness cosignature is verified when its key is given and ignored when it is not', () => {
     const signed = signCheckpoint(checkpoint, [logSigner, witnessSigner]);
     expect(openCheckpoint(signed, { origin: ORIGIN, logVerifier }).note.unverifiedSignatures).toHaveLength(1);
     const withWitness = openCheckpoint(signed, { origin: ORIGIN, logVerifier, cosigners: [witnessVerifier] });

@@ -30,7 +30,7 @@ export function flipBit(proof: readonly Uint8Array[], element: number, bit: numb
   return proof.map((h, i) => {
     if (i !== element) return h;
     const copy = Uint8Array.from(h);
-    copy[Math.floor(bit / 8) % copy.length]! ^= 1 << bit % 8;
+    copy[Math.floor(bit / 8) % copy.length]! ^= 1 << (bit % 8);
     return copy;
   });
 }

@@ -241,7 +241,9 @@ describe('opening notes strictly', () => {
   test('oversized notes and too many signature lines are refused', () => {
     const filler = 'x'.repeat(MAX_NOTE_BYTES);
     expectNoteError(() => openNote(`${filler}\n\n${PETER_SIG}`, [peter]), 'malformed-note');
-    const unknownLines = Array.from({ length: 100 }, (_, i) => `— witness${i}.example ${toB64(Uint8Array.of(0, 0, 0, i, 1, 2, 3))}\n`).join('');
+    const unknownLines = Array.from({ length: 100 }, (_, i) => `— witness${i}.example ${toB64(Uint8Array.of(0, 0, 0, i, 1, 2, 3))}\n`).join(
+      '',
+    );
     expectNoteError(() => openNote(`${TEXT}\n${PETER_SIG}${unknownLines}`, [peter]), 'malformed-note');
     // 99 unknown signatures plus the known one is within the limit.
     const fewer = unknownLines.split('\n').slice(0, 99).join('\n') + '\n';

@@ -97,12 +97,7 @@ export function consistencyShape(m: number, n: number): string {
   return `${oldExpr} | ${newExpr}`;
 }
 
-function subproofShape(
-  m: number,
-  n: number,
-  b: boolean,
-  counter: { next: number },
-): { oldExpr: string; newExpr: string } {
+function subproofShape(m: number, n: number, b: boolean, counter: { next: number }): { oldExpr: string; newExpr: string } {
   if (m === n) {
     if (b) return { oldExpr: 'OLD', newExpr: 'OLD' };
     const p = `p${counter.next++}`;

@@ -1,12 +1,7 @@
 // The stored-hash numbering and the HashReader-backed tree, as a SQL or D1 store will use them.
 import { describe, expect, test } from 'vitest';
 import { defaultTreeHasher, type Hash } from '../../src/core/tlog/hasher.ts';
-import {
-  MAX_STORED_TREE_SIZE,
-  splitStoredHashIndex,
-  storedHashCount,
-  storedHashIndex,
-} from '../../src/core/tlog/stored-index.ts';
+import { MAX_STORED_TREE_SIZE, splitStoredHashIndex, storedHashCount, storedHashIndex } from '../../src/core/tlog/stored-index.ts';
 import {
   proveConsistency,
   proveInclusion,

@@ -1,12 +1,6 @@
 // Tree-shape arithmetic without 32-bit bit operators, up to 2^53 - 1.
 import { describe, expect, test } from 'vitest';
-import {
-  largestPowerOfTwoAtMost,
-  largestPowerOfTwoBelow,
-  perfectSubtrees,
-  popcount,
-  trailingOnes,
-} from '../../src/core/tlog/tree-math.ts';
+import { largestPowerOfTwoAtMost, largestPowerOfTwoBelow, perfectSubtrees, popcount, trailingOnes } from '../../src/core/tlog/tree-math.ts';
 
 describe('tree-shape arithmetic', () => {
   test('the largest power of two at most n is exact around every power up to 2^53, where Math.log2 rounds', () => {

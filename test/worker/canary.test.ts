@@ -26,20 +26,24 @@ const CANARIES = {
 };
 const QUERY = 'who=CANARY-QUERY-0c1f';
 const needles = [
-  ...Object.values(CANARIES).flatMap((v) => v.match(/[0-9]{1,3}(\.[0-9]{1,3}){3}|2001:db8::c0de:7a11|CANARY-[A-Z]+-[0-9a-f]{4}|x-canarylang-4b1d|CanaryBrowser/g) ?? []),
+  ...Object.values(CANARIES).flatMap(
+    (v) => v.match(/[0-9]{1,3}(\.[0-9]{1,3}){3}|2001:db8::c0de:7a11|CANARY-[A-Z]+-[0-9a-f]{4}|x-canarylang-4b1d|CanaryBrowser/g) ?? [],
+  ),
   'CANARY-QUERY-0c1f',
   'CANARY-PATH-d00d',
 ];
 
 let worker: WorkerUnderTest;
 
-const canaryFetchWith = (withQuery: boolean): typeof fetch => (input, init) => {
-  const url = new URL(String(input));
-  if (withQuery) url.search = url.search ? `${url.search}&${QUERY}` : `?${QUERY}`;
-  const headers = new Headers(init?.headers);
-  for (const [k, v] of Object.entries(CANARIES)) headers.set(k, v);
-  return fetch(url, { ...init, headers });
-};
+const canaryFetchWith =
+  (withQuery: boolean): typeof fetch =>
+  (input, init) => {
+    const url = new URL(String(input));
+    if (withQuery) url.search = url.search ? `${url.search}&${QUERY}` : `?${QUERY}`;
+    const headers = new Headers(init?.headers);
+    for (const [k, v] of Object.entries(CANARIES)) headers.set(k, v);
+    return fetch(url, { ...init, headers });
+  };
 const canaryFetch = canaryFetchWith(true);
 // The officer API refuses unknown query parameters (400), so staff requests carry the headers only.
 const staffCanaryFetch = canaryFetchWith(false);
@@ -56,7 +60,11 @@ describe('no resident metadata on the edge', () => {
     const resident = new ApiClient({ server: worker.url, fetch: canaryFetch });
     const photo = new Uint8Array(readFileSync(new URL('../strip/fixtures/progressive-restart.jpg', import.meta.url)));
     ({ ref } = await submitReport(resident, { category: 'temoin', text: 'ce que j’ai vu', identity: 'qui je suis' }));
-    await submitReport(resident, { category: 'trafic', text: 'un autre signalement', attachments: [{ contentType: 'image/jpeg', bytes: photo }] });
+    await submitReport(resident, {
+      category: 'trafic',
+      text: 'un autre signalement',
+      attachments: [{ contentType: 'image/jpeg', bytes: photo }],
+    });
 
     const k = worker.fixture.keys['officer-a']!;
     const officer = new ApiClient({ server: worker.url, fetch: staffCanaryFetch });

@@ -19,7 +19,15 @@ describe('the config bundled into the worker', () => {
     const node = await loadConfigFile(fx.configPath);
     expect(res.stderr).toContain(node.hash);
     expect((await resolveConfigBundle(bundle, new Date())).hash).toBe(node.hash);
-    expect(Object.keys(bundle.files).sort()).toEqual(['keys/auditor-f.asc', 'keys/city-c.asc', 'keys/custodian-d.asc', 'keys/custodian-e.asc', 'keys/log.pub', 'keys/officer-a.asc', 'keys/officer-b.asc']);
+    expect(Object.keys(bundle.files).sort()).toEqual([
+      'keys/auditor-f.asc',
+      'keys/city-c.asc',
+      'keys/custodian-d.asc',
+      'keys/custodian-e.asc',
+      'keys/log.pub',
+      'keys/officer-a.asc',
+      'keys/officer-b.asc',
+    ]);
     expect(readFileSync(out, 'utf8')).not.toContain('PRIVATE KEY');
   });
 

@@ -38,7 +38,14 @@ export interface WorkerUnderTest {
 }
 
 function wranglerEnv(dir: string): NodeJS.ProcessEnv {
-  return { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(dir, 'wrangler-logs'), CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    WRANGLER_LOG_PATH: join(dir, 'wrangler-logs'),
+    CI: 'true',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+  };
 }
 
 function filesUnder(dir: string): string[] {
@@ -95,15 +102,43 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
     RELAIS_SERVER_SECRET: toBase64(randomBytes(32)),
     ...(options.unsigned ? {} : { RELAIS_LOG_KEY: fx.logSignerKey }),
   };
-  writeFileSync(envFile, Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    Object.entries(secrets)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   const env = wranglerEnv(dir);
 
-  await promisify(execFile)(process.execPath, [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, '--persist-to', persistDir], { env, cwd: dir });
+  await promisify(execFile)(
+    process.execPath,
+    [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, '--persist-to', persistDir],
+    { env, cwd: dir },
+  );
 
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    [WRANGLER, 'dev', '--local', '--config', configPath, '--persist-to', persistDir, '--env-file', envFile, '--ip', '127.0.0.1', '--port', String(fx.port), '--test-scheduled', '--log-level', 'warn', '--show-interactive-dev-session=false'],
+    [
+      WRANGLER,
+      'dev',
+      '--local',
+      '--config',
+      configPath,
+      '--persist-to',
+      persistDir,
+      '--env-file',
+      envFile,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(fx.port),
+      '--test-scheduled',
+      '--log-level',
+      'warn',
+      '--show-interactive-dev-session=false',
+    ],
     { env, cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (d) => (output += d));
@@ -118,7 +153,10 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
     if (!running) throw new Error(`wrangler dev stopped:\n${output}`);
     if (Date.now() > deadline) throw new Error(`wrangler dev did not answer:\n${output}`);
     // Any answer from the Worker (not from wrangler's proxy while it starts) means it is up.
-    const status = await fetch(`${url}/api/v1/config`).then((r) => (r.body?.cancel(), r.status), () => 0);
+    const status = await fetch(`${url}/api/v1/config`).then(
+      (r) => (r.body?.cancel(), r.status),
+      () => 0,
+    );
     if (status === 200 || (options.secrets && status === 503)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -172,5 +210,7 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
 
 /** The text of wrangler's debug log files, which hold the Worker's console output. */
 export function wranglerLogs(worker: WorkerUnderTest): string {
-  return filesUnder(worker.logDir).map((f) => readFileSync(f, 'utf8')).join('\n');
+  return filesUnder(worker.logDir)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 }

@@ -57,7 +57,15 @@ beforeAll(async () => {
   writeFileSync(passFile, 'officer pass phrase\n');
   const gpgKey = gpg.generateKey('Police — liaison GnuPG (worker)', 'officer pass phrase');
   writeFileSync(join(work, 'officer-a.key.asc'), gpgKey.privateKey);
-  const made = await relais(['keygen', '--name', 'Police — liaison 2 (worker)', '--out', join(work, 'officer-b'), '--passphrase-file', passFile]);
+  const made = await relais([
+    'keygen',
+    '--name',
+    'Police — liaison 2 (worker)',
+    '--out',
+    join(work, 'officer-b'),
+    '--passphrase-file',
+    passFile,
+  ]);
   expect(made.code, made.stderr).toBe(0);
   const fx = await makeFixture({
     patch: (json) => {
@@ -82,7 +90,8 @@ describe('the worker in workerd', () => {
     const res = await send(worker.url, await validSubmission(worker.url, 'prevention', 'dans le bucket ouvert'));
     expect(res.status).toBe(201);
     openBucketRef = res.body.ref as string;
-    openBucket = worker.query<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [openBucketRef])[0]!.received_bucket;
+    openBucket = worker.query<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [openBucketRef])[0]!
+      .received_bucket;
     expect(openBucket % BUCKET_SECONDS).toBe(0);
     const cron = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
     expect(cron.status).toBe(200);
@@ -97,16 +106,37 @@ describe('the worker in workerd', () => {
     const changes = auditActions().filter((e) => e.action === 'config.changed');
     expect(changes).toHaveLength(1);
     expect(changes[0]!.details).toMatchObject({ hash: nodeHash, previous: null });
-    expect(worker.query('SELECT name FROM d1_migrations ORDER BY id').length).toBe(readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).length);
+    expect(worker.query('SELECT name FROM d1_migrations ORDER BY id').length).toBe(
+      readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).length,
+    );
   });
 
   it('takes a report from relais submit, which a GnuPG user pulls sealed and decrypts with gpg', async () => {
-    const submitted = await relais(['submit', '--server', worker.url, '--category', 'armes', '--text', 'Un fusil dans le local à vélos du bâtiment B']);
+    const submitted = await relais([
+      'submit',
+      '--server',
+      worker.url,
+      '--category',
+      'armes',
+      '--text',
+      'Un fusil dans le local à vélos du bâtiment B',
+    ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const ref = submitted.stdout.split('\n')[0]!.trim();
     expect(ref).toMatch(/^R-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const out = join(work, 'pull-sealed');
-    const pulled = await relais(['pull', '--server', worker.url, '--key', join(work, 'officer-a.key.asc'), '--passphrase-file', passFile, '--out', out, '--sealed']);
+    const pulled = await relais([
+      'pull',
+      '--server',
+      worker.url,
+      '--key',
+      join(work, 'officer-a.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+      '--sealed',
+    ]);
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(readdirSync(join(out, ref)).sort()).toEqual(['info.json', 'report.gpg']);
     const clear = gpg.decrypt(readFileSync(join(out, ref, 'report.gpg')), 'officer pass phrase');
@@ -117,11 +147,25 @@ describe('the worker in workerd', () => {
   it('carries an officer’s reply and status to the resident holding the receipt, and the resident’s answer back', async () => {
     const submitted = await relais(['submit', '--server', worker.url, '--category', 'armes', '--text', 'question du résident']);
     expect(submitted.code, submitted.stderr).toBe(0);
-    const [ref, receipt] = submitted.stdout.trim().split('\n').map((l) => l.trim());
+    const [ref, receipt] = submitted.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim());
     const receiptFile = join(work, 'receipt');
     writeFileSync(receiptFile, `${receipt}\n`);
     const officerKey = ['--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile];
-    const reply = await relais(['reply', '--server', worker.url, ...officerKey, '--ref', ref!, '--status', 'in-progress', '--text', 'Merci, nous regardons.']);
+    const reply = await relais([
+      'reply',
+      '--server',
+      worker.url,
+      ...officerKey,
+      '--ref',
+      ref!,
+      '--status',
+      'in-progress',
+      '--text',
+      'Merci, nous regardons.',
+    ]);
     expect(reply.code, reply.stderr).toBe(0);
     const answered = await relais(['followup', '--server', worker.url, '--receipt-file', receiptFile, '--text', 'Il y en a deux.']);
     expect(answered.code, answered.stderr).toBe(0);
@@ -135,16 +179,42 @@ describe('the worker in workerd', () => {
     const photo = join(work, 'photo.jpg');
     copyFileSync(new URL('../strip/fixtures/progressive-restart.jpg', import.meta.url), photo);
     const before = r2Objects().length;
-    const submitted = await relais(['submit', '--server', worker.url, '--category', 'trafic', '--text', 'photo du hall', '--attach', photo]);
+    const submitted = await relais([
+      'submit',
+      '--server',
+      worker.url,
+      '--category',
+      'trafic',
+      '--text',
+      'photo du hall',
+      '--attach',
+      photo,
+    ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const ref = submitted.stdout.split('\n')[0]!.trim();
-    const parts = worker.query<{ role: string; inline: number; blob_key: string | null }>('SELECT role, data IS NOT NULL AS inline, blob_key FROM parts WHERE ref = ? ORDER BY idx', [ref]);
-    expect(parts.map((p) => [p.role, p.inline, p.blob_key !== null])).toEqual([['report', 1, false], ['attachment', 0, true]]);
+    const parts = worker.query<{ role: string; inline: number; blob_key: string | null }>(
+      'SELECT role, data IS NOT NULL AS inline, blob_key FROM parts WHERE ref = ? ORDER BY idx',
+      [ref],
+    );
+    expect(parts.map((p) => [p.role, p.inline, p.blob_key !== null])).toEqual([
+      ['report', 1, false],
+      ['attachment', 0, true],
+    ]);
     expect(r2Objects().length).toBe(before + 1);
     expect(worker.count('blobs')).toBe(0);
 
     const out = join(work, 'pull-b');
-    const pulled = await relais(['pull', '--server', worker.url, '--key', join(work, 'officer-b.key.asc'), '--passphrase-file', passFile, '--out', out]);
+    const pulled = await relais([
+      'pull',
+      '--server',
+      worker.url,
+      '--key',
+      join(work, 'officer-b.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+    ]);
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(readFileSync(join(out, ref, 'report.txt'), 'utf8')).toBe('photo du hall');
     const jpeg = readFileSync(join(out, ref, 'attachment-1.jpg'));
@@ -159,14 +229,40 @@ describe('the worker in workerd', () => {
     await listReports(officer);
     const auditor = keyFiles(worker.fixture, 'auditor-f');
     const state = join(work, 'audit-state.json');
-    const run = await relais(['audit', 'verify', '--server', worker.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(worker.fixture.dir, 'keys', 'log.pub')]);
+    const run = await relais([
+      'audit',
+      'verify',
+      '--server',
+      worker.url,
+      '--state',
+      state,
+      '--key',
+      auditor.key,
+      '--passphrase-file',
+      auditor.pass,
+      '--log-key',
+      join(worker.fixture.dir, 'keys', 'log.pub'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const checkpoint = JSON.parse(readFileSync(state, 'utf8')).checkpoint as string;
     expect(checkpoint.split('\n')[0]).toBe('relais.test/log');
     expect(Number(checkpoint.split('\n')[1])).toBeGreaterThanOrEqual(auditActions().length - 1);
     expect(auditActions().map((e) => e.action)).toEqual(expect.arrayContaining(['config.changed', 'staff.login', 'report.list']));
     // A second run goes on from the saved checkpoint.
-    const again = await relais(['audit', 'verify', '--server', worker.url, '--state', state, '--key', auditor.key, '--passphrase-file', auditor.pass, '--log-key', join(worker.fixture.dir, 'keys', 'log.pub')]);
+    const again = await relais([
+      'audit',
+      'verify',
+      '--server',
+      worker.url,
+      '--state',
+      state,
+      '--key',
+      auditor.key,
+      '--passphrase-file',
+      auditor.pass,
+      '--log-key',
+      join(worker.fixture.dir, 'keys', 'log.pub'),
+    ]);
     expect(again.code, again.stderr).toBe(0);
   });
 
@@ -180,7 +276,19 @@ describe('the worker in workerd', () => {
       log: () => {},
     });
     try {
-      const names = ['content-type', 'cache-control', 'content-security-policy', 'referrer-policy', 'x-content-type-options', 'x-frame-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'cross-origin-embedder-policy', 'permissions-policy', 'set-cookie'];
+      const names = [
+        'content-type',
+        'cache-control',
+        'content-security-policy',
+        'referrer-policy',
+        'x-content-type-options',
+        'x-frame-options',
+        'cross-origin-opener-policy',
+        'cross-origin-resource-policy',
+        'cross-origin-embedder-policy',
+        'permissions-policy',
+        'set-cookie',
+      ];
       // Some paths may be answered by routes (with fresh tokens); static files must match byte for byte.
       const staticFiles = ['/app.js', '/static-test.html', '/nowhere'];
       for (const path of ['/', '/console/', '/api/v1/config', ...staticFiles]) {
@@ -232,10 +340,19 @@ describe('refusing bad reports on the worker without writing anything', () => {
     const s = await validSubmission(worker.url);
     const config = await publicConfigOf(worker.url);
     s.meta.parts.push('attachment');
-    s.parts.push(await sealEnvelope({ kind: 'attachment', contentType: 'application/octet-stream', content: new Uint8Array(2 * MB) }, await keysOf(config, config.categories[0]!.sealTo)));
+    s.parts.push(
+      await sealEnvelope(
+        { kind: 'attachment', contentType: 'application/octet-stream', content: new Uint8Array(2 * MB) },
+        await keysOf(config, config.categories[0]!.sealTo),
+      ),
+    );
     await expectRefused(s, 413, 'part_too_large');
     const before = counts();
-    const res = await fetch(`${worker.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' }, body: new Uint8Array(16 * MB) });
+    const res = await fetch(`${worker.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      body: new Uint8Array(16 * MB),
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: string }).error).toBe('body_too_large');
     expect(counts()).toEqual(before);
@@ -243,7 +360,11 @@ describe('refusing bad reports on the worker without writing anything', () => {
 
   it('answers broken and random bodies with a 4xx, never a 5xx', async () => {
     const before = counts();
-    const broken = await fetch(`${worker.url}/api/v1/reports`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nCANARY garbage' });
+    const broken = await fetch(`${worker.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      body: '--xyz\r\nCANARY garbage',
+    });
     expect(broken.status).toBe(400);
     expect(await broken.text()).not.toContain('CANARY');
     for (let i = 0; i < 8; i++) {

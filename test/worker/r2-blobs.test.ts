@@ -42,7 +42,9 @@ describe('R2 blob store (workerd)', () => {
   it('stores nothing but the bytes under their key: no content type, no custom metadata', async () => {
     const key = 'k-meta-3f9c';
     await blobs.put(key, new TextEncoder().encode('sealed bytes'));
-    const object = (await (platform.bucket as unknown as { head(k: string): Promise<{ httpMetadata: object; customMetadata: object } | null> }).head(key))!;
+    const object = (await (
+      platform.bucket as unknown as { head(k: string): Promise<{ httpMetadata: object; customMetadata: object } | null> }
+    ).head(key))!;
     expect(object.httpMetadata).toEqual({});
     expect(object.customMetadata).toEqual({});
     const files = readdirSync(platform.persistDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());

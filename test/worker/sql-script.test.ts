@@ -27,7 +27,10 @@ INSERT INTO t VALUES ('x;y');`;
   });
 
   it('keeps doubled quotes and quoted identifiers intact', () => {
-    expect(splitSqlScript(`SELECT 'it''s; fine', "a;b", [c;d], \`e;f\`; SELECT 2`)).toEqual([`SELECT 'it''s; fine', "a;b", [c;d], \`e;f\``, 'SELECT 2']);
+    expect(splitSqlScript(`SELECT 'it''s; fine', "a;b", [c;d], \`e;f\`; SELECT 2`)).toEqual([
+      `SELECT 'it''s; fine', "a;b", [c;d], \`e;f\``,
+      'SELECT 2',
+    ]);
   });
 
   it('refuses an unterminated string rather than guess', () => {
@@ -41,7 +44,8 @@ INSERT INTO t VALUES ('x;y');`;
       whole.exec(m.sql);
       for (const statement of splitSqlScript(m.sql)) split.prepare(statement).run();
     }
-    const schema = (db: Database.Database) => db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    const schema = (db: Database.Database) =>
+      db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
     expect(schema(split)).toEqual(schema(whole));
     expect(schema(whole).length).toBeGreaterThan(5);
   });

@@ -17,7 +17,15 @@ describe('a worker with a wrong secret', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({ error: 'unavailable', message: 'The service is not available.' });
-    expect((await fetch(`${worker.url}/api/v1/challenges`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"purpose":"report"}' })).status).toBe(503);
+    expect(
+      (
+        await fetch(`${worker.url}/api/v1/challenges`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"purpose":"report"}',
+        })
+      ).status,
+    ).toBe(503);
     expect(worker.count('audit_entries')).toBe(0);
     expect(worker.count('spent_challenges')).toBe(0);
     await worker.stop();

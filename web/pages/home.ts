@@ -30,7 +30,11 @@ const ACCEPT = 'image/*,.heic,.heif,application/pdf,.pdf,.docx,.xlsx,.pptx';
 function filesField(ctx: PageContext, limits: HomeOptions['limits']): Html {
   const { t } = ctx;
   if (limits.maxAttachments === 0) return html``;
-  const hint = t('files.hint', { count: limits.maxAttachments, file: Math.floor(limits.maxAttachmentBytes / MB), total: Math.floor(limits.maxReportBytes / MB) });
+  const hint = t('files.hint', {
+    count: limits.maxAttachments,
+    file: Math.floor(limits.maxAttachmentBytes / MB),
+    total: Math.floor(limits.maxReportBytes / MB),
+  });
   return html`<div class="field" id="files-field">
   <label for="files">${t('files.label')} <span class="optional">(${t('form.optional')})</span></label>
   <p class="hint" id="files-hint">${hint} ${t('files.warning')}</p>
@@ -59,7 +63,16 @@ export function cleanedFilesBody(ctx: PageContext, files: { mime: string; remove
   <h2 id="cleaned-title">${t('files.receipt.title')}</h2>
   <p>${t('files.receipt.intro')}</p>
   <ul>
-    ${files.map((f, i) => html`<li>${t('files.receipt.item', { n: i + 1, type: f.mime })} ${f.removed.length > 0 ? byImportance(f.removed).map((c) => removedLabel(c, lang)).join(', ') : t('files.nothingFound')}</li>`)}
+    ${files.map(
+      (f, i) =>
+        html`<li>${t('files.receipt.item', { n: i + 1, type: f.mime })} ${
+          f.removed.length > 0
+            ? byImportance(f.removed)
+                .map((c) => removedLabel(c, lang))
+                .join(', ')
+            : t('files.nothingFound')
+        }</li>`,
+    )}
   </ul>
 </section>`;
 }

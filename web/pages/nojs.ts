@@ -28,7 +28,10 @@ export interface ClearMessage {
   size: number;
 }
 
-export function conversationBody(ctx: PageContext, view: { status: string; messages: ClearMessage[]; followUpToken: string; formToken: string }): Html {
+export function conversationBody(
+  ctx: PageContext,
+  view: { status: string; messages: ClearMessage[]; followUpToken: string; formToken: string },
+): Html {
   const { t } = ctx;
   const statusText = (s: string) => t(`status.${s}` as 'status.received');
   return html`<section class="conversation" aria-labelledby="conversation-title">

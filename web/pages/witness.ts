@@ -72,7 +72,8 @@ function categoryField(ctx: PageContext, categories: PublicCategory[]): Html {
 export function witnessBody(ctx: PageContext, options: WitnessPageOptions): Html {
   const { t } = ctx;
   const first = options.categories[0];
-  if (!first) return html`<h1>${t('witness.title')}</h1><p role="alert">${t('witness.error.unavailable')}</p><p><a class="button" href="/?lang=${ctx.lang}">${t('nav.report')}</a></p>`;
+  if (!first)
+    return html`<h1>${t('witness.title')}</h1><p role="alert">${t('witness.error.unavailable')}</p><p><a class="button" href="/?lang=${ctx.lang}">${t('nav.report')}</a></p>`;
   const max = Math.floor(options.maxTextBytes / 8);
   return html`<h1>${t('witness.title')}</h1>
 <p class="lead">${t('witness.intro')}</p>

@@ -13,7 +13,13 @@ import type { RemovedCode } from '../../src/core/strip/index.ts';
 export type CleanAnswer =
   | { ok: true; id: number; mime: string; ext: string; size: number; removed: RemovedCode[]; converted: boolean }
   /** cannot_decode: a picture this browser cannot read; needs_canvas: no OffscreenCanvas here. */
-  | { ok: false; code: 'unsupported_type' | 'malformed' | 'too_large' | 'cannot_decode' | 'needs_canvas'; message: string; messageFr: string; mime: string | null };
+  | {
+      ok: false;
+      code: 'unsupported_type' | 'malformed' | 'too_large' | 'cannot_decode' | 'needs_canvas';
+      message: string;
+      messageFr: string;
+      mime: string | null;
+    };
 
 /** Largest picture drawn when converting, in pixels (iOS Safari refuses bigger canvases). */
 const MAX_PIXELS = 16_000_000;
@@ -54,7 +60,9 @@ async function reencode(blob: Blob): Promise<Uint8Array | 'cannot_decode' | 'nee
 
 function keep(result: { bytes: Uint8Array; mime: string; ext: string; removed: RemovedCode[] }, converted: boolean): CleanAnswer {
   const id = nextId++;
-  const contentType = (CONTENT_TYPES as readonly string[]).includes(result.mime) ? (result.mime as ContentType) : 'application/octet-stream';
+  const contentType = (CONTENT_TYPES as readonly string[]).includes(result.mime)
+    ? (result.mime as ContentType)
+    : 'application/octet-stream';
   cleaned.set(id, { contentType, bytes: result.bytes });
   return { ok: true, id, mime: result.mime, ext: result.ext, size: result.bytes.length, removed: result.removed, converted };
 }
@@ -63,7 +71,15 @@ function keep(result: { bytes: Uint8Array; mime: string; ext: string; removed: R
  * Cleans one file. `converted` marks a JPEG the page itself made from a picture (when this worker
  * has no OffscreenCanvas): it is cleaned like any JPEG and reported as a conversion.
  */
-export async function cleanAttachment({ file, maxBytes, converted = false }: { file: Blob; maxBytes: number; converted?: boolean }): Promise<CleanAnswer> {
+export async function cleanAttachment({
+  file,
+  maxBytes,
+  converted = false,
+}: {
+  file: Blob;
+  maxBytes: number;
+  converted?: boolean;
+}): Promise<CleanAnswer> {
   const { cleanFile, detectType, StripError } = await strippers();
   const original = new Uint8Array(await file.arrayBuffer());
   try {
@@ -71,7 +87,13 @@ export async function cleanAttachment({ file, maxBytes, converted = false }: { f
   } catch (e) {
     if (!(e instanceof StripError)) throw e;
     if (e.code !== 'needs_reencode' || converted) {
-      return { ok: false, code: e.code === 'needs_reencode' ? 'cannot_decode' : e.code, message: e.message, messageFr: e.messageFr, mime: null };
+      return {
+        ok: false,
+        code: e.code === 'needs_reencode' ? 'cannot_decode' : e.code,
+        message: e.message,
+        messageFr: e.messageFr,
+        mime: null,
+      };
     }
     const mime = detectType(original);
     const jpeg = await reencode(file);

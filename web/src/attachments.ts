@@ -17,7 +17,8 @@ type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 const MB = 1024 * 1024;
 
 /** What was removed, most telling first (GPS position, camera, serial number, date…). */
-const byImportance = (codes: RemovedCode[]): RemovedCode[] => [...codes].sort((a, b) => REMOVED_CODES.indexOf(a) - REMOVED_CODES.indexOf(b));
+const byImportance = (codes: RemovedCode[]): RemovedCode[] =>
+  [...codes].sort((a, b) => REMOVED_CODES.indexOf(a) - REMOVED_CODES.indexOf(b));
 
 interface Item {
   name: string;
@@ -61,7 +62,11 @@ export class AttachmentList {
   private readonly maxTotal: number;
   private readonly maxCount: number;
 
-  constructor(private readonly t: T, private readonly lang: string, onPick: () => void) {
+  constructor(
+    private readonly t: T,
+    private readonly lang: string,
+    onPick: () => void,
+  ) {
     const input = this.input;
     this.maxFile = Number(input?.dataset.maxFile ?? 0);
     this.maxTotal = Number(input?.dataset.maxTotal ?? 0);
@@ -113,13 +118,16 @@ export class AttachmentList {
 
   private size(bytes: number): string {
     const format = (n: number) => new Intl.NumberFormat(this.lang, { maximumFractionDigits: 1 }).format(n);
-    return bytes < MB ? this.t('files.kb', { n: format(Math.max(1, Math.ceil(bytes / 1024))) }) : this.t('files.mb', { n: format(bytes / MB) });
+    return bytes < MB
+      ? this.t('files.kb', { n: format(Math.max(1, Math.ceil(bytes / 1024))) })
+      : this.t('files.mb', { n: format(bytes / MB) });
   }
 
   private add(file: File): void {
     const name = file.name || '—';
     if (this.items.length >= this.maxCount) return void this.errors.push(this.t('files.error.count', { name, max: this.maxCount }));
-    if (file.size > this.maxFile) return void this.errors.push(this.t('files.error.tooBig', { name, size: this.size(file.size), max: Math.floor(this.maxFile / MB) }));
+    if (file.size > this.maxFile)
+      return void this.errors.push(this.t('files.error.tooBig', { name, size: this.size(file.size), max: Math.floor(this.maxFile / MB) }));
     const li = document.createElement('li');
     li.className = 'file';
     const title = document.createElement('p');
@@ -168,15 +176,18 @@ export class AttachmentList {
       return;
     }
     if (!answer.ok) {
-      const message = answer.code === 'cannot_decode'
-        ? this.t('files.error.reencode', { name: item.name, format: answer.mime ?? '?' })
-        : this.t('files.error.refused', { name: item.name, message: this.lang === 'fr' ? answer.messageFr : answer.message });
+      const message =
+        answer.code === 'cannot_decode'
+          ? this.t('files.error.reencode', { name: item.name, format: answer.mime ?? '?' })
+          : this.t('files.error.refused', { name: item.name, message: this.lang === 'fr' ? answer.messageFr : answer.message });
       return this.refuse(item, message);
     }
     const total = this.items.reduce((sum, i) => sum + (i.id !== null ? i.size : 0), 0);
     let refusal: string | null = null;
-    if (answer.size > this.maxFile) refusal = this.t('files.error.tooBig', { name: item.name, size: this.size(answer.size), max: Math.floor(this.maxFile / MB) });
-    else if (total + answer.size > this.maxTotal) refusal = this.t('files.error.total', { name: item.name, max: Math.floor(this.maxTotal / MB) });
+    if (answer.size > this.maxFile)
+      refusal = this.t('files.error.tooBig', { name: item.name, size: this.size(answer.size), max: Math.floor(this.maxFile / MB) });
+    else if (total + answer.size > this.maxTotal)
+      refusal = this.t('files.error.total', { name: item.name, max: Math.floor(this.maxTotal / MB) });
     if (refusal) {
       void callWorker('dropAttachments', { ids: [answer.id] });
       return this.refuse(item, refusal);
@@ -186,7 +197,9 @@ export class AttachmentList {
     const labels = byImportance(answer.removed).map((c) => removedLabel(c, this.lang === 'fr' ? 'fr' : 'en'));
     const said = [`${this.size(answer.size)}.`];
     if (answer.converted) said.push(this.t('files.converted'));
-    said.push(labels.length > 0 ? this.t('files.removed', { list: labels.join(', ') }) : answer.converted ? '' : this.t('files.nothingFound'));
+    said.push(
+      labels.length > 0 ? this.t('files.removed', { list: labels.join(', ') }) : answer.converted ? '' : this.t('files.nothingFound'),
+    );
     item.status.textContent = said.filter(Boolean).join(' ');
     item.li.querySelector('progress')?.remove();
     item.li.classList.add('file-ready');
@@ -215,7 +228,9 @@ export class AttachmentList {
   private showErrors(): void {
     if (!this.input) return;
     const box = byId('files-error');
-    box.replaceChildren(...this.errors.map((e) => Object.assign(document.createElement('span'), { className: 'error-line', textContent: e })));
+    box.replaceChildren(
+      ...this.errors.map((e) => Object.assign(document.createElement('span'), { className: 'error-line', textContent: e })),
+    );
     box.hidden = this.errors.length === 0;
     this.input.setAttribute('aria-invalid', this.errors.length > 0 ? 'true' : 'false');
   }

@@ -35,7 +35,10 @@ export function initFollowUp(data: PageData): void {
 
   const auth = () => `Followup ${opened?.token ?? ''}`;
 
-  const fail = (key: 'followup.error.format' | 'followup.error.unknown' | 'followup.expired' | 'error.network' | 'error.unsupported', code?: string) => {
+  const fail = (
+    key: 'followup.error.format' | 'followup.error.unknown' | 'followup.expired' | 'error.network' | 'error.unsupported',
+    code?: string,
+  ) => {
     progress.hide();
     const error = byId('receipt-error');
     error.textContent = code ? t('error.server', { code }) : t(key);
@@ -71,7 +74,9 @@ export function initFollowUp(data: PageData): void {
         item.append(change);
       }
       if (m.size > 0) {
-        const sealed = new Uint8Array(await (await api.request('GET', `/api/v1/followup/messages/${m.idx}`, undefined, undefined, auth())).arrayBuffer());
+        const sealed = new Uint8Array(
+          await (await api.request('GET', `/api/v1/followup/messages/${m.idx}`, undefined, undefined, auth())).arrayBuffer(),
+        );
         const envelope = await callWorker<{ contentType: string; content: Uint8Array }>('decrypt', { bytes: sealed });
         if (envelope.contentType.startsWith('text/plain')) {
           const text = document.createElement('p');
@@ -103,7 +108,9 @@ export function initFollowUp(data: PageData): void {
       const lookupKey = await callWorker<string>('deriveReceipt', { receipt });
       progress.show('progress.opening', 0.35);
       const { challenge } = await api.challenge('lookup');
-      const counter = await callWorker<number>('solve', { challenge }, (_s, tried, expected) => progress.show('progress.opening', 0.35 + 0.5 * Math.min(1, tried / (expected * 1.5))));
+      const counter = await callWorker<number>('solve', { challenge }, (_s, tried, expected) =>
+        progress.show('progress.opening', 0.35 + 0.5 * Math.min(1, tried / (expected * 1.5))),
+      );
       opened = await api.json<Opened>('POST', '/api/v1/followup/open', { lookupKey, pow: { challenge, counter } });
       await callWorker('unlock', { lockedKey: opened.lockedKey });
       input.value = '';
@@ -142,7 +149,11 @@ export function initFollowUp(data: PageData): void {
       status.textContent = t('followup.sent');
     } catch (e) {
       const expired = e instanceof ApiClientError && e.code === 'followup_token_invalid';
-      error.textContent = expired ? t('followup.expired') : e instanceof ApiClientError ? t('error.server', { code: e.code }) : t('error.network');
+      error.textContent = expired
+        ? t('followup.expired')
+        : e instanceof ApiClientError
+          ? t('error.server', { code: e.code })
+          : t('error.network');
       error.hidden = false;
     }
   });

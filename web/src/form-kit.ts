@@ -63,7 +63,10 @@ export function showProblems(t: T, fieldIds: string[], problems: Problem[], cont
  * The page script takes a sealing form over: it validates the fields itself, says that the report
  * is sealed on this device, and fetches the config (and starts the worker) at the first keystroke.
  */
-export function takeOverForm(data: PageData, formId: string): { t: T; form: HTMLFormElement; api: ApiClient; progress: ProgressView; config: LazyConfig } {
+export function takeOverForm(
+  data: PageData,
+  formId: string,
+): { t: T; form: HTMLFormElement; api: ApiClient; progress: ProgressView; config: LazyConfig } {
   const t = translatorFor(data);
   const form = byId<HTMLFormElement>(formId);
   const api = new ApiClient({ server: window.location.origin });
@@ -76,7 +79,10 @@ export function takeOverForm(data: PageData, formId: string): { t: T; form: HTML
 export class LazyConfig {
   private pending: Promise<PublicConfig> | null = null;
 
-  constructor(private readonly api: ApiClient, form: HTMLFormElement) {
+  constructor(
+    private readonly api: ApiClient,
+    form: HTMLFormElement,
+  ) {
     form.addEventListener('focusin', () => this.warm(), { once: true });
     form.addEventListener('input', () => this.warm(), { once: true });
   }
@@ -100,7 +106,13 @@ export class LazyConfig {
 export type Post = (form: FormData, onSent: (fraction: number) => void) => Promise<Record<string, unknown>>;
 
 /** Solves a report proof of work in the worker and posts the sealed report. */
-export async function proveAndPost(api: ApiClient, report: SealedReport, progress: ProgressView, place: (stage: 'pow' | 'send', ratio: number) => number, post: Post): Promise<Record<string, unknown>> {
+export async function proveAndPost(
+  api: ApiClient,
+  report: SealedReport,
+  progress: ProgressView,
+  place: (stage: 'pow' | 'send', ratio: number) => number,
+  post: Post,
+): Promise<Record<string, unknown>> {
   const { challenge } = await api.challenge('report');
   const counter = await callWorker<number>('solve', { challenge }, (_stage, tried, expected) => {
     const ratio = Math.min(0.99, tried / (expected * 1.5));
@@ -111,7 +123,11 @@ export async function proveAndPost(api: ApiClient, report: SealedReport, progres
 }
 
 /** Seals and sends; if the config changed since the page loaded, fetches it and does both again, once. */
-export async function sealAndSend<S, R>(seal: () => Promise<S>, send: (sealed: S) => Promise<R>, config: LazyConfig): Promise<{ sealed: S; answer: R }> {
+export async function sealAndSend<S, R>(
+  seal: () => Promise<S>,
+  send: (sealed: S) => Promise<R>,
+  config: LazyConfig,
+): Promise<{ sealed: S; answer: R }> {
   const sealed = await seal();
   try {
     return { sealed, answer: await send(sealed) };

@@ -10,7 +10,16 @@ import { composeReportText } from '../../src/core/report-text.ts';
 import { AttachmentList } from './attachments.ts';
 import { postWithProgress } from './attachments-upload.ts';
 import { callWorker } from './crypto-client.ts';
-import { failureText, proveAndPost, sealAndSend, showFailure, showProblems, showReceiptOnce, takeOverForm, type Problem } from './form-kit.ts';
+import {
+  failureText,
+  proveAndPost,
+  sealAndSend,
+  showFailure,
+  showProblems,
+  showReceiptOnce,
+  takeOverForm,
+  type Problem,
+} from './form-kit.ts';
 import { byId, type PageData } from './page-data.ts';
 
 interface Fields {
@@ -25,9 +34,10 @@ export function initReportForm(data: PageData): void {
   const files = new AttachmentList(t, data.lang, () => config.warm());
   // Where each stage sits on the progress bar: with files, the upload takes most of the time.
   const span = (stage: 'seal' | 'receipt' | 'pow' | 'send', ratio: number): number => {
-    const spans: Record<typeof stage, [number, number]> = files.count > 0
-      ? { seal: [0.05, 0.25], receipt: [0.25, 0.35], pow: [0.35, 0.6], send: [0.6, 1] }
-      : { seal: [0.05, 0.3], receipt: [0.3, 0.5], pow: [0.5, 0.9], send: [0.9, 1] };
+    const spans: Record<typeof stage, [number, number]> =
+      files.count > 0
+        ? { seal: [0.05, 0.25], receipt: [0.25, 0.35], pow: [0.35, 0.6], send: [0.6, 1] }
+        : { seal: [0.05, 0.3], receipt: [0.3, 0.5], pow: [0.5, 0.9], send: [0.9, 1] };
     const [from, to] = spans[stage];
     return from + (to - from) * Math.min(1, Math.max(0, ratio));
   };
@@ -36,7 +46,13 @@ export function initReportForm(data: PageData): void {
     const fields = new FormData(form);
     const value = (name: string) => String(fields.get(name) ?? '').trim();
     const problems: Problem[] = [];
-    if (!value('category')) problems.push({ id: 'category', message: t('form.error.category'), control: form.querySelector('input[name="category"]'), anchor: 'category-field' });
+    if (!value('category'))
+      problems.push({
+        id: 'category',
+        message: t('form.error.category'),
+        control: form.querySelector('input[name="category"]'),
+        anchor: 'category-field',
+      });
     if (!value('what')) problems.push({ id: 'what', message: t('form.error.what'), control: byId('what') });
     if (!showProblems(t, ['category', 'what'], problems, { what: byId('what') })) return null;
     return { category: value('category'), what: value('what'), where: value('where'), when: value('when') };
@@ -44,15 +60,27 @@ export function initReportForm(data: PageData): void {
 
   const seal = async (fields: Fields): Promise<{ report: SealedReport; receipt: string }> => {
     const labels = data.reportLabels ?? { category: 'Catégorie', what: 'Que se passe-t-il', where: 'Où', when: 'Quand' };
-    const text = composeReportText(labels, { category: data.categoryLabels?.[fields.category] ?? fields.category, what: fields.what, where: fields.where, when: fields.when });
+    const text = composeReportText(labels, {
+      category: data.categoryLabels?.[fields.category] ?? fields.category,
+      what: fields.what,
+      where: fields.where,
+      when: fields.when,
+    });
     progress.show('progress.loading', 0.02);
     if (files.count > 0) {
       progress.show('progress.cleaning', 0.03);
       await files.ready();
     }
-    return callWorker('sealReport', { config: await config.get(), input: { category: fields.category, text }, attachments: files.ids() }, (stage, done, total) => {
-      progress.show(stage === 'receipt' ? 'progress.receipt' : 'progress.sealing', span(stage === 'receipt' ? 'receipt' : 'seal', done / total));
-    });
+    return callWorker(
+      'sealReport',
+      { config: await config.get(), input: { category: fields.category, text }, attachments: files.ids() },
+      (stage, done, total) => {
+        progress.show(
+          stage === 'receipt' ? 'progress.receipt' : 'progress.sealing',
+          span(stage === 'receipt' ? 'receipt' : 'seal', done / total),
+        );
+      },
+    );
   };
 
   form.addEventListener('submit', async (event) => {

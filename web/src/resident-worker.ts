@@ -17,12 +17,20 @@ let passphrase: string | null = null;
 let replyKey: openpgp.PrivateKey | null = null;
 
 type Post = (message: unknown, transfer?: Transferable[]) => void;
-const post: Post = (message, transfer = []) => (self as unknown as { postMessage: (m: unknown, t: Transferable[]) => void }).postMessage(message, transfer);
+const post: Post = (message, transfer = []) =>
+  (self as unknown as { postMessage: (m: unknown, t: Transferable[]) => void }).postMessage(message, transfer);
 
-const ops: Record<string, (args: any, progress: (stage: string, done: number, total: number) => void) => Promise<{ result: unknown; transfer?: Transferable[] }>> = {
+const ops: Record<
+  string,
+  (args: any, progress: (stage: string, done: number, total: number) => void) => Promise<{ result: unknown; transfer?: Transferable[] }>
+> = {
   /** `attachments`: numbers of files cleaned by cleanAttachment, sealed each as its own part. */
   async sealReport({ config, input, attachments = [] }: { config: PublicConfig; input: ReportInput; attachments?: number[] }, progress) {
-    const { report, receipt } = await sealReport(config, { ...input, attachments: cleanedAttachments(attachments) }, { onProgress: progress });
+    const { report, receipt } = await sealReport(
+      config,
+      { ...input, attachments: cleanedAttachments(attachments) },
+      { onProgress: progress },
+    );
     return { result: { report, receipt } };
   },
   async cleanAttachment(args: Parameters<typeof cleanAttachment>[0]) {
@@ -55,7 +63,10 @@ const ops: Record<string, (args: any, progress: (stage: string, done: number, to
     return { result: envelope };
   },
   async sealMessage({ keys, text }: { keys: string[]; text: string }) {
-    const sealed = await sealEnvelope({ kind: 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(text) }, await readPublicKeys(keys));
+    const sealed = await sealEnvelope(
+      { kind: 'message', contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(text) },
+      await readPublicKeys(keys),
+    );
     return { result: sealed };
   },
   async forget() {

@@ -10,7 +10,16 @@ import { composeReportText } from '../../src/core/report-text.ts';
 import { composeIdentityText, type IdentityLabels } from '../../src/core/witness-text.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { callWorker } from './crypto-client.ts';
-import { failureText, proveAndPost, sealAndSend, showFailure, showProblems, showReceiptOnce, takeOverForm, type Problem } from './form-kit.ts';
+import {
+  failureText,
+  proveAndPost,
+  sealAndSend,
+  showFailure,
+  showProblems,
+  showReceiptOnce,
+  takeOverForm,
+  type Problem,
+} from './form-kit.ts';
 import { byId, type PageData } from './page-data.ts';
 
 interface WitnessPageData extends PageData {
@@ -18,7 +27,11 @@ interface WitnessPageData extends PageData {
   wishLabels?: Record<string, string>;
 }
 
-const REQUIRED: [string, MessageKey][] = [['what', 'witness.error.what'], ['name', 'witness.error.name'], ['contact', 'witness.error.contact']];
+const REQUIRED: [string, MessageKey][] = [
+  ['what', 'witness.error.what'],
+  ['name', 'witness.error.name'],
+  ['contact', 'witness.error.contact'],
+];
 
 export function initWitnessForm(data: WitnessPageData): void {
   const { t, form, api, progress, config } = takeOverForm(data, 'witness-form');
@@ -28,22 +41,51 @@ export function initWitnessForm(data: WitnessPageData): void {
 
   const validate = (): FormData | null => {
     const fields = new FormData(form);
-    const problems: Problem[] = REQUIRED.filter(([name]) => !value(fields, name)).map(([name, key]) => ({ id: name, message: t(key), control: byId(name) }));
+    const problems: Problem[] = REQUIRED.filter(([name]) => !value(fields, name)).map(([name, key]) => ({
+      id: name,
+      message: t(key),
+      control: byId(name),
+    }));
     const controls = Object.fromEntries(REQUIRED.map(([name]) => [name, byId(name)]));
-    return showProblems(t, REQUIRED.map(([name]) => name), problems, controls) ? fields : null;
+    return showProblems(
+      t,
+      REQUIRED.map(([name]) => name),
+      problems,
+      controls,
+    )
+      ? fields
+      : null;
   };
 
   const seal = async (fields: FormData): Promise<{ report: SealedReport; receipt: string }> => {
     const category = value(fields, 'category');
     const labels = data.reportLabels ?? { category: 'Catégorie', what: 'Que se passe-t-il', where: 'Où', when: 'Quand' };
-    const text = composeReportText(labels, { category: data.categoryLabels?.[category] ?? category, what: value(fields, 'what'), where: value(fields, 'where'), when: value(fields, 'when') });
-    const identityLabels = data.identityLabels ?? { name: 'Nom', contact: 'Contact', when: 'Quand', avoid: 'Qui ne doit pas savoir', status: 'Statut souhaité' };
+    const text = composeReportText(labels, {
+      category: data.categoryLabels?.[category] ?? category,
+      what: value(fields, 'what'),
+      where: value(fields, 'where'),
+      when: value(fields, 'when'),
+    });
+    const identityLabels = data.identityLabels ?? {
+      name: 'Nom',
+      contact: 'Contact',
+      when: 'Quand',
+      avoid: 'Qui ne doit pas savoir',
+      status: 'Statut souhaité',
+    };
     const identity = composeIdentityText(identityLabels, {
-      name: value(fields, 'name'), contact: value(fields, 'contact'), when: value(fields, 'safeWhen'), avoid: value(fields, 'avoid'), status: data.wishLabels?.[value(fields, 'wish')] ?? '',
+      name: value(fields, 'name'),
+      contact: value(fields, 'contact'),
+      when: value(fields, 'safeWhen'),
+      avoid: value(fields, 'avoid'),
+      status: data.wishLabels?.[value(fields, 'wish')] ?? '',
     });
     progress.show('progress.loading', 0.02);
     return callWorker('sealReport', { config: await config.get(), input: { category, text, identity } }, (stage, done, total) => {
-      progress.show(stage === 'receipt' ? 'progress.receipt' : 'progress.sealing', stage === 'receipt' ? 0.3 + 0.2 * (done / total) : 0.05 + 0.25 * (done / total));
+      progress.show(
+        stage === 'receipt' ? 'progress.receipt' : 'progress.sealing',
+        stage === 'receipt' ? 0.3 + 0.2 * (done / total) : 0.05 + 0.25 * (done / total),
+      );
     });
   };
 
@@ -55,7 +97,11 @@ export function initWitnessForm(data: WitnessPageData): void {
     button.disabled = true;
     try {
       const post = async (body: FormData) => (await (await api.request('POST', '/api/v1/reports', body)).json()) as Record<string, unknown>;
-      const { sealed, answer } = await sealAndSend(() => seal(fields), (s) => proveAndPost(api, s.report, progress, place, post), config);
+      const { sealed, answer } = await sealAndSend(
+        () => seal(fields),
+        (s) => proveAndPost(api, s.report, progress, place, post),
+        config,
+      );
       showReceiptOnce({
         'receipt-number': t('witness.receipt.number', { number: String(answer.witness) }),
         'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }),

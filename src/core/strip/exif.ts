@@ -76,9 +76,7 @@ export function summariseExif(tiff: Uint8Array): ExifSummary {
   const r32 = little ? u32le : u32be;
   const visited = new Set<number>();
   // Queue of [offset, isIfd0, kind]: kind tells which IFD we are in, for GPS classification.
-  const queue: Array<{ at: number; kind: 'ifd0' | 'ifd1' | 'exif' | 'gps' | 'interop' }> = [
-    { at: r32(tiff, 4), kind: 'ifd0' },
-  ];
+  const queue: Array<{ at: number; kind: 'ifd0' | 'ifd1' | 'exif' | 'gps' | 'interop' }> = [{ at: r32(tiff, 4), kind: 'ifd0' }];
   while (queue.length > 0 && visited.size < MAX_IFDS) {
     const { at, kind } = queue.shift()!;
     if (at < 8 || at + 2 > tiff.length || visited.has(at)) continue;
@@ -120,9 +118,7 @@ export function summariseExif(tiff: Uint8Array): ExifSummary {
 }
 
 /** An empty or all-blank text value (some cameras write empty descriptions) reveals nothing. */
-function isBlankValue(
-  tiff: Uint8Array, entry: number, type: number, n: number, r32: (b: Uint8Array, at: number) => number,
-): boolean {
+function isBlankValue(tiff: Uint8Array, entry: number, type: number, n: number, r32: (b: Uint8Array, at: number) => number): boolean {
   const size = (TYPE_SIZES[type] ?? 1) * n;
   if (size === 0) return true;
   if (type !== 2 && type !== 7) return false; // only ASCII and UNDEFINED can be "blank"
@@ -145,9 +141,31 @@ function isBlankValue(
 export function orientationOnlyTiff(value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 2 || value > 8) throw new RangeError('orientation 2..8');
   return Uint8Array.of(
-    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // "MM", 42, IFD0 at offset 8
-    0x00, 0x01, // one entry
-    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, value, 0x00, 0x00, // Orientation SHORT 1
-    0x00, 0x00, 0x00, 0x00, // no next IFD
+    0x4d,
+    0x4d,
+    0x00,
+    0x2a,
+    0x00,
+    0x00,
+    0x00,
+    0x08, // "MM", 42, IFD0 at offset 8
+    0x00,
+    0x01, // one entry
+    0x01,
+    0x12,
+    0x00,
+    0x03,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x00,
+    value,
+    0x00,
+    0x00, // Orientation SHORT 1
+    0x00,
+    0x00,
+    0x00,
+    0x00, // no next IFD
   );
 }

@@ -16,14 +16,29 @@ export interface Relationship {
 
 /** Relationship kinds whose target holds metadata and nothing the content needs. */
 export const DROPPED_KINDS: ReadonlyMap<string, RemovedCode> = new Map<string, RemovedCode>([
-  ['core-properties', 'author'], ['extended-properties', 'software'], ['custom-properties', 'other'],
+  ['core-properties', 'author'],
+  ['extended-properties', 'software'],
+  ['custom-properties', 'other'],
   ['thumbnail', 'thumbnail'],
-  ['comments', 'comment'], ['commentsextended', 'comment'], ['commentsids', 'comment'],
-  ['commentsextensible', 'comment'], ['threadedcomment', 'comment'], ['commentauthors', 'author'],
-  ['person', 'author'], ['people', 'author'], ['authors', 'author'], ['usernames', 'author'],
-  ['revisioninfo', 'revisions'], ['revisionheaders', 'revisions'], ['revisionlog', 'revisions'],
-  ['customxml', 'other'], ['printersettings', 'other'], ['classificationlabels', 'other'],
-  ['origin', 'author'], ['signature', 'author'], ['attachedtemplate', 'other'],
+  ['comments', 'comment'],
+  ['commentsextended', 'comment'],
+  ['commentsids', 'comment'],
+  ['commentsextensible', 'comment'],
+  ['threadedcomment', 'comment'],
+  ['commentauthors', 'author'],
+  ['person', 'author'],
+  ['people', 'author'],
+  ['authors', 'author'],
+  ['usernames', 'author'],
+  ['revisioninfo', 'revisions'],
+  ['revisionheaders', 'revisions'],
+  ['revisionlog', 'revisions'],
+  ['customxml', 'other'],
+  ['printersettings', 'other'],
+  ['classificationlabels', 'other'],
+  ['origin', 'author'],
+  ['signature', 'author'],
+  ['attachedtemplate', 'other'],
 ]);
 
 const RELATIONSHIP = /<Relationship\b(?:[^>"']|"[^"]*"|'[^']*')*?(?:\/>|>\s*<\/Relationship\s*>)/g;

@@ -53,11 +53,33 @@ export function scrubWordPart(xml: string): Scrubbed {
     drop(s, new RegExp(`<${w}:${name}\\b(?:[^>"']|"[^"]*"|'[^']*')*(?<!/)>|</${w}:${name}\\s*>`, 'g'), 'revisions');
     drop(s, empty(w, name), 'revisions');
   }
-  for (const name of ['rPrChange', 'pPrChange', 'sectPrChange', 'tblPrChange', 'tblPrExChange', 'trPrChange', 'tcPrChange', 'tblGridChange', 'numberingChange']) {
+  for (const name of [
+    'rPrChange',
+    'pPrChange',
+    'sectPrChange',
+    'tblPrChange',
+    'tblPrExChange',
+    'trPrChange',
+    'tcPrChange',
+    'tblGridChange',
+    'numberingChange',
+  ]) {
     drop(s, paired(w, name), 'revisions');
     drop(s, empty(w, name), 'revisions');
   }
-  for (const name of ['moveFromRangeStart', 'moveFromRangeEnd', 'moveToRangeStart', 'moveToRangeEnd', 'cellIns', 'cellDel', 'cellMerge', 'customXmlInsRangeStart', 'customXmlInsRangeEnd', 'customXmlDelRangeStart', 'customXmlDelRangeEnd']) {
+  for (const name of [
+    'moveFromRangeStart',
+    'moveFromRangeEnd',
+    'moveToRangeStart',
+    'moveToRangeEnd',
+    'cellIns',
+    'cellDel',
+    'cellMerge',
+    'customXmlInsRangeStart',
+    'customXmlInsRangeEnd',
+    'customXmlDelRangeStart',
+    'customXmlDelRangeEnd',
+  ]) {
     drop(s, empty(w, name), 'revisions');
   }
   // Comment anchors (§17.13.4): the comments part itself is dropped with its relationship.
@@ -69,7 +91,12 @@ export function scrubWordPart(xml: string): Scrubbed {
   drop(s, empty(w, 'attachedTemplate'), 'other');
   // Whatever author and date attributes remain (e.g. on elements of extensions).
   drop(s, /\s[\w.-]+:rsid\w*\s*=\s*(?:"[^"]*"|'[^']*')/g, 'revisions');
-  drop(s, new RegExp(`\\s${w}:(author|initials)\\s*=\\s*(?:"[^"]+"|'[^']+')`, 'g'), 'author', (_m, name) => ` ${w.replace(/\\/g, '')}:${name}=""`);
+  drop(
+    s,
+    new RegExp(`\\s${w}:(author|initials)\\s*=\\s*(?:"[^"]+"|'[^']+')`, 'g'),
+    'author',
+    (_m, name) => ` ${w.replace(/\\/g, '')}:${name}=""`,
+  );
   drop(s, new RegExp(`\\s(?:${w}:date|[\\w.-]+:dateUtc)\\s*=\\s*(?:"[^"]*"|'[^']*')`, 'g'), 'datetime');
   return s;
 }

@@ -32,7 +32,10 @@ const CONTENT_TYPES = '[Content_Types].xml';
 const DOS_EPOCH = new Date(1980, 0, 1, 0, 0, 0); // fflate writes local date fields: 1980-01-01 00:00
 /** Embedded files we clean with their own stripper (a photo or a document inside a document). */
 const NESTED = new Set([
-  'image/jpeg', 'image/png', 'image/webp', 'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'application/pdf',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation',
@@ -101,7 +104,9 @@ export async function stripOffice(input: Uint8Array, cleanNested: CleanNested): 
     if (rels) {
       const source = name === '_rels/.rels' ? '' : relsSource(name);
       if (source !== '' && !keptPart(source)) continue;
-      const gone = new Set(rels.rels.filter((r) => DROPPED_KINDS.has(r.kind) || (r.part !== undefined && dropped.has(r.part))).map((r) => r.id));
+      const gone = new Set(
+        rels.rels.filter((r) => DROPPED_KINDS.has(r.kind) || (r.part !== undefined && dropped.has(r.part))).map((r) => r.id),
+      );
       files[name] = [new TextEncoder().encode(removeRelationships(rels.xml, gone)), { level: 6 }];
       continue;
     }
@@ -128,7 +133,10 @@ function relsSource(relsPath: string): string {
 }
 
 async function cleanPart(
-  name: string, data: Uint8Array, removed: RemovedSet, cleanNested: CleanNested,
+  name: string,
+  data: Uint8Array,
+  removed: RemovedSet,
+  cleanNested: CleanNested,
 ): Promise<[Uint8Array, { level: 0 | 6 }]> {
   const type = detectType(data);
   if (type !== null && NESTED.has(type)) {

@@ -11,7 +11,10 @@ export function countRevisions(bytes: Uint8Array): number {
   while (at >= 0 && at + STARTXREF.length <= bytes.length) {
     let match = true;
     for (let i = 1; i < STARTXREF.length; i++) {
-      if (bytes[at + i] !== STARTXREF[i]) { match = false; break; }
+      if (bytes[at + i] !== STARTXREF[i]) {
+        match = false;
+        break;
+      }
     }
     if (match) count++;
     at = bytes.indexOf(0x73, at + 1);

@@ -30,9 +30,14 @@ const KIND = 'PDF';
 const N = (s: string): PDFName => PDFName.of(s);
 
 const INFO_CODES: ReadonlyMap<string, RemovedCode> = new Map<string, RemovedCode>([
-  ['Author', 'author'], ['Creator', 'software'], ['Producer', 'software'],
-  ['CreationDate', 'datetime'], ['ModDate', 'datetime'],
-  ['Title', 'text'], ['Subject', 'text'], ['Keywords', 'text'],
+  ['Author', 'author'],
+  ['Creator', 'software'],
+  ['Producer', 'software'],
+  ['CreationDate', 'datetime'],
+  ['ModDate', 'datetime'],
+  ['Title', 'text'],
+  ['Subject', 'text'],
+  ['Keywords', 'text'],
 ]);
 
 export async function stripPdf(input: Uint8Array): Promise<StripOutput> {
@@ -85,7 +90,7 @@ async function loadPdf(input: Uint8Array): Promise<PDFDocument> {
         'unsupported_type',
         'This PDF is encrypted or password-protected, so we cannot check it for hidden information. ' +
           'Open it, print it to a new PDF (or take screenshots), and attach that instead.',
-        "Ce PDF est chiffré ou protégé par un mot de passe : nous ne pouvons pas vérifier les " +
+        'Ce PDF est chiffré ou protégé par un mot de passe : nous ne pouvons pas vérifier les ' +
           "informations cachées qu'il contient. Ouvrez-le, imprimez-le dans un nouveau PDF (ou faites " +
           "des captures d'écran) et joignez ce nouveau fichier.",
       );

@@ -26,7 +26,25 @@ const KIND = 'PNG';
 const SIGNATURE_LENGTH = 8;
 const MAX_CHUNK = 0x7fffffff; // PNG §5.3: lengths are at most 2^31-1
 
-const KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'cICP', 'mDCV', 'mDCv', 'cLLI', 'cLLi', 'sBIT', 'acTL', 'fcTL', 'fdAT']);
+const KEEP = new Set([
+  'IHDR',
+  'PLTE',
+  'IDAT',
+  'IEND',
+  'tRNS',
+  'gAMA',
+  'cHRM',
+  'sRGB',
+  'cICP',
+  'mDCV',
+  'mDCv',
+  'cLLI',
+  'cLLi',
+  'sBIT',
+  'acTL',
+  'fcTL',
+  'fdAT',
+]);
 
 export function stripPng(input: Uint8Array): StripOutput {
   if (!asciiAt(input, 0, '\x89PNG\r\n\x1a\n')) throw malformed(KIND, 'bad signature');
@@ -60,14 +78,19 @@ export function stripPng(input: Uint8Array): StripOutput {
     } else if (isCritical(type)) {
       throw malformed(KIND, `unknown critical chunk ${type}`);
     } else {
-      noteDropped(type, data, removed, (o) => { if (!sawIdat && orientation === undefined) orientation = o; });
+      noteDropped(type, data, removed, (o) => {
+        if (!sawIdat && orientation === undefined) orientation = o;
+      });
     }
     pos = end;
     if (type === 'IEND') break;
   }
   if (!sawIdat) throw malformed(KIND, 'no image data');
   for (let i = pos; i < input.length; i++) {
-    if (input[i] !== 0) { removed.add('trailer'); break; }
+    if (input[i] !== 0) {
+      removed.add('trailer');
+      break;
+    }
   }
   return { bytes: out.concat(), removed };
 }

@@ -24,8 +24,8 @@ export function refusalFor(mime: string | null): StripError {
       'Videos and sound recordings cannot be sent: they carry hidden information (place, device, ' +
         'date) that we cannot remove safely. Take screenshots of the important moments, or describe ' +
         'what you saw or heard in your message.',
-      "Les vidéos et enregistrements sonores ne peuvent pas être envoyés : ils contiennent des " +
-        "informations cachées (lieu, appareil, date) que nous ne pouvons pas retirer sans risque. " +
+      'Les vidéos et enregistrements sonores ne peuvent pas être envoyés : ils contiennent des ' +
+        'informations cachées (lieu, appareil, date) que nous ne pouvons pas retirer sans risque. ' +
         "Faites des captures d'écran des moments importants, ou décrivez ce que vous avez vu ou " +
         'entendu dans votre message.',
     );
@@ -46,7 +46,7 @@ export function refusalFor(mime: string | null): StripError {
       'Send a photo (JPEG, PNG, WebP), a PDF or a Word, Excel or PowerPoint document; for anything ' +
       'else, take a screenshot or export it as PDF.',
     "Ce type de fichier n'est pas accepté, car nous ne pouvons pas vérifier les informations " +
-      'cachées qu\'il contient. Envoyez une photo (JPEG, PNG, WebP), un PDF ou un document Word, ' +
+      "cachées qu'il contient. Envoyez une photo (JPEG, PNG, WebP), un PDF ou un document Word, " +
       "Excel ou PowerPoint ; pour tout autre fichier, faites une capture d'écran ou exportez-le en PDF.",
   );
 }

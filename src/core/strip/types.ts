@@ -25,8 +25,23 @@ export type RemovedCode =
   | 'other';
 
 export const REMOVED_CODES: readonly RemovedCode[] = [
-  'gps', 'camera', 'serial', 'datetime', 'author', 'software', 'thumbnail', 'xmp', 'iptc',
-  'comment', 'trailer', 'text', 'revisions', 'document-id', 'color-profile', 'attachment', 'other',
+  'gps',
+  'camera',
+  'serial',
+  'datetime',
+  'author',
+  'software',
+  'thumbnail',
+  'xmp',
+  'iptc',
+  'comment',
+  'trailer',
+  'text',
+  'revisions',
+  'document-id',
+  'color-profile',
+  'attachment',
+  'other',
 ];
 
 export interface CleanResult {

@@ -33,7 +33,10 @@ export function stripWebp(input: Uint8Array): StripOutput {
   const removed = new RemovedSet();
   const end = 8 + riffSize;
   for (let i = end; i < input.length; i++) {
-    if (input[i] !== 0) { removed.add('trailer'); break; }
+    if (input[i] !== 0) {
+      removed.add('trailer');
+      break;
+    }
   }
   const chunks = readChunks(input, 12, end);
   const firstChunk = chunks[0];
@@ -57,11 +60,17 @@ export function stripWebp(input: Uint8Array): StripOutput {
         break;
       case 'ALPH':
       case 'ANIM':
-        if (!extended) { removed.add('other'); break; }
+        if (!extended) {
+          removed.add('other');
+          break;
+        }
         body.push(chunk.raw);
         break;
       case 'ANMF':
-        if (!extended) { removed.add('other'); break; }
+        if (!extended) {
+          removed.add('other');
+          break;
+        }
         images++;
         body.push(cleanFrame(chunk, removed));
         break;

@@ -80,9 +80,18 @@ export function readZipDirectory(bytes: Uint8Array): ZipDirectory {
     for (let e = 0; e + 4 <= extra.length; e += 4 + u16le(extra, e + 2)) {
       if (u16le(extra, e) !== 1) continue;
       let v = e + 4;
-      if (size === 0xffffffff) { size = u64le(extra, v); v += 8; }
-      if (compressedSize === 0xffffffff) { compressedSize = u64le(extra, v); v += 8; }
-      if (localOffset === 0xffffffff) { localOffset = u64le(extra, v); v += 8; }
+      if (size === 0xffffffff) {
+        size = u64le(extra, v);
+        v += 8;
+      }
+      if (compressedSize === 0xffffffff) {
+        compressedSize = u64le(extra, v);
+        v += 8;
+      }
+      if (localOffset === 0xffffffff) {
+        localOffset = u64le(extra, v);
+        v += 8;
+      }
     }
     if (localOffset + 30 > bytes.length || !asciiAt(bytes, localOffset, 'PK\x03\x04')) {
       throw malformed(KIND, 'broken entry header');

@@ -87,10 +87,7 @@ export function signCheckpoint(checkpoint: Checkpoint, signers: NoteSigner | rea
 }
 
 /** Opens and parses a signed checkpoint of the expected log. Throws NoteError. */
-export function openCheckpoint(
-  message: string | Uint8Array,
-  options: OpenCheckpointOptions,
-): { checkpoint: Checkpoint; note: OpenedNote } {
+export function openCheckpoint(message: string | Uint8Array, options: OpenCheckpointOptions): { checkpoint: Checkpoint; note: OpenedNote } {
   const { origin, logVerifier, cosigners = [] } = options;
   if (!isValidLine(origin)) throw new TypeError('origin must be a non-empty line');
   const note = openNote(message, [logVerifier, ...cosigners]);

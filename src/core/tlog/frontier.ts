@@ -56,7 +56,11 @@ export class Frontier {
       throw new TypeError(`a frontier of size ${size} has ${expected} hashes, got ${hashes.length}`);
     }
     hashes.forEach((h, i) => assertHash(`hashes[${i}]`, h));
-    return new Frontier(size, hashes.map((h) => Uint8Array.from(h)), hasher);
+    return new Frontier(
+      size,
+      hashes.map((h) => Uint8Array.from(h)),
+      hasher,
+    );
   }
 
   /** Number of leaves in the tree. */
@@ -138,12 +142,7 @@ export class Frontier {
  * that the new tree contains these entries at positions frontier.size… and that it extends the
  * old tree. The input frontier is left unchanged.
  */
-export function verifyAppendedEntries(
-  frontier: Frontier,
-  entries: Iterable<Uint8Array>,
-  newSize: number,
-  newRoot: Hash,
-): Frontier | null {
+export function verifyAppendedEntries(frontier: Frontier, entries: Iterable<Uint8Array>, newSize: number, newRoot: Hash): Frontier | null {
   if (!(frontier instanceof Frontier)) throw new TypeError('frontier must be a Frontier');
   assertSafeNonNegativeInteger('newSize', newSize);
   assertHash('newRoot', newRoot);

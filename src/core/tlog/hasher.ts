@@ -99,4 +99,3 @@ export function createTreeHasher(sha256: Sha256Fn = nobleSha256): TreeHasher {
 
 /** The default hasher, on @noble/hashes' SHA-256 (works in every runtime). */
 export const defaultTreeHasher: TreeHasher = createTreeHasher();
-

@@ -65,11 +65,7 @@ export async function storedHashesForAppend(
 }
 
 /** The frontier (perfect-subtree hashes) of the stored tree's first `size` leaves. */
-export async function readFrontier(
-  size: number,
-  reader: HashReader,
-  hasher: TreeHasher = defaultTreeHasher,
-): Promise<Frontier> {
+export async function readFrontier(size: number, reader: HashReader, hasher: TreeHasher = defaultTreeHasher): Promise<Frontier> {
   assertStoredSize('size', size);
   const indexes = perfectSubtrees(0, size).map((s) => storedHashIndex(s.level, s.index));
   const hashes = await readHashesChecked(reader, indexes);

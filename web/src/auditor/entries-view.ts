@@ -19,7 +19,12 @@ function whenCell(ctx: AuditorContext, row: Row): HTMLElement {
   const at = time ?? bucket;
   const date = at === null ? Number.NaN : Date.parse(at);
   if (at === null || Number.isNaN(date)) return el('td', {}, '—');
-  if (time !== null) return el('td', {}, el('time', { datetime: time }, new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'short', timeStyle: 'medium' }).format(date)));
+  if (time !== null)
+    return el(
+      'td',
+      {},
+      el('time', { datetime: time }, new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'short', timeStyle: 'medium' }).format(date)),
+    );
   const from = new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'short', timeStyle: 'short' }).format(date);
   return el('td', { class: 'bucket' }, el('time', { datetime: at }, ctx.t('audit.when.bucket', { from })));
 }
@@ -42,7 +47,10 @@ export function entriesView(ctx: AuditorContext, verified: Verified, rows: Row[]
   let shown: Row[] = rows;
   let page = 1;
 
-  const options = (values: string[], any: string) => [el('option', { value: '' }, any), ...values.map((v) => el('option', { value: v }, v))];
+  const options = (values: string[], any: string) => [
+    el('option', { value: '' }, any),
+    ...values.map((v) => el('option', { value: v }, v)),
+  ];
   const actor = el('select', { id: 'filter-actor' }, ...options(valuesOf(rows, 'actor'), t('audit.filter.any')));
   const action = el('select', { id: 'filter-action' }, ...options(valuesOf(rows, 'action'), t('audit.filter.any')));
   const report = el('input', { type: 'text', id: 'filter-report', autocomplete: 'off', spellcheck: 'false' });
@@ -78,23 +86,69 @@ export function entriesView(ctx: AuditorContext, verified: Verified, rows: Row[]
     const slice = shown.slice(first, first + PER_PAGE);
     const body = el('tbody');
     for (const r of slice) {
-      body.append(el('tr', { 'data-index': String(r.index) }, el('td', {}, String(r.index)), whenCell(ctx, r), cell(r.action), cell(r.actor), cell(r.report), cell(r.inbox), cell(r.details)));
+      body.append(
+        el(
+          'tr',
+          { 'data-index': String(r.index) },
+          el('td', {}, String(r.index)),
+          whenCell(ctx, r),
+          cell(r.action),
+          cell(r.actor),
+          cell(r.report),
+          cell(r.inbox),
+          cell(r.details),
+        ),
+      );
     }
-    const headers = (['audit.col.index', 'audit.col.when', 'audit.col.action', 'audit.col.actor', 'audit.col.report', 'audit.col.inbox', 'audit.col.details'] as const).map((k) => el('th', { scope: 'col' }, t(k)));
-    const table = el('table', { class: 'reports log', id: 'audit-entries' }, el('caption', { id: 'entries-caption' }, t('audit.table.caption', { first: first + 1, last: first + slice.length, shown: shown.length })), el('thead', {}, el('tr', {}, ...headers)), body);
+    const headers = (
+      [
+        'audit.col.index',
+        'audit.col.when',
+        'audit.col.action',
+        'audit.col.actor',
+        'audit.col.report',
+        'audit.col.inbox',
+        'audit.col.details',
+      ] as const
+    ).map((k) => el('th', { scope: 'col' }, t(k)));
+    const table = el(
+      'table',
+      { class: 'reports log', id: 'audit-entries' },
+      el(
+        'caption',
+        { id: 'entries-caption' },
+        t('audit.table.caption', { first: first + 1, last: first + slice.length, shown: shown.length }),
+      ),
+      el('thead', {}, el('tr', {}, ...headers)),
+      body,
+    );
     const previous = el('button', { type: 'button', class: 'secondary', id: 'entries-previous', disabled: page <= 1 }, t('audit.previous'));
     const next = el('button', { type: 'button', class: 'secondary', id: 'entries-next', disabled: page >= pages }, t('audit.next'));
     previous.addEventListener('click', () => ((page -= 1), renderPage()));
     next.addEventListener('click', () => ((page += 1), renderPage()));
     const label = t('audit.page', { page, pages });
-    tableHolder.replaceChildren(el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'entries-caption' }, table), el('nav', { class: 'pager', 'aria-label': label }, previous, el('span', {}, label), next));
+    tableHolder.replaceChildren(
+      el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'entries-caption' }, table),
+      el('nav', { class: 'pager', 'aria-label': label }, previous, el('span', {}, label), next),
+    );
   }
 
   function renderSummary(): void {
     const body = el('tbody');
-    for (const c of summarize(shown)) body.append(el('tr', {}, el('td', {}, c.actor), el('td', {}, c.action), el('td', { class: 'count' }, String(c.count))));
+    for (const c of summarize(shown))
+      body.append(el('tr', {}, el('td', {}, c.actor), el('td', {}, c.action), el('td', { class: 'count' }, String(c.count))));
     const headers = (['audit.col.actor', 'audit.col.action', 'audit.summary.count'] as const).map((k) => el('th', { scope: 'col' }, t(k)));
-    summaryHolder.replaceChildren(shown.length ? el('table', { class: 'reports summary', id: 'audit-summary' }, el('caption', {}, t('audit.summary.caption', { shown: shown.length })), el('thead', {}, el('tr', {}, ...headers)), body) : el('p', {}, t('audit.empty')));
+    summaryHolder.replaceChildren(
+      shown.length
+        ? el(
+            'table',
+            { class: 'reports summary', id: 'audit-summary' },
+            el('caption', {}, t('audit.summary.caption', { shown: shown.length })),
+            el('thead', {}, el('tr', {}, ...headers)),
+            body,
+          )
+        : el('p', {}, t('audit.empty')),
+    );
   }
 
   function apply(filter: Filter): void {

@@ -19,7 +19,10 @@ function start(session: StaffSession): void {
   for (const type of ['keydown', 'pointerdown']) document.addEventListener(type, () => session.userActive(), { passive: true });
   if (!session.member.roles.includes('auditor')) {
     const heading = el('h1', { tabindex: '-1' }, t('audit.title'));
-    (document.getElementById('app') as HTMLElement).replaceChildren(heading, el('p', { class: 'error', id: 'not-auditor' }, t('audit.notAuditor')));
+    (document.getElementById('app') as HTMLElement).replaceChildren(
+      heading,
+      el('p', { class: 'error', id: 'not-auditor' }, t('audit.notAuditor')),
+    );
     heading.focus();
     return;
   }

@@ -26,7 +26,13 @@ export function showSetup(ctx: AuditorContext): void {
     error,
     el('div', { class: 'field' }, el('label', { for: 'log-key-file' }, t('audit.logKeyFile')), keyFile),
     el('div', { class: 'field' }, el('label', { for: 'log-key-text' }, t('audit.logKeyText')), keyText),
-    el('div', { class: 'field' }, el('label', { for: 'state-file' }, t('audit.stateFile')), el('p', { class: 'hint', id: 'state-hint' }, t('audit.stateHint')), stateFile),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'state-file' }, t('audit.stateFile')),
+      el('p', { class: 'hint', id: 'state-hint' }, t('audit.stateHint')),
+      stateFile,
+    ),
     submit,
     status,
   );

@@ -71,6 +71,19 @@ export function verdictView(ctx: AuditorContext, outcome: Outcome, served: strin
       ? verified(ctx, outcome)
       : outcome.type === 'failed'
         ? failed(ctx, outcome, served)
-        : [el('h2', { id: 'verdict-title' }, t('audit.error.title')), el('p', { id: 'verdict-reason' }, t('audit.error.body', { message: outcome.message }))];
-  return el('section', { class: `panel verdict ${kind}`, id: 'verdict', tabindex: '-1', 'aria-labelledby': 'verdict-title', 'data-verdict': outcome.type === 'failed' ? outcome.code : outcome.type }, ...body);
+        : [
+            el('h2', { id: 'verdict-title' }, t('audit.error.title')),
+            el('p', { id: 'verdict-reason' }, t('audit.error.body', { message: outcome.message })),
+          ];
+  return el(
+    'section',
+    {
+      class: `panel verdict ${kind}`,
+      id: 'verdict',
+      tabindex: '-1',
+      'aria-labelledby': 'verdict-title',
+      'data-verdict': outcome.type === 'failed' ? outcome.code : outcome.type,
+    },
+    ...body,
+  );
 }

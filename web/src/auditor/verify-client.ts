@@ -44,13 +44,15 @@ export function startVerification(session: StaffSession, input: RunInput, onProg
       if (message.type === 'progress') return onProgress(message.done, message.total);
       if (message.type !== 'call') return finish(message);
       const { id, method, args } = message;
-      session.call(() => methods[method](args)).then(
-        (value) => send({ type: 'reply', id, value }),
-        (e: unknown) => {
-          if (e instanceof VerificationFailure) send({ type: 'reply', id, failure: { kind: e.kind, message: e.message } });
-          else send({ type: 'reply', id, error: e instanceof ApiClientError ? e.code : e instanceof Error ? e.message : String(e) });
-        },
-      );
+      session
+        .call(() => methods[method](args))
+        .then(
+          (value) => send({ type: 'reply', id, value }),
+          (e: unknown) => {
+            if (e instanceof VerificationFailure) send({ type: 'reply', id, failure: { kind: e.kind, message: e.message } });
+            else send({ type: 'reply', id, error: e instanceof ApiClientError ? e.code : e instanceof Error ? e.message : String(e) });
+          },
+        );
     };
   });
   send({ type: 'start', logKey: input.logKey, state: input.state });

@@ -47,7 +47,12 @@ async function verify(logKey: string, stateText: string | null): Promise<Outcome
   try {
     verifier = parseVerifierKey(logKey.trim());
   } catch {
-    return { type: 'failed', code: 'log-key', message: 'not a log verifier key (name+keyid+key, as written by relais log-key)', index: null };
+    return {
+      type: 'failed',
+      code: 'log-key',
+      message: 'not a log verifier key (name+keyid+key, as written by relais log-key)',
+      index: null,
+    };
   }
   // The log's origin is the name of the key the auditor holds, as for `relais audit verify`.
   const origin = verifier.name;
@@ -103,7 +108,9 @@ async function verify(logKey: string, stateText: string | null): Promise<Outcome
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === 'start') {
-    void verify(message.logKey, message.state).then(post, (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+    void verify(message.logKey, message.state).then(post, (e: unknown) =>
+      post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+    );
     return;
   }
   const call = waiting.get(message.id);

@@ -24,7 +24,11 @@ export async function showWitness(ctx: ConsoleContext, number: string, back: () 
   const heading = el('h1', { tabindex: '-1', id: 'witness-title' }, t('witness.title', { number: detail.number }));
   const when = bucketText(ctx, detail.receivedBucket);
 
-  const history = el('section', { class: 'panel', id: 'disclosure-history', 'aria-labelledby': 'history-title' }, el('h2', { id: 'history-title' }, t('witness.history.title')));
+  const history = el(
+    'section',
+    { class: 'panel', id: 'disclosure-history', 'aria-labelledby': 'history-title' },
+    el('h2', { id: 'history-title' }, t('witness.history.title')),
+  );
   if (detail.disclosures.length === 0) history.append(el('p', {}, t('witness.history.empty')));
   const items = detail.disclosures.map((d) => {
     const open = el('button', { type: 'button', class: 'secondary', 'data-disclosure': d.id }, t('custody.examine'));
@@ -33,7 +37,11 @@ export async function showWitness(ctx: ConsoleContext, number: string, back: () 
       'li',
       { class: `disclosure ${d.state}` },
       el('p', {}, `${d.id} — ${d.inboxName} — ${stateText(ctx, d)}`),
-      el('p', { class: 'hint' }, t('disclosure.review.summary', { number: d.witness, inbox: d.inboxName, member: d.requestedBy, at: dateText(ctx, d.requestedAt) })),
+      el(
+        'p',
+        { class: 'hint' },
+        t('disclosure.review.summary', { number: d.witness, inbox: d.inboxName, member: d.requestedBy, at: dateText(ctx, d.requestedAt) }),
+      ),
       ...eventsText(ctx, d).map((line) => el('p', { class: 'hint' }, line)),
       open,
     );
@@ -43,8 +51,19 @@ export async function showWitness(ctx: ConsoleContext, number: string, back: () 
   app.replaceChildren(
     backButton,
     heading,
-    el('p', { id: 'witness-meta' }, t('witness.meta', { category: categoryLabel(ctx, detail.category), from: when.from, to: when.to, ref: detail.ref })),
-    el('section', { class: 'panel' }, el('h2', {}, t('witness.identity')), identity !== null ? el('div', { class: 'plain identity', id: 'identity-text' }, identity) : el('p', { class: 'error' }, t('report.error.decrypt'))),
+    el(
+      'p',
+      { id: 'witness-meta' },
+      t('witness.meta', { category: categoryLabel(ctx, detail.category), from: when.from, to: when.to, ref: detail.ref }),
+    ),
+    el(
+      'section',
+      { class: 'panel' },
+      el('h2', {}, t('witness.identity')),
+      identity !== null
+        ? el('div', { class: 'plain identity', id: 'identity-text' }, identity)
+        : el('p', { class: 'error' }, t('report.error.decrypt')),
+    ),
     history,
     identity !== null ? requestForm(ctx, detail, identity, reload) : '',
   );
@@ -53,13 +72,33 @@ export async function showWitness(ctx: ConsoleContext, number: string, back: () 
 
 function requestForm(ctx: ConsoleContext, detail: WitnessDetail, identity: string, reload: () => void): HTMLElement {
   const { t, session } = ctx;
-  const section = el('section', { class: 'panel', id: 'disclosure-request', 'aria-labelledby': 'request-title' }, el('h2', { id: 'request-title' }, t('disclosure.request.title')));
+  const section = el(
+    'section',
+    { class: 'panel', id: 'disclosure-request', 'aria-labelledby': 'request-title' },
+    el('h2', { id: 'request-title' }, t('disclosure.request.title')),
+  );
   if (detail.targets.length === 0) {
     section.append(el('p', {}, t('disclosure.request.none')));
     return section;
   }
-  const inbox = el('select', { id: 'request-inbox' }, ...detail.targets.map((target) => el('option', { value: target.id, disabled: !target.allowed }, target.allowed ? target.name : `${target.name} ${t('disclosure.request.conflict')}`)));
-  const basis = el('input', { type: 'text', id: 'request-basis', maxlength: '300', autocomplete: 'off', 'aria-describedby': 'request-basis-hint' });
+  const inbox = el(
+    'select',
+    { id: 'request-inbox' },
+    ...detail.targets.map((target) =>
+      el(
+        'option',
+        { value: target.id, disabled: !target.allowed },
+        target.allowed ? target.name : `${target.name} ${t('disclosure.request.conflict')}`,
+      ),
+    ),
+  );
+  const basis = el('input', {
+    type: 'text',
+    id: 'request-basis',
+    maxlength: '300',
+    autocomplete: 'off',
+    'aria-describedby': 'request-basis-hint',
+  });
   const decision = el('input', { type: 'text', id: 'request-decision', maxlength: '300', autocomplete: 'off' });
   const error = el('p', { class: 'error', id: 'request-error', role: 'alert', hidden: true });
   const submit = el('button', { type: 'submit', class: 'primary' }, t('disclosure.request.send'));
@@ -69,7 +108,13 @@ function requestForm(ctx: ConsoleContext, detail: WitnessDetail, identity: strin
     el('p', {}, t('disclosure.request.intro')),
     error,
     el('div', { class: 'field' }, el('label', { for: 'request-inbox' }, t('disclosure.request.inbox')), inbox),
-    el('div', { class: 'field' }, el('label', { for: 'request-basis' }, t('disclosure.request.basis')), el('p', { class: 'hint', id: 'request-basis-hint' }, t('disclosure.request.basisHint')), basis),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'request-basis' }, t('disclosure.request.basis')),
+      el('p', { class: 'hint', id: 'request-basis-hint' }, t('disclosure.request.basisHint')),
+      basis,
+    ),
     el('div', { class: 'field' }, el('label', { for: 'request-decision' }, t('disclosure.request.decision')), decision),
     submit,
   );
@@ -85,7 +130,14 @@ function requestForm(ctx: ConsoleContext, detail: WitnessDetail, identity: strin
     }
     submit.disabled = true;
     try {
-      await session.call((api) => requestDisclosure(api, detail, { inbox: inbox.value, basis: fields.basis as string, decision: fields.decision as string, identity }));
+      await session.call((api) =>
+        requestDisclosure(api, detail, {
+          inbox: inbox.value,
+          basis: fields.basis as string,
+          decision: fields.decision as string,
+          identity,
+        }),
+      );
       reload();
     } catch (err) {
       error.textContent = t('disclosure.error.send', { code: err instanceof ApiClientError ? err.code : '?' });

@@ -13,7 +13,9 @@ export function stateText(ctx: ConsoleContext, d: DisclosureInfo): string {
 }
 
 export function eventsText(ctx: ConsoleContext, d: DisclosureInfo): string[] {
-  return d.events.map((e) => ctx.t('disclosure.event', { action: ctx.t(`disclosure.action.${e.action}`), member: e.member, at: dateText(ctx, e.at) }));
+  return d.events.map((e) =>
+    ctx.t('disclosure.event', { action: ctx.t(`disclosure.action.${e.action}`), member: e.member, at: dateText(ctx, e.at) }),
+  );
 }
 
 /** The custodian who approved it, if any. */

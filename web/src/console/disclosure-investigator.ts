@@ -13,7 +13,9 @@ import { approver } from './disclosure-format.ts';
 export async function disclosureSection(ctx: ConsoleContext, detail: ReportDetail): Promise<HTMLElement | null> {
   const { t, session } = ctx;
   if (!detail.witness || !session.member.roles.includes('officer')) return null;
-  const disclosed = (await session.call((api) => listDisclosures(api, { ref: detail.ref }))).filter((d) => d.state === 'approved' || d.state === 'fetched');
+  const disclosed = (await session.call((api) => listDisclosures(api, { ref: detail.ref }))).filter(
+    (d) => d.state === 'approved' || d.state === 'fetched',
+  );
   const section = el(
     'section',
     { class: 'panel', id: 'witness-panel', 'aria-labelledby': 'witness-panel-title' },
@@ -22,7 +24,11 @@ export async function disclosureSection(ctx: ConsoleContext, detail: ReportDetai
   );
   if (disclosed.length === 0) section.append(el('p', { id: 'no-disclosure' }, t('disclosure.investigator.none')));
   for (const d of disclosed) {
-    const holder = el('div', { class: 'disclosed', 'data-disclosure': d.id }, el('p', {}, t('disclosure.investigator.item', { inbox: d.inboxName, requester: d.requestedBy, approver: approver(d) })));
+    const holder = el(
+      'div',
+      { class: 'disclosed', 'data-disclosure': d.id },
+      el('p', {}, t('disclosure.investigator.item', { inbox: d.inboxName, requester: d.requestedBy, approver: approver(d) })),
+    );
     const open = el('button', { type: 'button', class: 'secondary', 'data-open-disclosure': d.id }, t('disclosure.investigator.open'));
     open.addEventListener('click', async () => {
       open.disabled = true;

@@ -43,19 +43,37 @@ export async function showReview(ctx: ConsoleContext, id: string, back: () => vo
 
   const own = d.requestedBy === session.member.id;
   const actions: (HTMLElement | string)[] = [];
-  if (own && (d.state === 'pending' || d.state === 'approved')) actions.push(el('p', { class: 'notice' }, t('disclosure.review.own')), button(t('custody.withdraw'), 'withdraw', 'withdraw'));
+  if (own && (d.state === 'pending' || d.state === 'approved'))
+    actions.push(el('p', { class: 'notice' }, t('disclosure.review.own')), button(t('custody.withdraw'), 'withdraw', 'withdraw'));
   // A disclosure that does not match what is recorded can only be refused.
-  else if (!own && d.state === 'pending') actions.push(el('div', { class: 'row' }, review.problems.length === 0 ? button(t('disclosure.approve'), 'approve', 'approve', true) : '', button(t('disclosure.refuse'), 'refuse', 'refuse')));
+  else if (!own && d.state === 'pending')
+    actions.push(
+      el(
+        'div',
+        { class: 'row' },
+        review.problems.length === 0 ? button(t('disclosure.approve'), 'approve', 'approve', true) : '',
+        button(t('disclosure.refuse'), 'refuse', 'refuse'),
+      ),
+    );
   else if (d.state === 'approved') actions.push(button(t('custody.withdraw'), 'withdraw', 'withdraw'));
   else actions.push(el('p', {}, t('disclosure.review.closed', { state: stateText(ctx, d) })));
 
-  const check = review.problems.length === 0
-    ? el('p', { class: 'notice', id: 'review-check' }, t('disclosure.review.ok'))
-    : el('p', { class: 'error', id: 'review-check', role: 'alert' }, t('disclosure.review.problem', { problems: review.problems.join(', ') }));
+  const check =
+    review.problems.length === 0
+      ? el('p', { class: 'notice', id: 'review-check' }, t('disclosure.review.ok'))
+      : el(
+          'p',
+          { class: 'error', id: 'review-check', role: 'alert' },
+          t('disclosure.review.problem', { problems: review.problems.join(', ') }),
+        );
   app.replaceChildren(
     backButton,
     heading,
-    el('p', { id: 'review-summary' }, t('disclosure.review.summary', { number: d.witness, inbox: d.inboxName, member: d.requestedBy, at: dateText(ctx, d.requestedAt) })),
+    el(
+      'p',
+      { id: 'review-summary' },
+      t('disclosure.review.summary', { number: d.witness, inbox: d.inboxName, member: d.requestedBy, at: dateText(ctx, d.requestedAt) }),
+    ),
     el('p', {}, stateText(ctx, d)),
     ...eventsText(ctx, d).map((line) => el('p', { class: 'hint' }, line)),
     el(

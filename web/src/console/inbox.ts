@@ -23,10 +23,24 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
     }),
   );
 
-  const category = el('select', { id: 'filter-category' }, el('option', { value: '' }, t('inbox.any')), ...ctx.config.categories.map((c) => el('option', { value: c.id, selected: c.id === list.category }, categoryLabel(ctx, c.id))));
-  const status = el('select', { id: 'filter-status' }, el('option', { value: '' }, t('inbox.any')), ...STATUSES.map((s) => el('option', { value: s, selected: s === list.status }, t(`status.${s}`))));
+  const category = el(
+    'select',
+    { id: 'filter-category' },
+    el('option', { value: '' }, t('inbox.any')),
+    ...ctx.config.categories.map((c) => el('option', { value: c.id, selected: c.id === list.category }, categoryLabel(ctx, c.id))),
+  );
+  const status = el(
+    'select',
+    { id: 'filter-status' },
+    el('option', { value: '' }, t('inbox.any')),
+    ...STATUSES.map((s) => el('option', { value: s, selected: s === list.status }, t(`status.${s}`))),
+  );
   const unread = el('input', { type: 'checkbox', id: 'filter-unread', checked: list.unread });
-  const perPage = el('select', { id: 'filter-per-page' }, ...[50, 100, 200].map((n) => el('option', { value: String(n), selected: n === list.perPage }, String(n))));
+  const perPage = el(
+    'select',
+    { id: 'filter-per-page' },
+    ...[50, 100, 200].map((n) => el('option', { value: String(n), selected: n === list.perPage }, String(n))),
+  );
   const filters = el(
     'form',
     { class: 'filters panel', id: 'filters', 'aria-label': t('inbox.filters') },
@@ -38,7 +52,13 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
   );
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    Object.assign(list, { category: category.value, status: status.value, unread: unread.checked, perPage: Number(perPage.value), page: 1 });
+    Object.assign(list, {
+      category: category.value,
+      status: status.value,
+      unread: unread.checked,
+      perPage: Number(perPage.value),
+      page: 1,
+    });
     void showInbox(ctx, openReport);
   });
 
@@ -53,7 +73,15 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
         'tr',
         { class: r.read ? undefined : 'unread', 'data-bucket': String(r.receivedBucket) },
         // A witness request shows its W- number: the only name investigators know the witness by.
-        el('td', {}, r.ref, r.witness ? el('br') : null, r.witness ? el('span', { class: 'witness-number' }, r.witness) : null, r.read ? null : ' ', r.read ? null : el('span', { class: 'badge' }, t('inbox.new'))),
+        el(
+          'td',
+          {},
+          r.ref,
+          r.witness ? el('br') : null,
+          r.witness ? el('span', { class: 'witness-number' }, r.witness) : null,
+          r.read ? null : ' ',
+          r.read ? null : el('span', { class: 'badge' }, t('inbox.new')),
+        ),
         el('td', {}, categoryLabel(ctx, r.category)),
         el('td', {}, `${when.from} – ${when.to.split(' ').pop()}`),
         el('td', {}, t(`status.${r.status}`)),
@@ -67,7 +95,18 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
         'table',
         { class: 'reports', id: 'reports' },
         el('caption', { class: 'count' }, t('inbox.count', { total: result.total })),
-        el('thead', {}, el('tr', {}, ...(['inbox.col.ref', 'inbox.col.category', 'inbox.col.received', 'inbox.col.status', 'inbox.col.attachments'] as const).map((k) => el('th', { scope: 'col' }, t(k))), el('th', { scope: 'col' }, el('span', { class: 'skip-label' }, t('inbox.open'))))),
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...(['inbox.col.ref', 'inbox.col.category', 'inbox.col.received', 'inbox.col.status', 'inbox.col.attachments'] as const).map(
+              (k) => el('th', { scope: 'col' }, t(k)),
+            ),
+            el('th', { scope: 'col' }, el('span', { class: 'skip-label' }, t('inbox.open'))),
+          ),
+        ),
         body,
       )
     : el('p', { id: 'reports-empty' }, t('inbox.empty'));
@@ -82,6 +121,17 @@ export async function showInbox(ctx: ConsoleContext, openReport: (ref: string) =
     void showInbox(ctx, openReport);
   });
   const heading = el('h1', { tabindex: '-1' }, t('inbox.title'));
-  app.replaceChildren(heading, filters, table, el('nav', { class: 'pager', 'aria-label': t('inbox.page', { page: list.page, pages }) }, previous, el('span', {}, t('inbox.page', { page: list.page, pages })), next));
+  app.replaceChildren(
+    heading,
+    filters,
+    table,
+    el(
+      'nav',
+      { class: 'pager', 'aria-label': t('inbox.page', { page: list.page, pages }) },
+      previous,
+      el('span', {}, t('inbox.page', { page: list.page, pages })),
+      next,
+    ),
+  );
   heading.focus();
 }

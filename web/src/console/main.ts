@@ -17,8 +17,14 @@ const t: ConsoleContext['t'] = (key, params) => translate(data.strings, key, par
 
 async function start(session: StaffSession): Promise<void> {
   showSessionBar(t, session);
-  const config = await session.call((api) => api.config()) as PublicConfig;
-  const ctx: ConsoleContext = { session, t, lang: data.lang, config, list: { page: 1, perPage: 50, category: '', status: '', unread: false } };
+  const config = (await session.call((api) => api.config())) as PublicConfig;
+  const ctx: ConsoleContext = {
+    session,
+    t,
+    lang: data.lang,
+    config,
+    list: { page: 1, perPage: 50, category: '', status: '', unread: false },
+  };
   const inbox = (): void => void showInbox(ctx, open);
   const open = (ref: string): void => void showReport(ctx, ref, inbox);
   // Typing and clicking count as activity; the session keeps the server's side alive meanwhile.

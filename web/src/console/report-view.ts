@@ -14,7 +14,11 @@ import { bucketText, categoryLabel, type ConsoleContext } from './context.ts';
 import { disclosureSection } from './disclosure-investigator.ts';
 
 const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf', 'text/plain; charset=utf-8': 'txt',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'text/plain; charset=utf-8': 'txt',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
@@ -56,13 +60,27 @@ export async function showReport(ctx: ConsoleContext, ref: string, back: () => v
     if (part.role === 'attachment') {
       const n = ++attachmentNumber;
       const holder = el('div', { class: 'panel' });
-      const button = el('button', { type: 'button', class: 'secondary', 'data-part': String(part.idx) }, t('report.decryptAttachment', { n }));
+      const button = el(
+        'button',
+        { type: 'button', class: 'secondary', 'data-part': String(part.idx) },
+        t('report.decryptAttachment', { n }),
+      );
       button.addEventListener('click', async () => {
         button.disabled = true;
         const envelope = await decrypt((): Promise<Uint8Array> => fetchSealedPart(session.api, ref, part.idx));
         holder.replaceChildren(
-          el('h3', {}, t('report.attachment', { n, type: envelope?.contentType.split(';')[0] ?? '?', size: formatBytes(envelope?.content.length ?? part.size) })),
-          envelope ? fileView(envelope, `piece-jointe-${n}.${EXTENSIONS[envelope.contentType] ?? 'bin'}`, t('report.download')) : el('p', { class: 'error' }, t('report.error.decrypt')),
+          el(
+            'h3',
+            {},
+            t('report.attachment', {
+              n,
+              type: envelope?.contentType.split(';')[0] ?? '?',
+              size: formatBytes(envelope?.content.length ?? part.size),
+            }),
+          ),
+          envelope
+            ? fileView(envelope, `piece-jointe-${n}.${EXTENSIONS[envelope.contentType] ?? 'bin'}`, t('report.download'))
+            : el('p', { class: 'error' }, t('report.error.decrypt')),
         );
       });
       holder.append(el('p', {}, t('report.attachment', { n, type: '…', size: formatBytes(part.size) })), button);
@@ -72,30 +90,65 @@ export async function showReport(ctx: ConsoleContext, ref: string, back: () => v
     const envelope = await decrypt(() => fetchSealedPart(session.api, ref, part.idx));
     const identity = part.role === 'identity';
     sections.push(
-      el('section', { class: 'panel' }, el('h2', {}, t(identity ? 'report.identity' : 'report.text')), envelope ? el('div', { class: identity ? 'plain identity' : 'plain' }, textOf(envelope)) : el('p', { class: 'error' }, t('report.error.decrypt'))),
+      el(
+        'section',
+        { class: 'panel' },
+        el('h2', {}, t(identity ? 'report.identity' : 'report.text')),
+        envelope
+          ? el('div', { class: identity ? 'plain identity' : 'plain' }, textOf(envelope))
+          : el('p', { class: 'error' }, t('report.error.decrypt')),
+      ),
     );
   }
 
   const witness = await disclosureSection(ctx, detail);
   if (witness) sections.push(witness);
-  if (detail.inboxKeys.length > 0) sections.push(await conversation(ctx, detail, decrypt), replyForms(ctx, detail, () => void showReport(ctx, ref, back)));
+  if (detail.inboxKeys.length > 0)
+    sections.push(
+      await conversation(ctx, detail, decrypt),
+      replyForms(ctx, detail, () => void showReport(ctx, ref, back)),
+    );
 
   app.replaceChildren(
     backButton,
     heading,
-    el('p', { id: 'report-meta' }, t('report.meta', { category: categoryLabel(ctx, detail.category), from: when.from, to: when.to, status: t(`status.${detail.status}`) })),
+    el(
+      'p',
+      { id: 'report-meta' },
+      t('report.meta', {
+        category: categoryLabel(ctx, detail.category),
+        from: when.from,
+        to: when.to,
+        status: t(`status.${detail.status}`),
+      }),
+    ),
     ...sections,
   );
   heading.focus();
 }
 
-async function conversation(ctx: ConsoleContext, detail: ReportDetail, decrypt: (f: () => Promise<Uint8Array>) => Promise<Envelope | null>): Promise<HTMLElement> {
+async function conversation(
+  ctx: ConsoleContext,
+  detail: ReportDetail,
+  decrypt: (f: () => Promise<Uint8Array>) => Promise<Envelope | null>,
+): Promise<HTMLElement> {
   const { t, session } = ctx;
   const list = el('ol', { class: 'messages', id: 'messages' });
   for (const m of detail.messages) {
     const who = m.author === 'resident' ? t('report.author.resident') : t('report.author.staff', { member: m.memberId ?? '' });
-    const kind = m.kind === 'note' ? t('report.kind.note') : m.kind === 'status' ? t('report.kind.status', { status: t(`status.${m.status ?? 'received'}`) }) : m.kind === 'attachment' ? t('report.kind.attachment') : '';
-    const item = el('li', { class: `message ${m.author}${m.kind === 'note' ? ' note' : ''}` }, el('p', { class: 'who' }, `${who} — ${new Date(m.at * 1000).toLocaleString(ctx.lang)}${kind ? ` — ${kind}` : ''}`));
+    const kind =
+      m.kind === 'note'
+        ? t('report.kind.note')
+        : m.kind === 'status'
+          ? t('report.kind.status', { status: t(`status.${m.status ?? 'received'}`) })
+          : m.kind === 'attachment'
+            ? t('report.kind.attachment')
+            : '';
+    const item = el(
+      'li',
+      { class: `message ${m.author}${m.kind === 'note' ? ' note' : ''}` },
+      el('p', { class: 'who' }, `${who} — ${new Date(m.at * 1000).toLocaleString(ctx.lang)}${kind ? ` — ${kind}` : ''}`),
+    );
     if (m.size > 0) {
       const envelope = await decrypt(() => fetchSealedMessage(session.api, detail.ref, m.idx));
       if (!envelope) item.append(el('p', { class: 'error' }, t('report.error.decrypt')));
@@ -104,12 +157,22 @@ async function conversation(ctx: ConsoleContext, detail: ReportDetail, decrypt: 
     }
     list.append(item);
   }
-  return el('section', { class: 'panel conversation' }, el('h2', {}, t('report.conversation')), detail.messages.length ? list : el('p', {}, t('report.noConversation')));
+  return el(
+    'section',
+    { class: 'panel conversation' },
+    el('h2', {}, t('report.conversation')),
+    detail.messages.length ? list : el('p', {}, t('report.noConversation')),
+  );
 }
 
 function replyForms(ctx: ConsoleContext, detail: ReportDetail, reload: () => void): HTMLElement {
   const { t, session } = ctx;
-  const status = el('select', { id: 'reply-status' }, el('option', { value: '' }, t('report.reply.keep')), ...(['received', 'in-progress', 'closed'] as const).map((s) => el('option', { value: s }, t(`status.${s}`))));
+  const status = el(
+    'select',
+    { id: 'reply-status' },
+    el('option', { value: '' }, t('report.reply.keep')),
+    ...(['received', 'in-progress', 'closed'] as const).map((s) => el('option', { value: s }, t(`status.${s}`))),
+  );
   const text = el('textarea', { id: 'reply-text', rows: '4', autocomplete: 'off' });
   const replyError = el('p', { class: 'error', id: 'reply-error', role: 'alert', hidden: true });
   const replyForm = el(
@@ -132,7 +195,10 @@ function replyForms(ctx: ConsoleContext, detail: ReportDetail, reload: () => voi
       replyError.hidden = false;
       return;
     }
-    await send(() => reply(session.api, detail.ref, { ...(message ? { text: message } : {}), ...(newStatus ? { status: newStatus } : {}) }), replyError);
+    await send(
+      () => reply(session.api, detail.ref, { ...(message ? { text: message } : {}), ...(newStatus ? { status: newStatus } : {}) }),
+      replyError,
+    );
   });
 
   const note = el('textarea', { id: 'note-text', rows: '3', autocomplete: 'off' });

@@ -81,7 +81,18 @@ export function showSessionBar(t: T, session: StaffSession): void {
   const bar = document.getElementById('session-bar') as HTMLElement;
   const logout = el('button', { type: 'button', class: 'secondary', id: 'logout' }, t('session.logout'));
   logout.addEventListener('click', () => session.end('logout'));
-  bar.replaceChildren(el('span', { class: 'session' }, el('span', { class: 'who' }, t('session.who', { name: session.member.name, inboxes: session.member.inboxes.join(', ') || session.member.roles.join(', ') })), logout));
+  bar.replaceChildren(
+    el(
+      'span',
+      { class: 'session' },
+      el(
+        'span',
+        { class: 'who' },
+        t('session.who', { name: session.member.name, inboxes: session.member.inboxes.join(', ') || session.member.roles.join(', ') }),
+      ),
+      logout,
+    ),
+  );
 
   let warning: HTMLElement | null = null;
   session.onIdleWarning = (minutes) => {
@@ -91,7 +102,12 @@ export function showSessionBar(t: T, session: StaffSession): void {
       return;
     }
     const stay = el('button', { type: 'button', class: 'primary', id: 'stay' }, t('session.stay'));
-    warning = el('div', { class: 'idle-warning', role: 'alertdialog', 'aria-live': 'assertive', id: 'idle-warning' }, el('p', {}, text), stay);
+    warning = el(
+      'div',
+      { class: 'idle-warning', role: 'alertdialog', 'aria-live': 'assertive', id: 'idle-warning' },
+      el('p', {}, text),
+      stay,
+    );
     stay.addEventListener('click', () => void session.stay());
     document.body.append(warning);
     stay.focus();

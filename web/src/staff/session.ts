@@ -100,7 +100,12 @@ export class StaffSession {
     document.getElementById('app')?.replaceChildren();
     const leave = () => window.location.replace(`${this.page}?ended=${reason}`);
     if (reason === 'logout' && token) {
-      void fetch('/api/v1/session', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` }, credentials: 'omit', referrerPolicy: 'no-referrer' }).finally(leave);
+      void fetch('/api/v1/session', {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token}` },
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+      }).finally(leave);
     } else {
       leave();
     }
