@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { hash as nodeHash } from 'node:crypto';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../src/core/canonical-json.ts';
-import { Frontier, parseVerifierKey, verifyAppendedEntries, type Sha256Fn } from '../src/core/tlog/index.ts';
+import { type Frontier, parseVerifierKey, verifyAppendedEntries, type Sha256Fn } from '../src/core/tlog/index.ts';
 import { nodeTreeHasher } from '../src/cli/audit-common.ts';
 import { LogApi } from '../src/cli/audit-log-client.ts';
 import { verifyLog, type Trusted } from '../src/cli/audit-verifier.ts';

@@ -24,3 +24,9 @@ export function required(value: string | undefined, name: string, usage: string)
 export function say(line = ''): void {
   process.stderr.write(`${line}\n`);
 }
+
+/** Says `line` on stderr and gives back `code`, for `return exitWith(2, USAGE)`. */
+export function exitWith(code: number, line: string): number {
+  say(line);
+  return code;
+}

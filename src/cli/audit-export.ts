@@ -7,11 +7,11 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { base64Encode } from '../core/tlog/index.ts';
 import { rowOf, toCsv, toJson, type Row } from '../client/audit-rows.ts';
-import { parse, required, say, UsageError } from './args.ts';
+import { parse, required, exitWith, say, UsageError } from './args.ts';
 import { auditorSession, nodeTreeHasher, readLogVerifier, reportFailure } from './audit-common.ts';
 import { LogApi } from './audit-log-client.ts';
 import { loadState } from './audit-state.ts';
-import { VerificationFailure, verifyLog } from './audit-verifier.ts';
+import { type Trusted, VerificationFailure, verifyLog } from './audit-verifier.ts';
 
 const USAGE = `relais audit export --server URL --key AUDITOR_KEY.asc --log-key keys/log.pub --format csv|json
                     [--out FILE] [--state FILE] [--origin ORIGIN] [--passphrase-file FILE]
@@ -35,7 +35,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   const server = required(values.server, 'server', USAGE);
   const keyFile = required(values.key, 'key', USAGE);
   const verifier = readLogVerifier(required(values['log-key'], 'log-key', USAGE));
@@ -47,7 +47,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
 
   const session = await auditorSession(server, keyFile, values['passphrase-file']);
   const rows: Row[] = [];
-  let verified;
+  let verified: Trusted;
   try {
     verified = await verifyLog({
       source: new LogApi(session.api),

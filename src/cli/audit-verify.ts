@@ -5,11 +5,11 @@
 // and saves the new state atomically. Exit 3 and a message naming the fault when the log fails.
 
 import { base64Encode } from '../core/tlog/index.ts';
-import { parse, required, say } from './args.ts';
+import { parse, required, exitWith, say } from './args.ts';
 import { auditorSession, nodeTreeHasher, readLogVerifier, reportFailure } from './audit-common.ts';
 import { LogApi } from './audit-log-client.ts';
 import { loadState, saveState } from './audit-state.ts';
-import { VerificationFailure, verifyLog } from './audit-verifier.ts';
+import { type Trusted, VerificationFailure, verifyLog } from './audit-verifier.ts';
 
 const USAGE = `relais audit verify --server URL --state FILE --key AUDITOR_KEY.asc --log-key keys/log.pub
                     [--origin ORIGIN] [--passphrase-file FILE] [--full]
@@ -34,7 +34,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   const server = required(values.server, 'server', USAGE);
   const statePath = required(values.state, 'state', USAGE);
   const keyFile = required(values.key, 'key', USAGE);
@@ -48,7 +48,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
   const counts = new Map<string, number>();
   let ownLogin = false;
   const started = performance.now();
-  let verified;
+  let verified: Trusted;
   try {
     verified = await verifyLog({
       source: new LogApi(session.api),

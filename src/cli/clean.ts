@@ -4,8 +4,8 @@
 // non-zero exit, and nothing is written.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cleanFile, removedLabel, StripError } from '../core/strip/index.ts';
-import { parse, required, say, UsageError } from './args.ts';
+import { type CleanResult, cleanFile, removedLabel, StripError } from '../core/strip/index.ts';
+import { parse, required, exitWith, say, UsageError } from './args.ts';
 
 const USAGE = `relais clean FILE --out CLEANED [--lang en|fr]
 
@@ -16,14 +16,14 @@ cannot clean (videos, HEIC and other picture formats that need converting, damag
 
 export async function cleanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, lang: { type: 'string' } }, USAGE);
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   if (positionals.length !== 1) throw new UsageError(`give exactly one FILE\n\n${USAGE}`);
   const input = positionals[0] as string;
   const out = required(values.out, 'out', USAGE);
   if (values.lang !== undefined && values.lang !== 'fr' && values.lang !== 'en') throw new UsageError(`--lang is en or fr\n\n${USAGE}`);
   const lang = values.lang === 'fr' ? 'fr' : 'en';
 
-  let result;
+  let result: CleanResult;
   try {
     result = await cleanFile(new Uint8Array(readFileSync(input)));
   } catch (e) {

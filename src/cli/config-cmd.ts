@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfigFile } from '../config/load-node.ts';
 import { ConfigSchema } from '../config/schema.ts';
-import { parse, say, UsageError } from './args.ts';
+import { parse, exitWith, say, UsageError } from './args.ts';
 
 const USAGE = `relais config check [--config relais.config.json]
 relais config schema [--out relais.config.schema.json]`;
@@ -19,7 +19,7 @@ export function configJsonSchema(): Record<string, unknown> {
 export async function configCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parse(rest, { config: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   if (sub === 'schema') {
     const out = values.out ?? 'relais.config.schema.json';
     writeFileSync(out, `${JSON.stringify({ title: 'relais.config.json', ...configJsonSchema() }, null, 2)}\n`);

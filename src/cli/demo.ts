@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, toBase64 } from '../core/bytes.ts';
 import { generateSignerKey } from '../core/tlog/index.ts';
-import { parse, say } from './args.ts';
+import { parse, exitWith, say } from './args.ts';
 import { buildWeb } from './build-web.ts';
 import { generateStaffKey } from './keygen.ts';
 import { portOption, serveWith } from './serve.ts';
@@ -123,7 +123,7 @@ export function banner(url: string, dir: string): string {
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { dir: { type: 'string' }, port: { type: 'string' } }, USAGE);
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   const dir = values.dir ?? 'demo';
   const port = portOption(values.port ?? process.env.PORT, 8787);
   if (!existsSync(join(dir, 'relais.config.json'))) {

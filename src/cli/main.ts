@@ -3,7 +3,7 @@
 
 import { ApiClientError } from '../client/api.ts';
 import { ConfigError } from '../config/resolve.ts';
-import { say, UsageError } from './args.ts';
+import { exitWith, say, UsageError } from './args.ts';
 import { auditCommand } from './audit.ts';
 import { buildWebCommand } from './build-web.ts';
 import { configCommand } from './config-cmd.ts';
@@ -61,9 +61,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) return (say(e.message), 2);
-    if (e instanceof ConfigError) return (say(e.message), 1);
-    if (e instanceof ApiClientError) return (say(`the server refused: ${e.code}: ${e.message}`), 1);
+    if (e instanceof UsageError) return exitWith(2, e.message);
+    if (e instanceof ConfigError) return exitWith(1, e.message);
+    if (e instanceof ApiClientError) return exitWith(1, `the server refused: ${e.code}: ${e.message}`);
     say(`error: ${(e as Error).message}`);
     return 1;
   }

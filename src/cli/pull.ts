@@ -18,7 +18,7 @@ import {
 } from '../client/staff.ts';
 import type { ContentType } from '../core/envelope.ts';
 import { openSealedPart } from '../core/seal.ts';
-import { parse, required, say } from './args.ts';
+import { parse, required, exitWith, say } from './args.ts';
 import { readPassphrase } from './prompt.ts';
 
 const USAGE = `relais pull --server URL --key PRIVATE_KEY.asc --out DIR [--all] [--sealed]
@@ -80,7 +80,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   const server = required(values.server, 'server', USAGE);
   const out = required(values.out, 'out', USAGE);
   const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');

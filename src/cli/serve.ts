@@ -4,11 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { loadConfigFile } from '../config/load-node.ts';
-import { parseSignerKey } from '../core/tlog/index.ts';
+import { type NoteSigner, parseSignerKey } from '../core/tlog/index.ts';
 import { startNodeServer, type RunningServer } from '../node.ts';
 import { UNSIGNED_LOG_WARNING } from '../server/log.ts';
 import { parseServerSecret } from '../server/secrets.ts';
-import { parse, say, UsageError } from './args.ts';
+import { parse, exitWith, say, UsageError } from './args.ts';
 
 const USAGE = `relais serve [--config relais.config.json] [--db relais.db] [--secret-file FILE]
              [--log-key-file FILE] [--port 8787] [--host 127.0.0.1]
@@ -31,7 +31,7 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
   if (!secretText) throw new UsageError('no server secret: use --secret-file or RELAIS_SERVER_SECRET');
   const config = await loadConfigFile(settings.config);
   const logKeyText = settings.logKeyFile ? readFileSync(settings.logKeyFile, 'utf8') : process.env.RELAIS_LOG_KEY;
-  let logSigner;
+  let logSigner: NoteSigner | undefined;
   try {
     logSigner = logKeyText ? parseSignerKey(logKeyText.trim()) : undefined;
   } catch {
@@ -74,7 +74,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return (say(USAGE), 0);
+  if (values.help) return exitWith(0, USAGE);
   const server = await serveWith({
     config: values.config ?? 'relais.config.json',
     db: values.db ?? 'relais.db',

@@ -22,7 +22,7 @@ import { fromUtf8 } from '../core/bytes.ts';
 import { openSealedPart } from '../core/seal.ts';
 import { justificationLine } from '../core/witness-text.ts';
 import type { DisclosureState } from '../store/disclosures.ts';
-import { parse, required, say, UsageError } from './args.ts';
+import { parse, required, exitWith, say, UsageError } from './args.ts';
 import { readPassphrase } from './prompt.ts';
 
 const USAGE = `relais witness <step> --server URL --key PRIVATE_KEY.asc [--passphrase-file FILE] …
@@ -64,7 +64,7 @@ export async function witnessCommand(argv: string[]): Promise<number> {
     USAGE,
   );
   const step = positionals[0];
-  if (values.help || !step) return (say(USAGE), values.help ? 0 : 2);
+  if (values.help || !step) return exitWith(values.help ? 0 : 2, USAGE);
   if (!['list', 'show', 'disclosures', 'request', 'approve', 'refuse', 'withdraw', 'fetch'].includes(step) || positionals.length > 1)
     throw new UsageError(`unknown step "${positionals.join(' ')}"\n\n${USAGE}`);
   if (values.state !== undefined && !STATES.includes(values.state as DisclosureState))

@@ -44,6 +44,6 @@ export async function checkResidentKey(publicArmored: string, lockedArmored: str
     if (k.getCreationTime().getTime() !== RESIDENT_KEY_DATE.getTime()) throw new ResidentKeyProblem('unexpected creation date');
   }
   const enc = await publicKey.getEncryptionKey(undefined, now).catch(() => null);
-  if (!enc || enc.getAlgorithmInfo().algorithm !== 'ecdh') throw new ResidentKeyProblem('no Curve25519 encryption subkey');
+  if (enc?.getAlgorithmInfo().algorithm !== 'ecdh') throw new ResidentKeyProblem('no Curve25519 encryption subkey');
   return publicKey as openpgp.PublicKey;
 }

@@ -13,7 +13,7 @@ import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import { issueFollowUpToken } from '../core/followup-token.ts';
 import { FORM_MAX_AGE_MS } from '../core/form-token.ts';
 import { CONTENT_TYPES, type ContentType } from '../core/envelope.ts';
-import { cleanFile, detectType, StripError, type RemovedCode } from '../core/strip/index.ts';
+import { type CleanResult, cleanFile, detectType, StripError, type RemovedCode } from '../core/strip/index.ts';
 import * as openpgp from 'openpgp';
 import { bucketCeil, bucketStart, type Relais } from './context.ts';
 import { membersOf } from './sealed-parts.ts';
@@ -49,7 +49,7 @@ export async function cleanFilesOnServer(
   let ok = false;
   try {
     for (const [index, bytes] of files.entries()) {
-      let cleaned;
+      let cleaned: CleanResult;
       try {
         cleaned = await cleanFile(bytes, { maxBytes: limits.maxAttachmentBytes });
       } catch (e) {

@@ -2,7 +2,7 @@
 // `part-0` … `part-N`, one per entry of meta.parts, nothing else. Used for new reports, residents'
 // follow-up messages and staff replies. Every refusal is a 4xx without echo (DESIGN promise 10).
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiError } from './http.ts';
 
 const META_MAX_BYTES = 16 * 1024;

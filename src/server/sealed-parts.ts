@@ -55,7 +55,7 @@ export async function expectedResident(armored: string, now: Date): Promise<Expe
 
 export function checkSealedPart(bytes: Uint8Array, expected: ExpectedRecipient[], maxBytes: number, index: number): void {
   if (bytes.length > maxBytes) throw new ApiError(413, 'part_too_large', 'A part is larger than allowed.', { part: index });
-  let info;
+  let info: ReturnType<typeof inspectSealedPart>;
   try {
     info = inspectSealedPart(bytes);
   } catch (e) {

@@ -112,9 +112,18 @@ export class DisclosureRepository {
   }
 
   private async select(where: string[], params: string[], filter: DisclosureFilter): Promise<DisclosureRecord[]> {
-    if (filter.ref) where.push('w.ref = ?'), params.push(filter.ref);
-    if (filter.witness) where.push('d.witness = ?'), params.push(filter.witness);
-    if (filter.state) where.push('d.state = ?'), params.push(filter.state);
+    if (filter.ref) {
+      where.push('w.ref = ?');
+      params.push(filter.ref);
+    }
+    if (filter.witness) {
+      where.push('d.witness = ?');
+      params.push(filter.witness);
+    }
+    if (filter.state) {
+      where.push('d.state = ?');
+      params.push(filter.state);
+    }
     const rows = await this.db.all<Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY d.requested_at DESC, d.id LIMIT 500`, params);
     return this.withEvents(rows);
   }

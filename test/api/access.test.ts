@@ -86,7 +86,7 @@ describe('who sees which report', () => {
 
   it('asks anyone without a session to log in', async () => {
     for (const path of ['/api/v1/reports', `/api/v1/reports/${refs.armes}`, `/api/v1/reports/${refs.armes}/parts/0`, '/api/v1/session']) {
-      const res = await raw(path, { headers: { Authorization: 'Bearer ' + 'A'.repeat(43) } });
+      const res = await raw(path, { headers: { Authorization: `Bearer ${'A'.repeat(43)}` } });
       expect([path, res.status, JSON.parse(res.body).error]).toEqual([path, 401, 'unauthorized']);
     }
   });

@@ -171,7 +171,7 @@ describe('refusals', () => {
   });
 
   it('refuses a forged or missing follow-up token', async () => {
-    for (const auth of [undefined, 'Followup fu1.R-AAAA-AAAA-AAAA.9999999999.' + 'A'.repeat(43), 'Bearer x']) {
+    for (const auth of [undefined, `Followup fu1.R-AAAA-AAAA-AAAA.9999999999.${'A'.repeat(43)}`, 'Bearer x']) {
       const res = await fetch(`${server.url}/api/v1/followup/messages`, { headers: auth ? { Authorization: auth } : {} });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: string }).error).toBe('followup_token_invalid');

@@ -135,7 +135,7 @@ describe('the no-JavaScript follow-up', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body).not.toContain('CANARY');
     const forged = await post('/nojs/suivi/message', {
-      followUpToken: 'fu1.R-AAAA-AAAA-AAAA.99999999999.' + 'A'.repeat(43),
+      followUpToken: `fu1.R-AAAA-AAAA-AAAA.99999999999.${'A'.repeat(43)}`,
       formToken: token('message'),
       text: 'x',
     });
@@ -149,7 +149,7 @@ describe('a body too large for a form', () => {
     const huge = await fetch(`${server.url}/nojs/report`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'what=' + 'a'.repeat(2_000_000),
+      body: `what=${'a'.repeat(2_000_000)}`,
     });
     expect(huge.status).toBe(413);
   });

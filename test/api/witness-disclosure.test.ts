@@ -5,7 +5,7 @@
 // the database refuses steps out of order, even when two race.
 import { outcome } from '../helpers/staff.ts';
 import { spawnSync } from 'node:child_process';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
 import { sealedPartsForm } from '../../src/client/report-form.ts';
@@ -67,7 +67,7 @@ async function identityRoutes(who: Who, detail: WitnessDetail, disclosureId?: st
   await tryRoute('witness list', listWitnesses(a));
   await tryRoute('witness view', getWitness(a, witness.number));
   const listed = await listDisclosures(a).catch(() => null);
-  if (listed && listed.some((d) => d.witness === witness.number)) got.push('disclosure list');
+  if (listed?.some((d) => d.witness === witness.number)) got.push('disclosure list');
   if (disclosureId) {
     await tryRoute('disclosure view', getDisclosure(a, disclosureId));
     await tryRoute('review copy', a.bytes(`/api/v1/disclosures/${disclosureId}/review`));

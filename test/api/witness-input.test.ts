@@ -4,7 +4,7 @@
 // clear; every refusal on /api/v1/witnesses, /api/v1/disclosures and /nojs/temoigner is a 4xx
 // with a stable code, no echo of the input, nothing written, never a 5xx.
 import { existsSync, readFileSync } from 'node:fs';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
 import { login, unlockPrivateKey } from '../../src/client/staff.ts';

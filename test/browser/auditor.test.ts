@@ -40,7 +40,7 @@ let server: TestServer;
 let browser: Browser;
 let page: Page;
 let logPub: string;
-let refs: string[] = [];
+const refs: string[] = [];
 const pageErrors: string[] = [];
 
 async function axeViolations(p: Page): Promise<string[]> {

@@ -56,9 +56,9 @@ describe('proof of work', () => {
     ['', 0],
     ['pow1.report.1.1.x.y', 0],
     [123, 0],
-    ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), -1],
-    ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), 1.5],
-    ['pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(43), '7'],
+    [`pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`, -1],
+    [`pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`, 1.5],
+    [`pow1.report.9999999999.8.AAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`, '7'],
   ])('calls %j with counter %j malformed', (token, counter) => {
     expect(verifySolution(secret, token as string, counter, 'report', 0, now)).toBe('pow_malformed');
   });

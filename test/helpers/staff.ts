@@ -11,7 +11,10 @@ const unlocked = new Map<string, openpgp.PrivateKey>();
 export async function staffClient(server: TestServer, id: string): Promise<ApiClient> {
   const k = server.fixture.keys[id]!;
   let key = unlocked.get(k.privateKey);
-  if (!key) unlocked.set(k.privateKey, (key = await unlockPrivateKey(k.privateKey, k.passphrase)));
+  if (!key) {
+    key = await unlockPrivateKey(k.privateKey, k.passphrase);
+    unlocked.set(k.privateKey, key);
+  }
   const api = new ApiClient({ server: server.url });
   await login(api, key, server.fixture.origin);
   return api;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
-import { cleanFile, StripError } from '../../src/core/strip/index.ts';
+import { cleanFile, type StripError } from '../../src/core/strip/index.ts';
 import { tagsBalance } from '../../src/core/strip/xml-text.ts';
 import { exiftool, leaks, readCorpus } from './helpers.ts';
 

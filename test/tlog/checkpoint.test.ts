@@ -73,22 +73,22 @@ describe('checkpoint text', () => {
   test('malformed bodies are refused', () => {
     const root = 'TszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=';
     const bad = [
-      'go.sum database tree\n0xabcdef\n' + root + '\n', // from Go's TestParseTree
+      `go.sum database tree\n0xabcdef\n${root}\n`, // from Go's TestParseTree
       'go.sum database tree\n123456789012\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBTOOBIG=\n', // from Go's TestParseTree
-      'o\n12\n' + root, // no final newline
+      `o\n12\n${root}`, // no final newline
       'o\n12\n',
-      '\n12\n' + root + '\n', // empty origin
-      'o\n012\n' + root + '\n', // leading zero
-      'o\n-1\n' + root + '\n',
-      'o\n+1\n' + root + '\n',
-      'o\n1.0\n' + root + '\n',
-      'o\n 12\n' + root + '\n',
-      'o\n9007199254740992\n' + root + '\n', // 2^53
-      'o\n12\n' + root.slice(0, -1) + '\n', // unpadded
-      'o\n12\n' + toB64(new Uint8Array(31)) + '\n', // 31 bytes
-      'o\n12\n' + root + '\n\n', // empty extension line
-      'o\n12\n' + root + '\next\n\n',
-      'o\r\n12\n' + root + '\n',
+      `\n12\n${root}\n`, // empty origin
+      `o\n012\n${root}\n`, // leading zero
+      `o\n-1\n${root}\n`,
+      `o\n+1\n${root}\n`,
+      `o\n1.0\n${root}\n`,
+      `o\n 12\n${root}\n`,
+      `o\n9007199254740992\n${root}\n`, // 2^53
+      `o\n12\n${root.slice(0, -1)}\n`, // unpadded
+      `o\n12\n${toB64(new Uint8Array(31))}\n`, // 31 bytes
+      `o\n12\n${root}\n\n`, // empty extension line
+      `o\n12\n${root}\next\n\n`,
+      `o\r\n12\n${root}\n`,
     ];
     for (const text of bad) expectNoteError(() => parseCheckpoint(text), 'malformed-checkpoint');
   });
@@ -107,7 +107,7 @@ describe('checkpoint text', () => {
 describe('signed checkpoints', () => {
   test('a checkpoint signed by the log opens with the log key and the expected origin', () => {
     const signed = signCheckpoint(checkpoint, logSigner);
-    expect(signed.startsWith(formatCheckpoint(checkpoint) + '\n— relais.example/audit-log ')).toBe(true);
+    expect(signed.startsWith(`${formatCheckpoint(checkpoint)}\n— relais.example/audit-log `)).toBe(true);
     const opened = openCheckpoint(signed, { origin: ORIGIN, logVerifier });
     expect(opened.checkpoint).toEqual(checkpoint);
     expect(opened.note.signatures).toHaveLength(1);

@@ -246,7 +246,7 @@ describe('opening notes strictly', () => {
     );
     expectNoteError(() => openNote(`${TEXT}\n${PETER_SIG}${unknownLines}`, [peter]), 'malformed-note');
     // 99 unknown signatures plus the known one is within the limit.
-    const fewer = unknownLines.split('\n').slice(0, 99).join('\n') + '\n';
+    const fewer = `${unknownLines.split('\n').slice(0, 99).join('\n')}\n`;
     expect(openNote(`${TEXT}\n${PETER_SIG}${fewer}`, [peter]).unverifiedSignatures).toHaveLength(99);
   });
 

@@ -85,7 +85,7 @@ export class ReferenceTree {
 export function inclusionShape(m: number, n: number): string {
   if (n === 1) return '';
   const k = splitPoint(n);
-  return m < k ? inclusionShape(m, k) + 'R' : inclusionShape(m - k, n - k) + 'L';
+  return m < k ? `${inclusionShape(m, k)}R` : `${inclusionShape(m - k, n - k)}L`;
 }
 
 /**

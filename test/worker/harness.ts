@@ -154,7 +154,10 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
     if (Date.now() > deadline) throw new Error(`wrangler dev did not answer:\n${output}`);
     // Any answer from the Worker (not from wrangler's proxy while it starts) means it is up.
     const status = await fetch(`${url}/api/v1/config`).then(
-      (r) => (r.body?.cancel(), r.status),
+      (r) => {
+        r.body?.cancel();
+        return r.status;
+      },
       () => 0,
     );
     if (status === 200 || (options.secrets && status === 503)) break;

@@ -124,6 +124,9 @@ export function cleanedAttachments(ids: number[]): AttachmentInput[] {
 }
 
 export function dropAttachments(ids?: number[]): void {
-  if (!ids) return cleaned.clear();
+  if (!ids) {
+    cleaned.clear();
+    return;
+  }
   for (const id of ids) cleaned.delete(id);
 }

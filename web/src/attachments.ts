@@ -91,7 +91,10 @@ export class AttachmentList {
   /** Waits until every picked file is cleaned (or refused). */
   async ready(): Promise<void> {
     let seen: Promise<void> | null = null;
-    while (seen !== this.queue) await (seen = this.queue);
+    while (seen !== this.queue) {
+      seen = this.queue;
+      await seen;
+    }
   }
 
   /** The worker's numbers of the cleaned files, in the order shown. */

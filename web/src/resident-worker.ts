@@ -22,6 +22,7 @@ const post: Post = (message, transfer = []) =>
 
 const ops: Record<
   string,
+  // biome-ignore lint/suspicious/noExplicitAny: each operation below declares the type of its own arguments
   (args: any, progress: (stage: string, done: number, total: number) => void) => Promise<{ result: unknown; transfer?: Transferable[] }>
 > = {
   /** `attachments`: numbers of files cleaned by cleanAttachment, sealed each as its own part. */

@@ -51,7 +51,7 @@ export function detectType(bytes: Uint8Array): string | null {
 /** ISO BMFF: the major brand, then the compatible brands, decide between still image and video. */
 function isoBmffType(bytes: Uint8Array): string {
   const boxSize = u32be(bytes, 0);
-  const end = Math.min(bytes.length, boxSize >= 16 ? boxSize : 16, 4096);
+  const end = Math.min(bytes.length, Math.max(boxSize, 16), 4096);
   const brands = [latin1(bytes, 8, 12)];
   for (let at = 16; at + 4 <= end; at += 4) brands.push(latin1(bytes, at, at + 4));
   const major = brands[0]!;

@@ -81,7 +81,10 @@ export function entriesView(ctx: AuditorContext, verified: Verified, rows: Row[]
   function renderPage(): void {
     const pages = Math.max(1, Math.ceil(shown.length / PER_PAGE));
     page = Math.min(Math.max(1, page), pages);
-    if (shown.length === 0) return tableHolder.replaceChildren(el('p', { id: 'entries-empty' }, t('audit.empty')));
+    if (shown.length === 0) {
+      tableHolder.replaceChildren(el('p', { id: 'entries-empty' }, t('audit.empty')));
+      return;
+    }
     const first = (page - 1) * PER_PAGE;
     const slice = shown.slice(first, first + PER_PAGE);
     const body = el('tbody');
@@ -124,8 +127,14 @@ export function entriesView(ctx: AuditorContext, verified: Verified, rows: Row[]
     );
     const previous = el('button', { type: 'button', class: 'secondary', id: 'entries-previous', disabled: page <= 1 }, t('audit.previous'));
     const next = el('button', { type: 'button', class: 'secondary', id: 'entries-next', disabled: page >= pages }, t('audit.next'));
-    previous.addEventListener('click', () => ((page -= 1), renderPage()));
-    next.addEventListener('click', () => ((page += 1), renderPage()));
+    previous.addEventListener('click', () => {
+      page -= 1;
+      renderPage();
+    });
+    next.addEventListener('click', () => {
+      page += 1;
+      renderPage();
+    });
     const label = t('audit.page', { page, pages });
     tableHolder.replaceChildren(
       el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'entries-caption' }, table),
