@@ -16,8 +16,8 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../src/core/canonical-json.ts';
 import { type Frontier, parseVerifierKey, verifyAppendedEntries, type Sha256Fn } from '../src/core/tlog/index.ts';
 import { nodeTreeHasher } from '../src/cli/audit-common.ts';
-import { LogApi } from '../src/cli/audit-log-client.ts';
-import { verifyLog, type Trusted } from '../src/cli/audit-verifier.ts';
+import { LogApi } from '../src/client/audit-log-client.ts';
+import { verifyLog, type Trusted } from '../src/client/audit-verifier.ts';
 import { fieldsOf } from '../src/cli/audit-verify.ts';
 import { startLogServer, staff } from '../test/log/helpers.ts';
 

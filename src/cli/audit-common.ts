@@ -9,7 +9,7 @@ import { ApiClient } from '../client/api.ts';
 import { login, logout, unlockPrivateKey, type StaffMember } from '../client/staff.ts';
 import { createTreeHasher, parseVerifierKey, type NoteVerifier, type TreeHasher } from '../core/tlog/index.ts';
 import { say, UsageError } from './args.ts';
-import type { VerificationFailure } from './audit-verifier.ts';
+import type { VerificationFailure } from '../client/audit-verifier.ts';
 import { readPassphrase } from './prompt.ts';
 
 /** Exit code when the log failed verification (usage errors exit 2, other errors 1). */

@@ -9,9 +9,9 @@ import { base64Encode } from '../core/tlog/index.ts';
 import { rowOf, toCsv, toJson, type Row } from '../client/audit-rows.ts';
 import { parse, required, exitWith, say, UsageError } from './args.ts';
 import { auditorSession, nodeTreeHasher, readLogVerifier, reportFailure } from './audit-common.ts';
-import { LogApi } from './audit-log-client.ts';
+import { LogApi } from '../client/audit-log-client.ts';
 import { loadState } from './audit-state.ts';
-import { type Trusted, VerificationFailure, verifyLog } from './audit-verifier.ts';
+import { type Trusted, VerificationFailure, verifyLog } from '../client/audit-verifier.ts';
 
 const USAGE = `relais audit export --server URL --key AUDITOR_KEY.asc --log-key keys/log.pub --format csv|json
                     [--out FILE] [--state FILE] [--origin ORIGIN] [--passphrase-file FILE]

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { formatState, parseState, STATE_FORMAT, StateFileProblem } from '../client/audit-state.ts';
 import { toHex } from '../core/bytes.ts';
 import type { NoteVerifier, TreeHasher } from '../core/tlog/index.ts';
-import type { Trusted } from './audit-verifier.ts';
+import type { Trusted } from '../client/audit-verifier.ts';
 
 export class StateFileError extends Error {}
 

@@ -7,9 +7,9 @@
 import { base64Encode } from '../core/tlog/index.ts';
 import { parse, required, exitWith, say } from './args.ts';
 import { auditorSession, nodeTreeHasher, readLogVerifier, reportFailure } from './audit-common.ts';
-import { LogApi } from './audit-log-client.ts';
+import { LogApi } from '../client/audit-log-client.ts';
 import { loadState, saveState } from './audit-state.ts';
-import { type Trusted, VerificationFailure, verifyLog } from './audit-verifier.ts';
+import { type Trusted, VerificationFailure, verifyLog } from '../client/audit-verifier.ts';
 
 const USAGE = `relais audit verify --server URL --state FILE --key AUDITOR_KEY.asc --log-key keys/log.pub
                     [--origin ORIGIN] [--passphrase-file FILE] [--full]

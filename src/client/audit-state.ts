@@ -9,7 +9,7 @@
 // Reading re-checks everything: the note must open with the auditor's own log key for the
 // expected origin, and the frontier must give the checkpoint's root.
 
-import { openServerCheckpoint, VerificationFailure, type Trusted } from '../cli/audit-verifier.ts';
+import { openServerCheckpoint, VerificationFailure, type Trusted } from './audit-verifier.ts';
 import { base64Decode, base64Encode, Frontier, type NoteVerifier, type TreeHasher } from '../core/tlog/index.ts';
 
 export const STATE_FORMAT = 'relais-audit-state/1';

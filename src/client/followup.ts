@@ -10,8 +10,8 @@ import { solveChallenge } from '../core/pow.ts';
 import { deriveReceiptSecrets, newReceipt } from '../core/receipt.ts';
 import { generateResidentKey } from '../core/resident-key.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
-import type { MessageInfo } from '../store/messages.ts';
-import type { ReportStatus } from '../store/reports.ts';
+import type { MessageInfo } from '../core/wire.ts';
+import type { ReportStatus } from '../core/wire.ts';
 import type { ApiClient } from './api.ts';
 
 export interface FollowUpSetup {

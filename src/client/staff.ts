@@ -5,8 +5,8 @@ import * as openpgp from 'openpgp';
 import type { ContentType, Envelope } from '../core/envelope.ts';
 import { findCounter } from '../core/pow.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
-import type { MessageInfo } from '../store/messages.ts';
-import type { ReportSummary, PartInfo, ReportStatus } from '../store/reports.ts';
+import type { MessageInfo } from '../core/wire.ts';
+import type { ReportSummary, PartInfo, ReportStatus } from '../core/wire.ts';
 import type { ApiClient } from './api.ts';
 
 export interface StaffMember {

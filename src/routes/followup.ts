@@ -12,7 +12,7 @@ import { checkFollowUpToken, issueFollowUpToken } from '../core/followup-token.t
 import { verifySolution } from '../core/pow.ts';
 import { lookupHash } from '../core/receipt.ts';
 import { ConstraintError } from '../store/driver.ts';
-import type { MessageKind } from '../store/messages.ts';
+import { RESIDENT_KINDS } from '../core/wire.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { bucketCeil, bucketStart } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
@@ -32,7 +32,6 @@ const MessageMeta = z
   .strict();
 
 /** What the resident may see of the conversation: never internal notes. */
-export const RESIDENT_KINDS: MessageKind[] = ['message', 'status', 'attachment'];
 
 function tokenRef(relais: Relais, c: Context<Env>): string {
   const m = /^Followup (\S{1,200})$/.exec(c.req.header('Authorization') ?? '');

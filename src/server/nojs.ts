@@ -18,7 +18,7 @@ import * as openpgp from 'openpgp';
 import { bucketCeil, bucketStart, type Relais } from './context.ts';
 import { membersOf } from './sealed-parts.ts';
 import { ConstraintError } from '../store/driver.ts';
-import { RESIDENT_KINDS } from '../routes/followup.ts';
+import { RESIDENT_KINDS } from '../core/wire.ts';
 
 const TEXT = 'text/plain; charset=utf-8' as const;
 

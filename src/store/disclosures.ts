@@ -4,10 +4,10 @@
 // state does not allow it, or when the custodian who asked tries to decide (migrations/
 // 0004_witness.sql), so a step and its audit entry go in one batch with no read before.
 
+import type { DisclosureAction, DisclosureState } from '../core/wire.ts';
 import { sql, type SqlDriver, type Statement } from './driver.ts';
 
-export type DisclosureState = 'pending' | 'approved' | 'refused' | 'withdrawn' | 'fetched';
-export type DisclosureAction = 'approved' | 'refused' | 'withdrawn' | 'fetched';
+export type { DisclosureAction, DisclosureState } from '../core/wire.ts';
 
 export interface NewDisclosure {
   id: string;

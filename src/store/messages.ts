@@ -5,9 +5,9 @@
 import { randomBytes, toBase64Url } from '../core/bytes.ts';
 import type { BlobStore } from './blobs.ts';
 import { sql, type SqlDriver, type Statement } from './driver.ts';
-import type { ReportStatus } from './reports.ts';
+import type { MessageInfo, MessageKind, ReportStatus } from '../core/wire.ts';
 
-export type MessageKind = 'message' | 'status' | 'note' | 'attachment';
+export type { MessageInfo, MessageKind } from '../core/wire.ts';
 
 export interface NewMessage {
   author: 'resident' | 'staff';
@@ -17,16 +17,6 @@ export interface NewMessage {
   at: number;
   /** null only for a status change without explanation */
   bytes: Uint8Array | null;
-}
-
-export interface MessageInfo {
-  idx: number;
-  author: 'resident' | 'staff';
-  memberId: string | null;
-  kind: MessageKind;
-  status: ReportStatus | null;
-  at: number;
-  size: number;
 }
 
 export class MessageRepository {

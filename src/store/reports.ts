@@ -5,11 +5,10 @@
 
 import { randomBytes, toBase64Url } from '../core/bytes.ts';
 import type { BlobStore } from './blobs.ts';
+import type { Audience, PartInfo, PartRole, ReportStatus, ReportSummary } from '../core/wire.ts';
 import { ConstraintError, sql, type SqlDriver, type Statement } from './driver.ts';
 
-export type Audience = 'main' | 'identity';
-export type PartRole = 'report' | 'attachment' | 'identity';
-export type ReportStatus = 'received' | 'in-progress' | 'closed';
+export type { Audience, PartInfo, PartRole, ReportStatus, ReportSummary } from '../core/wire.ts';
 
 export interface NewReport {
   category: string;
@@ -31,23 +30,6 @@ export interface ReportRecord {
   parts: PartInfo[];
   /** the resident's reply public key, if any */
   replyPublicKey: string | null;
-}
-
-export interface ReportSummary {
-  ref: string;
-  category: string;
-  receivedBucket: number;
-  status: ReportStatus;
-  attachments: number;
-  read: boolean;
-  /** a witness request's W- number */
-  witness: string | null;
-}
-
-export interface PartInfo {
-  idx: number;
-  role: PartRole;
-  size: number;
 }
 
 export interface ListQuery {

@@ -3,19 +3,9 @@
 // requests held in their custody inboxes. Nothing here holds anything about the witness in clear.
 
 import { sql, type SqlDriver, type Statement } from './driver.ts';
-import type { ReportStatus } from './reports.ts';
+import type { ReportStatus, WitnessSummary } from '../core/wire.ts';
 
-export interface WitnessSummary {
-  number: string;
-  ref: string;
-  category: string;
-  receivedBucket: number;
-  status: ReportStatus;
-  /** index of the sealed identity part */
-  identityPart: number | null;
-  /** disclosures waiting for a second custodian */
-  pending: number;
-}
+export type { WitnessSummary } from '../core/wire.ts';
 
 export class WitnessRepository {
   constructor(private readonly db: SqlDriver) {}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadState, saveState } from '../../src/cli/audit-state.ts';
-import type { Trusted } from '../../src/cli/audit-verifier.ts';
+import type { Trusted } from '../../src/client/audit-verifier.ts';
 import { auditEntryJson } from '../../src/core/audit-entry.ts';
 import {
   Frontier,

@@ -4,7 +4,7 @@
 // stored-tree code. Small pages, so that paging, prefetch and the search for the first wrong
 // entry cross many page boundaries.
 import { describe, expect, it } from 'vitest';
-import { VerificationFailure, verifyLog, type LogSource, type Trusted } from '../../src/cli/audit-verifier.ts';
+import { VerificationFailure, verifyLog, type LogSource, type Trusted } from '../../src/client/audit-verifier.ts';
 import {
   Frontier,
   generateSignerKey,

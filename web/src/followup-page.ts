@@ -6,7 +6,7 @@
 import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { sealedPartsForm } from '../../src/client/report-form.ts';
 import { normalizeReceipt } from '../../src/core/receipt-format.ts';
-import type { MessageInfo } from '../../src/store/messages.ts';
+import type { MessageInfo } from '../../src/core/wire.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
 import { byId, translatorFor, type PageData } from './page-data.ts';
 import { ProgressView } from './progress.ts';

@@ -5,7 +5,7 @@
 // last word is one message: either `verified`, carrying the very entry strings it hashed (the page
 // shows those and nothing else), or `failed` / `error`, carrying none.
 
-import type { FailureKind } from '../../../src/cli/audit-verifier.ts';
+import type { FailureKind } from '../../../src/client/audit-verifier.ts';
 import type { StateProblem } from '../../../src/client/audit-state.ts';
 
 export type SourceMethod = 'checkpoint' | 'entries' | 'consistencyProof';

@@ -1,12 +1,12 @@
 // The page's side of the verification worker (worker.ts; DESIGN promise 7, issue 6 item 4): starts
 // a fresh worker for each run, answers its requests from the log API through the auditor's
-// session (src/cli/audit-log-client.ts: every answer's shape is checked there, and a 401 ends the
+// session (src/client/audit-log-client.ts: every answer's shape is checked there, and a 401 ends the
 // session), reports progress, and resolves with the worker's one verdict. The worker ends with the
 // run; a logout reloads the page, which ends it too.
 
 import { ApiClientError } from '../../../src/client/api.ts';
-import { LogApi } from '../../../src/cli/audit-log-client.ts';
-import { VerificationFailure } from '../../../src/cli/audit-verifier.ts';
+import { LogApi } from '../../../src/client/audit-log-client.ts';
+import { VerificationFailure } from '../../../src/client/audit-verifier.ts';
 import type { StaffSession } from '../staff/session.ts';
 import type { FromWorker, Outcome, SourceMethod, ToWorker } from './protocol.ts';
 

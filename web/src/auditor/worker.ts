@@ -1,5 +1,5 @@
 // The auditor page's verification worker (DESIGN promise 7, issue 6 item 4): verifies the log
-// with the same code as `relais audit verify` (src/cli/audit-verifier.ts on the tlog core), off
+// with the same code as `relais audit verify` (src/client/audit-verifier.ts on the tlog core), off
 // the page's main thread so that hashing a large log does not freeze the page. It checks the
 // checkpoint's signature and origin with the log key the auditor loaded (never one from the
 // server), its consistency with the auditor's state file if one was loaded (rollback, fork), and
@@ -11,7 +11,7 @@
 // about 3 s, 300,000 in about 7 s, a million in about 30 s (≈300 MB of page memory, with the page
 // never frozen for more than a second): comfortable up to a few hundred thousand entries.
 
-import { VerificationFailure, verifyLog, type LogSource, type Trusted } from '../../../src/cli/audit-verifier.ts';
+import { VerificationFailure, verifyLog, type LogSource, type Trusted } from '../../../src/client/audit-verifier.ts';
 import { base64Encode, parseVerifierKey, type Hash, type NoteVerifier } from '../../../src/core/tlog/index.ts';
 import type { FromWorker, Outcome, SourceMethod, ToWorker } from './protocol.ts';
 import { formatState, parseState, StateFileProblem } from '../../../src/client/audit-state.ts';

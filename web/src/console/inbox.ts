@@ -4,7 +4,7 @@
 // appear at once.
 
 import { listReports, type ReportList } from '../../../src/client/staff.ts';
-import type { ReportStatus } from '../../../src/store/reports.ts';
+import type { ReportStatus } from '../../../src/core/wire.ts';
 import { el } from '../staff/dom.ts';
 import { bucketText, categoryLabel, type ConsoleContext } from './context.ts';
 

@@ -8,7 +8,7 @@ import { ApiClientError } from '../../../src/client/api.ts';
 import { fetchSealedMessage, fetchSealedPart, getReport, reply, type ReportDetail } from '../../../src/client/staff.ts';
 import type { Envelope } from '../../../src/core/envelope.ts';
 import { openSealedPart } from '../../../src/core/seal.ts';
-import type { ReportStatus } from '../../../src/store/reports.ts';
+import type { ReportStatus } from '../../../src/core/wire.ts';
 import { el, formatBytes } from '../staff/dom.ts';
 import { bucketText, categoryLabel, type ConsoleContext } from './context.ts';
 import { disclosureSection } from './disclosure-investigator.ts';

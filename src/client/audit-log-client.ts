@@ -4,7 +4,7 @@
 // VerificationFailure('malformed'), never a value passed on. Every call is an idempotent GET, so
 // one that fails on the network (a kept-alive connection the server closed) is tried once more.
 
-import { ApiClientError, type ApiClient } from '../client/api.ts';
+import { ApiClientError, type ApiClient } from './api.ts';
 import { base64Decode, HASH_SIZE, type Hash } from '../core/tlog/index.ts';
 import { VerificationFailure, type LogSource } from './audit-verifier.ts';
 

@@ -1,0 +1,52 @@
+// The types that cross the wire between the server and its clients (the CLI, the web pages): report
+// summaries and parts, conversation messages, witness summaries and disclosure states. One module,
+// in core/, so that clients never import the store and the store and the routes share the shapes
+// they answer with.
+
+export type Audience = 'main' | 'identity';
+export type PartRole = 'report' | 'attachment' | 'identity';
+export type ReportStatus = 'received' | 'in-progress' | 'closed';
+export interface ReportSummary {
+  ref: string;
+  category: string;
+  receivedBucket: number;
+  status: ReportStatus;
+  attachments: number;
+  read: boolean;
+  /** a witness request's W- number */
+  witness: string | null;
+}
+export interface PartInfo {
+  idx: number;
+  role: PartRole;
+  size: number;
+}
+
+export type MessageKind = 'message' | 'status' | 'note' | 'attachment';
+export interface MessageInfo {
+  idx: number;
+  author: 'resident' | 'staff';
+  memberId: string | null;
+  kind: MessageKind;
+  status: ReportStatus | null;
+  at: number;
+  size: number;
+}
+
+export interface WitnessSummary {
+  number: string;
+  ref: string;
+  category: string;
+  receivedBucket: number;
+  status: ReportStatus;
+  /** index of the sealed identity part */
+  identityPart: number | null;
+  /** disclosures waiting for a second custodian */
+  pending: number;
+}
+
+export type DisclosureState = 'pending' | 'approved' | 'refused' | 'withdrawn' | 'fetched';
+export type DisclosureAction = 'approved' | 'refused' | 'withdrawn' | 'fetched';
+
+/** The message kinds a resident sees in their conversation (internal notes are staff-only). */
+export const RESIDENT_KINDS: MessageKind[] = ['message', 'status', 'attachment'];
