@@ -52,7 +52,16 @@ export function createRelais(deps: AppDeps): Relais {
     clock,
     log,
     audit: new Audit(deps.store, clock),
-    tlog: new TransparencyLog({ store: deps.store, origin, verifierKey: deps.config.logVerifierKey, signer: deps.logSigner, log }),
+    tlog: new TransparencyLog({
+      store: deps.store,
+      origin,
+      verifierKey: deps.config.logVerifierKey,
+      signer: deps.logSigner,
+      log,
+      cosigners: deps.config.config.log.cosigners,
+      maxCheckpointAgeSeconds: deps.config.config.log.maxCheckpointAgeSeconds,
+      clock,
+    }),
   };
 }
 

@@ -83,13 +83,17 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   await runMaintenance(relais);
 
   let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    runMaintenance(relais)
-      .catch((e: Error) => log(`maintenance failed: ${e.name}`))
-      .finally(() => (running = false));
-  }, options.maintenanceIntervalMs ?? 60_000);
+  const timer = setInterval(
+    () => {
+      if (running) return;
+      running = true;
+      runMaintenance(relais)
+        .catch((e: Error) => log(`maintenance failed: ${e.name}`))
+        .finally(() => (running = false));
+      // Often enough that a cosignature is renewed well within log.maxCheckpointAgeSeconds.
+    },
+    options.maintenanceIntervalMs ?? Math.min(60_000, (options.config.config.log.maxCheckpointAgeSeconds * 1000) / 6),
+  );
   timer.unref();
 
   const server: ServerType = await new Promise((resolve) => {

@@ -7,9 +7,18 @@ import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiClient } from '../client/api.ts';
 import { login, logout, unlockPrivateKey, type StaffMember } from '../client/staff.ts';
-import { createTreeHasher, parseVerifierKey, type NoteVerifier, type TreeHasher } from '../core/tlog/index.ts';
+import {
+  createTreeHasher,
+  parseCosignerVerifier,
+  parseVerifierKey,
+  type CosignerVerifier,
+  type NoteVerifier,
+  type TreeHasher,
+} from '../core/tlog/index.ts';
+import type { SavedPolicy } from '../client/audit-state.ts';
+import type { TrustPolicy } from '../client/audit-verifier.ts';
 import { say, UsageError } from './args.ts';
-import type { VerificationFailure } from '../client/audit-verifier.ts';
+
 import { readPassphrase } from './prompt.ts';
 
 /** Exit code when the log failed verification (usage errors exit 2, other errors 1). */
@@ -34,6 +43,62 @@ export function readLogVerifier(file: string): NoteVerifier {
   }
 }
 
+/** The options every audit command takes for the auditor's trust policy. */
+export const POLICY_OPTIONS = {
+  cosigner: { type: 'string', multiple: true },
+  quorum: { type: 'string' },
+  'max-age': { type: 'string' },
+} as const;
+
+export const POLICY_USAGE = `--cosigner FILE (repeatable) is YOUR copy of a cosigner's verifier key (from the cosigner
+itself, not from the server); --quorum N how many of them must cosign (default 1 with
+cosigners); --max-age SECONDS how old the newest cosignature may be (default 900). Once given,
+they are kept in the state file and used by every later run; give them again to change them.`;
+
+/** The trust policy of this run: flags first, then the state file's, then the defaults. */
+export function resolvePolicy(
+  values: { cosigner?: string[] | undefined; quorum?: string | undefined; 'max-age'?: string | undefined },
+  saved: SavedPolicy | null,
+  origin: string,
+  logVerifier: NoteVerifier,
+): { policy: TrustPolicy; saved: SavedPolicy; notes: string[] } {
+  const keys = values.cosigner?.length
+    ? values.cosigner.map((file) => {
+        try {
+          return readFileSync(file, 'utf8').trim();
+        } catch {
+          throw new UsageError(`cannot read the cosigner key file ${file}`);
+        }
+      })
+    : (saved?.cosigners ?? []);
+  const cosigners: CosignerVerifier[] = keys.map((k) => {
+    try {
+      return parseCosignerVerifier(k);
+    } catch {
+      throw new UsageError('a --cosigner file is not a cosigner verifier key (as written by relais cosigner keygen)');
+    }
+  });
+  const int = (text: string | undefined, name: string, min: number): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^[0-9]{1,6}$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be a whole number of at least ${min}`);
+    return Number(text);
+  };
+  const quorum = int(values.quorum, 'quorum', 0) ?? saved?.quorum ?? (cosigners.length > 0 ? 1 : 0);
+  const maxAgeSeconds = int(values['max-age'], 'max-age', 1) ?? saved?.maxAgeSeconds ?? 900;
+  if (quorum > cosigners.length) throw new UsageError(`--quorum ${quorum} is more than the ${cosigners.length} cosigner key(s) you hold`);
+  const next: SavedPolicy = { cosigners: cosigners.map((c) => c.verifierKey), quorum, maxAgeSeconds };
+  const notes: string[] = [];
+  if (saved && JSON.stringify(saved) !== JSON.stringify(next)) {
+    notes.push(
+      `trust policy changed from your state file's (${saved.cosigners.length} cosigners, quorum ${saved.quorum}, max age ${saved.maxAgeSeconds} s)`,
+    );
+  }
+  if (cosigners.length === 0) {
+    notes.push('WARNING: no cosigner keys: a split view (a log shown to you alone) is not detected; give --cosigner and --quorum');
+  }
+  return { policy: { origin, logVerifier, cosigners, quorum, maxAgeSeconds }, saved: next, notes };
+}
+
 export interface AuditorSession {
   api: ApiClient;
   member: StaffMember;
@@ -54,7 +119,7 @@ export async function auditorSession(server: string, keyFile: string, passphrase
 }
 
 /** Prints a verification failure the way an auditor must not miss, and returns the exit code. */
-export function reportFailure(e: VerificationFailure): number {
+export function reportFailure(e: { kind: string; message: string }): number {
   say(`LOG VERIFICATION FAILED (${e.kind}): ${e.message}`);
   say('Keep the state file and this output: the signed checkpoints in them are the evidence.');
   return EXIT_LOG_FAILED;

@@ -4,7 +4,7 @@
 
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { formatState, parseState, STATE_FORMAT, StateFileProblem } from '../client/audit-state.ts';
+import { formatState, parseState, STATE_FORMAT, StateFileProblem, type ParsedState, type SavedPolicy } from '../client/audit-state.ts';
 import { toHex } from '../core/bytes.ts';
 import type { NoteVerifier, TreeHasher } from '../core/tlog/index.ts';
 import type { Trusted } from '../client/audit-verifier.ts';
@@ -12,7 +12,7 @@ import type { Trusted } from '../client/audit-verifier.ts';
 export class StateFileError extends Error {}
 
 /** The trusted state in `path`, or null if there is no such file yet. */
-export function loadState(path: string, origin: string, verifier: NoteVerifier, hasher?: TreeHasher): Trusted | null {
+export function loadState(path: string, origin: string, verifier: NoteVerifier, hasher?: TreeHasher): ParsedState | null {
   if (!existsSync(path)) return null;
   try {
     return parseState(readFileSync(path, 'utf8'), origin, verifier, hasher);
@@ -25,12 +25,12 @@ export function loadState(path: string, origin: string, verifier: NoteVerifier, 
 }
 
 /** Writes the state atomically. */
-export function saveState(path: string, origin: string, verifier: NoteVerifier, trusted: Trusted): void {
+export function saveState(path: string, origin: string, verifier: NoteVerifier, trusted: Trusted, policy: SavedPolicy): void {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${toHex(crypto.getRandomValues(new Uint8Array(8)))}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, formatState(origin, verifier, trusted));
+    writeSync(fd, formatState(origin, verifier, trusted, policy));
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);

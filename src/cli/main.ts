@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   },
   followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
   'log-key': { run: logKeyCommand, summary: 'make the audit log’s checkpoint signing key pair (Ed25519 signed-note keys)' },
+  cosigner: {
+    run: async (argv) => (await import('./cosigner.ts')).cosignerCommand(argv),
+    summary: 'run a witness that cosigns the audit log’s checkpoints (C2SP tlog-witness), or make its keys',
+  },
   audit: { run: auditCommand, summary: 'auditors: verify the signed audit log (fork, rollback, missing entries) or export it' },
   'worker-config': { run: workerConfigCommand, summary: 'check the config and build the module bundled into the Workers entry' },
 };

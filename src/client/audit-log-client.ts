@@ -39,7 +39,26 @@ export class LogApi implements LogSource {
   constructor(readonly api: ApiClient) {}
 
   async checkpoint(): Promise<string> {
-    return retryOnce(async () => (await this.api.request('GET', '/api/v1/log/checkpoint')).text());
+    try {
+      return await retryOnce(async () => (await this.api.request('GET', '/api/v1/log/checkpoint')).text());
+    } catch (e) {
+      // The server says it cannot sign (no key, an integrity alert): that is a finding, not an error.
+      if (e instanceof ApiClientError && e.status === 503) {
+        throw new VerificationFailure('unavailable', `the server says its log cannot be signed (${e.code}): ${e.message}`);
+      }
+      throw e;
+    }
+  }
+
+  async storedHashes(start: number, end: number): Promise<Uint8Array> {
+    try {
+      const bytes = await retryOnce(() => this.api.bytes(`/api/v1/log/hashes?start=${start}&end=${end}`));
+      if (bytes.length % 32 !== 0 || bytes.length > (end - start) * 32) throw malformed('stored hashes');
+      return bytes;
+    } catch (e) {
+      if (e instanceof ApiClientError && e.code === 'beyond_tree_size') return new Uint8Array(0);
+      throw e;
+    }
   }
 
   async entries(start: number, end: number): Promise<string[]> {

@@ -1,39 +1,71 @@
-// What an auditor checks, without trusting the server (DESIGN promise 7, issue 6). Runtime-neutral
-// (no Node import), so the auditor page can run the same code in the browser.
+// What an auditor checks, without trusting the server (DESIGN promise 7, issues 6 and 11).
+// Runtime-neutral (no Node import): `relais audit verify` and the auditor page's worker run it.
 //
-//   verifyLog({ source, origin, verifier, trusted, full?, onEntry? }) → { checkpoint, note, frontier }
+//   verifyLog({ source, policy, trusted, mode, … }) → { trusted, cosignatures, newEntries }
 //
-// 1. The server's latest checkpoint must be a C2SP signed note by the log key the auditor holds
-//    (never one the server hands out) for the expected origin (C2SP tlog-checkpoint).
-// 2. Against the checkpoint the auditor verified last (`trusted`): a smaller tree is a ROLLBACK;
-//    a tree of the same size with another root, or a larger one that does not extend it, a FORK.
-// 3. Every entry after the trusted checkpoint (or every entry, with `full`) is fetched and
-//    appended to the trusted frontier (frontier.ts): one leaf hash per entry plus on average one
-//    node hash, and a final match with the checkpoint's root proves at once that each entry is
-//    included (RFC 9162 §2.1.3) and that the tree extends the trusted one (§2.1.4), without a
-//    proof per entry. An entry the server does not serve is MISSING.
-// 4. On a mismatch, a consistency proof tells a FORK from CHANGED entries, and a binary search
-//    with consistency proofs from each prefix names the first entry that differs (O(log n)
-//    proofs).
-// The result is the new frontier to keep for next time: a few hundred bytes whatever the log size.
+// 1. The served checkpoint must be a C2SP signed note by the log key the auditor holds (never one
+//    the server hands out) for the expected origin; the cosignature lines of the cosigners the
+//    auditor trusts are checked (C2SP tlog-cosignature/v1): a line by a trusted key that does not
+//    verify is a failure, and fewer than `quorum` valid ones is one ('quorum'); so is a newest
+//    cosignature older than `maxAgeSeconds` ('stale'). A forked or frozen checkpoint the
+//    cosigners refused cannot carry their cosignatures.
+// 2. Against the checkpoint verified last (`trusted`): a smaller tree is a ROLLBACK; the same size
+//    with another root, or a tree that does not extend it, a FORK.
+// 3. mode 'full' (the default): EVERY entry is fetched again; each one verified before must have
+//    the leaf hash the state kept ('changed-entry' / 'missing-entry' naming the first that
+//    differs), and the whole tree is rebuilt (FlatHashStore) and must give the checkpoint's root.
+//    mode 'new-only' fetches only entries after the trusted checkpoint and skips re-reading the
+//    earlier ones, the stored hashes before them and the rules (the caller says so).
+// 4. What the server serves to others is checked against the auditor's own tree: every stored
+//    hash (in 'full'; the new ones in 'new-only'; 'stored-hash' names the first that differs), the
+//    consistency proof from the trusted size, and inclusion proofs of a sample of entries (the
+//    first, the last, the first new one, the auditor's own login, and random ones); a served proof
+//    that differs from the one computed is 'bad-proof'.
+// The result keeps every leaf hash (32 bytes an entry) for the next run.
 
 import { utf8 } from '../core/bytes.ts';
 import {
   bytesEqual,
   defaultTreeHasher,
-  Frontier,
+  FlatHashStore,
   NoteError,
   openCheckpoint,
+  proveConsistency,
+  proveInclusion,
+  splitStoredHashIndex,
+  storedHashCount,
+  treeHash,
   verifyConsistency,
+  verifyCosignature,
   type Checkpoint,
+  type CosignerVerifier,
   type Hash,
   type NoteVerifier,
+  type OpenedNote,
   type TreeHasher,
 } from '../core/tlog/index.ts';
 
-export type FailureKind = 'bad-signature' | 'wrong-origin' | 'malformed' | 'rollback' | 'fork' | 'missing-entry' | 'changed-entry';
+export type FailureKind =
+  | 'bad-signature'
+  | 'wrong-origin'
+  | 'malformed'
+  | 'unavailable'
+  | 'rollback'
+  | 'fork'
+  | 'missing-entry'
+  | 'changed-entry'
+  | 'stored-hash'
+  | 'bad-proof'
+  | 'bad-cosignature'
+  | 'quorum'
+  | 'stale'
+  | 'own-login'
+  | 'rule';
 
-/** The log is not what its signed checkpoints say: an auditor must act on this. */
+/** Failures that waiting may cure (a checkpoint not yet cosigned, a login not yet signed). */
+export const FRESHNESS_FAILURES: readonly FailureKind[] = ['quorum', 'stale', 'own-login'];
+
+/** The log is not what its signed checkpoints say, or not fresh: an auditor must act on this. */
 export class VerificationFailure extends Error {
   override readonly name = 'VerificationFailure';
   constructor(
@@ -46,39 +78,80 @@ export class VerificationFailure extends Error {
 
 /** Where the log comes from: the HTTP API (audit-log-client.ts) or anything answering alike. */
 export interface LogSource {
-  /** the latest signed checkpoint (signed-note text) */
+  /** the latest signed checkpoint with its cosignatures (signed-note text) */
   checkpoint(): Promise<string>;
   /** entries start ≤ i < end, in order; fewer if the server has fewer */
   entries(start: number, end: number): Promise<string[]>;
   /** RFC 9162 consistency proof from the tree of `from` entries to that of `to` */
   consistencyProof(from: number, to: number): Promise<Hash[]>;
+  /** RFC 9162 inclusion proof of entry `index` in the tree of `size` entries */
+  inclusionProof(index: number, size: number): Promise<Hash[]>;
+  /** stored hashes start ≤ i < end (Go sumdb/tlog numbering), 32 bytes each; fewer if missing */
+  storedHashes(start: number, end: number): Promise<Uint8Array>;
 }
 
-/** The last checkpoint an auditor verified, and the frontier of its tree. */
+/** What the auditor trusts, from their own copies (flags, their state file), never the server. */
+export interface TrustPolicy {
+  origin: string;
+  logVerifier: NoteVerifier;
+  cosigners: CosignerVerifier[];
+  quorum: number;
+  maxAgeSeconds: number;
+}
+
+/** The last checkpoint an auditor verified, and the leaf hash of every entry it covers. */
 export interface Trusted {
   checkpoint: Checkpoint;
   note: string;
-  frontier: Frontier;
+  /** 32 bytes per entry, entry 0 first; null for a state written before leaf hashes were kept */
+  leaves: Uint8Array | null;
+}
+
+export interface CosignatureCheck {
+  /** valid cosignatures by trusted cosigners: name and timestamp (seconds) */
+  valid: { name: string; timestamp: number }[];
+  /** how many of them are within maxAgeSeconds */
+  fresh: number;
 }
 
 export interface VerifyOptions {
   source: LogSource;
-  origin: string;
-  verifier: NoteVerifier;
+  policy: TrustPolicy;
   trusted: Trusted | null;
-  /** fetch and check every entry from the first, not only those after `trusted` */
-  full?: boolean;
+  mode?: 'full' | 'new-only';
   hasher?: TreeHasher;
   /** entries per request (the server allows up to 10,000) */
   pageSize?: number;
+  /** the auditor's clock, ms */
+  now?: () => number;
   /** called with each fetched entry, in order, before the final check: keep results only on success */
   onEntry?: (index: number, entry: string) => void;
+  /** an entry whose inclusion proof is also checked (the auditor's own login) */
+  sampleIndex?: number | null;
+  /** random numbers in [0, 1) for the sample (crypto-based by default) */
+  random?: () => number;
 }
 
-/** Opens the server's checkpoint with the auditor's key; throws VerificationFailure. */
-export function openServerCheckpoint(note: string, origin: string, verifier: NoteVerifier): Checkpoint {
+export interface VerifyResult {
+  trusted: Trusted;
+  cosignatures: CosignatureCheck;
+  /** the first entry not covered by the previous trusted checkpoint */
+  firstNew: number;
+}
+
+const STORED_PAGE = 65_536;
+const RANDOM_SAMPLES = 6;
+/** Cosignatures dated further ahead than this are not counted (C2SP: verifiers may reject them). */
+const FUTURE_SKEW_SECONDS = 300;
+
+function cryptoRandom(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
+}
+
+/** Opens the server's checkpoint with the auditor's log key; throws VerificationFailure. */
+export function openServerCheckpoint(note: string, origin: string, verifier: NoteVerifier): { checkpoint: Checkpoint; note: OpenedNote } {
   try {
-    return openCheckpoint(note, { origin, logVerifier: verifier }).checkpoint;
+    return openCheckpoint(note, { origin, logVerifier: verifier });
   } catch (e) {
     if (!(e instanceof NoteError)) throw e;
     if (e.code === 'wrong-origin') throw new VerificationFailure('wrong-origin', `the checkpoint is for another log than ${origin}`);
@@ -88,63 +161,121 @@ export function openServerCheckpoint(note: string, origin: string, verifier: Not
   }
 }
 
-export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
-  const { source, origin, verifier, trusted } = options;
-  const hasher = options.hasher ?? defaultTreeHasher;
-  const pageSize = options.pageSize ?? 10_000;
-  const note = await source.checkpoint();
-  const checkpoint = openServerCheckpoint(note, origin, verifier);
-  const size = checkpoint.size;
-
-  if (trusted) {
-    const old = trusted.checkpoint;
-    if (size < old.size) {
-      throw new VerificationFailure(
-        'rollback',
-        `the server's checkpoint covers ${size} entries, fewer than the ${old.size} you verified before: the log was rolled back`,
-      );
-    }
-    if (size === old.size && !bytesEqual(checkpoint.rootHash, old.rootHash)) {
-      throw new VerificationFailure(
-        'fork',
-        `the server signed two different logs of ${size} entries (the one you verified before and this one): the log was forked`,
-      );
+/** Checks the cosignature lines of an opened checkpoint against the auditor's policy. */
+export function checkCosignatures(opened: OpenedNote, policy: TrustPolicy, nowMs: number): CosignatureCheck {
+  const valid: { name: string; timestamp: number }[] = [];
+  const now = Math.floor(nowMs / 1000);
+  for (const cosigner of policy.cosigners) {
+    const lines = opened.unverifiedSignatures.filter((s) => s.name === cosigner.name && s.keyId === cosigner.keyId);
+    for (const line of lines) {
+      const timestamp = verifyCosignature(cosigner, opened.text, line);
+      if (timestamp === null) {
+        throw new VerificationFailure('bad-cosignature', `the cosignature of ${cosigner.name} on the checkpoint does not verify`);
+      }
+      if (timestamp <= now + FUTURE_SKEW_SECONDS) valid.push({ name: cosigner.name, timestamp });
     }
   }
+  const fresh = valid.filter((v) => now - v.timestamp <= policy.maxAgeSeconds).length;
+  return { valid, fresh };
+}
 
-  const full = options.full === true || trusted === null;
-  const frontier = full ? Frontier.empty(hasher) : (trusted as Trusted).frontier.clone();
-  // Frontiers at page boundaries, to find the first wrong entry if the end does not match.
-  const marks: Frontier[] = [frontier.clone()];
-  let rootAtTrusted: Hash | null = full && trusted?.checkpoint.size === 0 ? hasher.emptyRoot() : null;
-  let next = frontier.size < size ? source.entries(frontier.size, Math.min(size, frontier.size + pageSize)) : null;
+/** Throws 'quorum' or 'stale' unless the checkpoint is witnessed and fresh by the policy. */
+export function requireWitnessed(check: CosignatureCheck, policy: TrustPolicy, size: number, nowMs: number): void {
+  const signers = new Set(check.valid.map((v) => v.name));
+  if (signers.size < policy.quorum) {
+    throw new VerificationFailure(
+      'quorum',
+      `the checkpoint of ${size} entries carries ${signers.size} valid cosignature(s) of the ${policy.cosigners.length} cosigners you trust, fewer than your quorum of ${policy.quorum}: it may be a fork or a rollback shown to you alone`,
+    );
+  }
+  const needed = Math.max(policy.quorum, policy.cosigners.length > 0 ? 1 : 0);
+  if (check.fresh < needed) {
+    const newest = Math.max(0, ...check.valid.map((v) => v.timestamp));
+    const age = Math.floor(nowMs / 1000) - newest;
+    throw new VerificationFailure(
+      'stale',
+      `the newest cosignature of the checkpoint is ${age} s old, more than your maximum of ${policy.maxAgeSeconds} s (${check.fresh} fresh, ${needed} needed): the server may have frozen its log`,
+    );
+  }
+}
+
+export async function verifyLog(options: VerifyOptions): Promise<VerifyResult> {
+  const { source, policy, trusted } = options;
+  const hasher = options.hasher ?? defaultTreeHasher;
+  const pageSize = options.pageSize ?? 10_000;
+  const now = options.now ?? (() => Date.now());
+  const mode = options.mode ?? 'full';
+  const text = await source.checkpoint();
+  const { checkpoint, note: opened } = openServerCheckpoint(text, policy.origin, policy.logVerifier);
+  const cosignatures = checkCosignatures(opened, policy, now());
+  const size = checkpoint.size;
+  const old = trusted?.checkpoint ?? null;
+
+  if (old && size < old.size) {
+    throw new VerificationFailure(
+      'rollback',
+      `the server's checkpoint covers ${size} entries, fewer than the ${old.size} you verified before: the log was rolled back`,
+    );
+  }
+  if (old && size === old.size && !bytesEqual(checkpoint.rootHash, old.rootHash)) {
+    throw new VerificationFailure(
+      'fork',
+      `the server signed two different logs of ${size} entries (the one you verified before and this one): the log was forked`,
+    );
+  }
+
+  // The auditor's own tree: from the state's leaf hashes ('new-only'), or rebuilt from every entry.
+  const tree = new FlatHashStore(hasher);
+  const leaves = new Uint8Array(size * 32);
+  const keptLeaves = trusted?.leaves ?? null;
+  const reuse = mode === 'new-only' && keptLeaves !== null && old !== null;
+  if (reuse) {
+    leaves.set(keptLeaves.subarray(0, old.size * 32));
+    for (let i = 0; i < old.size; i++) tree.appendLeafHash(keptLeaves.subarray(i * 32, i * 32 + 32));
+  }
+  const firstNew = old?.size ?? 0;
+  let next = tree.size < size ? source.entries(tree.size, Math.min(size, tree.size + pageSize)) : null;
   while (next) {
-    const start = frontier.size;
+    const start = tree.size;
     const end = Math.min(size, start + pageSize);
     const page = await next;
     if (!Array.isArray(page) || page.length > end - start)
       throw new VerificationFailure('malformed', 'the server sent more entries than asked for');
-    // Fetch the next page while this one is hashed.
     next = end < size ? source.entries(end, Math.min(size, end + pageSize)) : null;
     next?.catch(() => {});
     for (const [i, entry] of page.entries()) {
-      frontier.appendEntry(utf8(entry));
-      options.onEntry?.(start + i, entry);
-      if (full && trusted && frontier.size === trusted.checkpoint.size) rootAtTrusted = frontier.root();
+      const index = start + i;
+      const leaf = hasher.hashLeaf(utf8(entry));
+      if (keptLeaves && index < firstNew && !bytesEqual(leaf, keptLeaves.subarray(index * 32, index * 32 + 32))) {
+        throw new VerificationFailure(
+          'changed-entry',
+          `entry #${index}, which you verified before, is served changed: it was edited, moved or swapped (its hash differs from the one in your state file)`,
+        );
+      }
+      tree.appendLeafHash(leaf);
+      leaves.set(leaf, index * 32);
+      options.onEntry?.(index, entry);
     }
     if (page.length < end - start) {
+      const missing = start + page.length;
       throw new VerificationFailure(
         'missing-entry',
-        `the server does not serve entry #${start + page.length}, although its signed checkpoint covers ${size} entries: entries were deleted`,
+        missing < firstNew
+          ? `entry #${missing}, which you verified before, is no longer served: entries were deleted`
+          : `the server does not serve entry #${missing}, although its signed checkpoint covers ${size} entries: entries were deleted`,
       );
     }
-    marks.push(frontier.clone());
   }
 
-  if (!frontier.matches(size, checkpoint.rootHash)) {
-    if (trusted && trusted.checkpoint.size > 0 && trusted.checkpoint.size < size) {
-      const proof = await source.consistencyProof(trusted.checkpoint.size, size);
-      const old = trusted.checkpoint;
+  if (old && !keptLeaves && !bytesEqual(await treeHash(old.size, tree, hasher), old.rootHash)) {
+    throw new VerificationFailure(
+      'fork',
+      `the first ${old.size} entries of the server's log differ from those you verified before: the log was forked or rewritten`,
+    );
+  }
+  if (!bytesEqual(tree.root(), checkpoint.rootHash)) {
+    if (old && old.size > 0 && old.size < size) {
+      const proof = await source.consistencyProof(old.size, size);
       if (!verifyConsistency({ oldSize: old.size, newSize: size, oldRoot: old.rootHash, newRoot: checkpoint.rootHash, proof }, hasher)) {
         throw new VerificationFailure(
           'fork',
@@ -152,7 +283,7 @@ export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
         );
       }
     }
-    const index = await firstWrongEntry(source, marks, checkpoint, hasher);
+    const index = await firstWrongEntry(source, tree, firstNew, checkpoint, hasher);
     throw new VerificationFailure(
       'changed-entry',
       index === null
@@ -160,51 +291,92 @@ export async function verifyLog(options: VerifyOptions): Promise<Trusted> {
         : `entry #${index} as served is not the entry the signed checkpoint commits to: it was changed, moved or replaced`,
     );
   }
-  if (full && trusted && rootAtTrusted && !bytesEqual(rootAtTrusted, trusted.checkpoint.rootHash)) {
-    throw new VerificationFailure(
-      'fork',
-      `the first ${trusted.checkpoint.size} entries of the server's log differ from those you verified before: the log was forked or rewritten`,
-    );
-  }
-  return { checkpoint, note, frontier };
+
+  await checkStoredHashes(source, tree, reuse ? storedHashCount(firstNew) : 0);
+  await checkProofs(source, tree, firstNew, options.sampleIndex ?? null, options.random ?? cryptoRandom, hasher);
+
+  return { trusted: { checkpoint, note: text, leaves }, cosignatures, firstNew };
 }
 
-/** True if the server proves that `prefix` (built from served entries) is a prefix of the checkpoint's tree. */
-async function provenPrefix(source: LogSource, size: number, root: Hash, checkpoint: Checkpoint, hasher: TreeHasher): Promise<boolean> {
-  if (size === 0) return true;
-  if (size === checkpoint.size) return bytesEqual(root, checkpoint.rootHash);
-  const proof = await source.consistencyProof(size, checkpoint.size).catch(() => []);
-  return verifyConsistency({ oldSize: size, newSize: checkpoint.size, oldRoot: root, newRoot: checkpoint.rootHash, proof }, hasher);
+/** Every stored hash the server serves from `from` on must be the auditor's own. */
+async function checkStoredHashes(source: LogSource, tree: FlatHashStore, from: number): Promise<void> {
+  const total = tree.storedCount;
+  for (let start = from; start < total; start += STORED_PAGE) {
+    const end = Math.min(total, start + STORED_PAGE);
+    const served = await source.storedHashes(start, end);
+    const own = tree.stored(start, end);
+    const n = Math.min(served.length, own.length);
+    let k = 0;
+    while (k < n && served[k] === own[k]) k++;
+    if (k < n || served.length !== own.length) {
+      const index = start + Math.floor(k / 32);
+      const { level, index: n2 } = splitStoredHashIndex(index);
+      throw new VerificationFailure(
+        'stored-hash',
+        `the server's stored hash #${index} (level ${level}, entries #${n2 * 2 ** level} to #${(n2 + 1) * 2 ** level - 1}) is ${k < n ? 'not the one computed from the entries' : 'missing'}: every proof built on it is wrong`,
+      );
+    }
+  }
 }
 
-/** The index of the first served entry that breaks the checkpoint, or null if none can be named. */
-async function firstWrongEntry(source: LogSource, marks: Frontier[], checkpoint: Checkpoint, hasher: TreeHasher): Promise<number | null> {
-  // marks[0] is trusted; find the first page boundary the server cannot prove to be a prefix.
-  let lo = 0;
-  let hi = marks.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    const m = marks[mid] as Frontier;
-    if (await provenPrefix(source, m.size, m.root(), checkpoint, hasher)) lo = mid;
-    else hi = mid;
+/** Served consistency and inclusion proofs must be byte for byte the ones computed from the entries. */
+async function checkProofs(
+  source: LogSource,
+  tree: FlatHashStore,
+  firstNew: number,
+  own: number | null,
+  random: () => number,
+  hasher: TreeHasher,
+): Promise<void> {
+  const size = tree.size;
+  if (size === 0) return;
+  const same = (a: Hash[], b: Hash[]) => a.length === b.length && a.every((h, i) => bytesEqual(h, b[i] as Hash));
+  if (firstNew > 0 && firstNew < size) {
+    const served = await source.consistencyProof(firstNew, size);
+    if (!same(served, await proveConsistency(firstNew, size, tree, hasher))) {
+      throw new VerificationFailure(
+        'bad-proof',
+        `the server's consistency proof from ${firstNew} to ${size} entries is not the one computed from the entries`,
+      );
+    }
   }
-  const from = marks[lo] as Frontier;
-  const to = marks[hi] as Frontier;
-  if (to.size <= from.size) return null;
-  // Within that page: the root after each entry, then the same search entry by entry.
-  const page = await source.entries(from.size, to.size).catch(() => [] as string[]);
-  const roots: Hash[] = [];
-  const walk = from.clone();
-  for (const entry of page) {
-    walk.appendEntry(utf8(entry));
-    roots.push(walk.root());
+  const sample = new Set([0, size - 1, Math.min(firstNew, size - 1)]);
+  if (own !== null && own < size) sample.add(own);
+  for (let i = 0; i < RANDOM_SAMPLES; i++) sample.add(Math.floor(random() * size));
+  for (const index of [...sample].sort((a, b) => a - b)) {
+    const served = await source.inclusionProof(index, size);
+    if (!same(served, await proveInclusion(index, size, tree, hasher))) {
+      throw new VerificationFailure(
+        'bad-proof',
+        `the server's inclusion proof of entry #${index} in ${size} entries is not the one computed from the entries`,
+      );
+    }
   }
-  let good = -1;
-  let bad = roots.length;
+}
+
+/** The index of the first new entry that breaks the checkpoint, found with the server's consistency proofs. */
+async function firstWrongEntry(
+  source: LogSource,
+  tree: FlatHashStore,
+  from: number,
+  checkpoint: Checkpoint,
+  hasher: TreeHasher,
+): Promise<number | null> {
+  const proven = async (m: number): Promise<boolean> => {
+    if (m === 0) return true;
+    const root = await treeHash(m, tree, hasher);
+    if (m === checkpoint.size) return bytesEqual(root, checkpoint.rootHash);
+    const proof = await source.consistencyProof(m, checkpoint.size).catch(() => []);
+    return verifyConsistency({ oldSize: m, newSize: checkpoint.size, oldRoot: root, newRoot: checkpoint.rootHash, proof }, hasher);
+  };
+  // prefix `good` is proven, prefix `bad` is not: the entry at index `bad - 1` is the first wrong one.
+  let good = from;
+  let bad = tree.size;
+  if (await proven(bad)) return null;
   while (bad - good > 1) {
-    const mid = (good + bad) >> 1;
-    if (await provenPrefix(source, from.size + mid + 1, roots[mid] as Hash, checkpoint, hasher)) good = mid;
+    const mid = good + Math.floor((bad - good) / 2);
+    if (await proven(mid)) good = mid;
     else bad = mid;
   }
-  return bad < roots.length ? from.size + bad : null;
+  return bad - 1;
 }

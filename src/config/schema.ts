@@ -126,6 +126,36 @@ const ConfigObject = z
           .string()
           .regex(/^keys\/[A-Za-z0-9._-]+$/)
           .describe('file holding the log’s note verifier key'),
+        cosigners: z
+          .array(
+            z
+              .object({
+                name: text(200).describe('the cosigner’s name in its signatures (the name of its key)'),
+                url: z.url({ protocol: /^https?$/ }).describe('prefix of its C2SP tlog-witness API (POST <url>/add-checkpoint)'),
+                key: z
+                  .string()
+                  .regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/)
+                  .describe('its verifier key (name+keyid+base64, as written by relais cosigner keygen)'),
+              })
+              .strict(),
+          )
+          .max(16)
+          .default([])
+          .describe('independent witnesses that cosign each checkpoint (C2SP tlog-witness, tlog-cosignature/v1)'),
+        quorum: z
+          .number()
+          .int()
+          .min(0)
+          .max(16)
+          .optional()
+          .describe('cosignatures a checkpoint needs before the server counts it as witnessed (default 1 with cosigners, else 0)'),
+        maxCheckpointAgeSeconds: z
+          .number()
+          .int()
+          .min(30)
+          .max(86_400)
+          .default(900)
+          .describe('the server gets a newly cosigned checkpoint at least this often, with or without new entries'),
       })
       .strict(),
   })
@@ -158,6 +188,14 @@ function checkReferences(c: Config, ctx: z.RefinementCtx): void {
   c.auditors.forEach((a, i) => {
     if (memberKeys.has(a.id)) issue(['auditors', i, 'id'], `auditor "${a.id}" is also an inbox member; auditors never read reports`);
   });
+
+  const cosignerNames = new Set<string>();
+  c.log.cosigners.forEach((w, i) => {
+    if (cosignerNames.has(w.name)) issue(['log', 'cosigners', i, 'name'], `cosigner "${w.name}" is listed twice`);
+    cosignerNames.add(w.name);
+    if (!w.key.startsWith(`${w.name}+`)) issue(['log', 'cosigners', i, 'key'], `the key of cosigner "${w.name}" is named otherwise`);
+  });
+  if ((c.log.quorum ?? 0) > c.log.cosigners.length) issue(['log', 'quorum'], 'the quorum is larger than the number of cosigners');
 
   c.categories.forEach((category, i) => {
     for (const lang of c.site.languages) {

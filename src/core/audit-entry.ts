@@ -3,7 +3,18 @@
 // actions; they never carry report content or anything about a resident. Staff events carry the
 // time to the second; report-received events carry only their time bucket.
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex, utf8 } from './bytes.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
+
+/**
+ * The value a `staff.login` entry carries in `details.session`: derived from the session's bearer
+ * token, so the staff member (and an auditor's own run) can find their own login in the log, while
+ * the log says nothing that opens the session.
+ */
+export function sessionLogId(token: string): string {
+  return toHex(sha256(utf8(`relais/session-log-id/v1\n${token}`))).slice(0, 32);
+}
 
 export const AUDIT_ACTIONS = [
   'config.changed',
@@ -11,18 +22,23 @@ export const AUDIT_ACTIONS = [
   'staff.logout',
   'report.received',
   'report.list',
+  'report.detail',
   'report.read',
   'attachment.download',
   'report.reply',
   'report.status',
   'report.note',
   'report.deleted',
+  'witness.detail',
   'witness.identity.read',
+  'disclosure.list',
+  'disclosure.detail',
   'disclosure.requested',
   'disclosure.approved',
   'disclosure.refused',
   'disclosure.withdrawn',
   'disclosure.fetched',
+  'staff.refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

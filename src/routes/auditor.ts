@@ -5,6 +5,12 @@
 //   GET /entries?start=A&end=B              auditors  entries A ≤ i < B (≤ 10,000), as stored
 //   GET /proof/inclusion?index=I&size=N     auditors  RFC 9162 §2.1.3.1 PATH(I, D[N])
 //   GET /proof/consistency?from=M&to=N      auditors  RFC 9162 §2.1.4.1 PROOF(M, D[N])
+//   GET /hashes?start=A&end=B               auditors  stored hashes A ≤ i < B (≤ 65,536), 32 bytes each,
+//                                                     numbered as Go's sumdb/tlog (what every proof is made of)
+//
+// The checkpoint carries the cosignatures the server got (C2SP tlog-cosignature lines after the
+// log's own signature). When the log cannot sign (no key, an integrity alert, a failed
+// integration) the checkpoint answers 503 with the outage's code, as every staff data route does.
 //
 // Proofs come from the stored subtree hashes in O(log n) reads. Sizes are bounded by the
 // integrated tree. Bad input gets a 400 with a stable code and never an echo (promise 10).
@@ -15,13 +21,15 @@
 // would always leave something new), and the log holds no report content or resident data.
 
 import { Hono, type Context } from 'hono';
-import { base64Encode, proveConsistency, proveInclusion } from '../core/tlog/index.ts';
+import { base64Encode, proveConsistency, proveInclusion, storedHashCount } from '../core/tlog/index.ts';
 import { requireStaff } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 
 /** Most entries one request returns. */
 export const MAX_ENTRIES_PER_REQUEST = 10_000;
+/** Most stored hashes one request returns (2 MiB). */
+export const MAX_HASHES_PER_REQUEST = 65_536;
 const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
 
 /** Exactly these query parameters, each once, each a safe non-negative decimal integer. */
@@ -50,7 +58,8 @@ function badRange(message: string): ApiError {
 
 export function auditorRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
-  const auditor = requireStaff(relais, ['auditor']);
+  // Auditors keep reading the log during an outage: it is what they investigate it with.
+  const auditor = requireStaff(relais, ['auditor'], { data: false });
   const table = relais.tlog.table;
 
   async function treeSize(): Promise<number> {
@@ -64,9 +73,11 @@ export function auditorRoutes(relais: Relais): Hono<Env> {
 
   app.get('/checkpoint', async (c) => {
     integers(c, []);
-    const latest = await table.latestCheckpoint();
-    if (!latest) throw new ApiError(404, 'no_checkpoint', 'This log has no signed checkpoint yet.');
-    return c.body(latest.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    const outage = relais.tlog.outage();
+    if (outage) throw new ApiError(503, outage.code, outage.message);
+    const note = await relais.tlog.servedCheckpoint();
+    if (!note) throw new ApiError(404, 'no_checkpoint', 'This log has no signed checkpoint yet.');
+    return c.body(note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
   app.get('/entries', auditor, async (c) => {
@@ -86,6 +97,20 @@ export function auditorRoutes(relais: Relais): Hono<Env> {
       entries.push(row.entry);
     }
     return c.json({ start, entries });
+  });
+
+  app.get('/hashes', auditor, async (c) => {
+    const { start, end } = integers(c, ['start', 'end']);
+    if (start >= end) throw badRange('start must be below end.');
+    if (end - start > MAX_HASHES_PER_REQUEST) {
+      throw new ApiError(400, 'range_too_large', `Ask for at most ${MAX_HASHES_PER_REQUEST} hashes at a time.`, {
+        max: MAX_HASHES_PER_REQUEST,
+      });
+    }
+    const stored = storedHashCount(await treeSize());
+    if (end > stored) throw new ApiError(400, 'beyond_tree_size', 'The log does not store that many hashes.', { storedHashes: stored });
+    const bytes = await table.hashRange(start, end);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
   app.get('/proof/inclusion', auditor, async (c) => {

@@ -4,6 +4,8 @@
 // inbox fetch it; until it is fetched it can be withdrawn. Every step and its audit entry are one
 // batch that the database refuses if the step is not allowed (src/store/disclosures.ts), so two
 // racing requests cannot both win. Investigators see nothing of a disclosure before approval.
+// Lists and details are logged before they are served, and every refused attempt is logged as
+// `staff.refused` (src/server/staff-log.ts).
 
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -29,6 +31,7 @@ import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
 import { membersOf } from '../server/sealed-parts.ts';
 import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
+import { logRefusals, staffRead } from '../server/staff-log.ts';
 
 const RequestMeta = z
   .object({
@@ -68,6 +71,7 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
   const staff = requireStaff(relais, ['officer', 'custodian']);
   const custodian = requireStaff(relais, ['custodian']);
   const officer = requireStaff(relais, ['officer']);
+  app.use('*', logRefusals(relais));
   const seconds = () => Math.floor(relais.clock() / 1000);
   const actor = (m: ResolvedMember) => `member:${m.id}`;
 
@@ -138,7 +142,12 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     const investigated = member.roles.includes('officer')
       ? (await relais.store.disclosures.listForInboxes(member.inboxes, parsed.data)).filter((d) => !seen.has(d.id))
       : [];
-    return c.json({ disclosures: [...custody, ...investigated].map((d) => disclosureView(relais, d)) });
+    const all = [...custody, ...investigated];
+    await staffRead(relais, c, {
+      action: 'disclosure.list',
+      details: { ...parsed.data, disclosures: all.map((d) => d.id) },
+    });
+    return c.json({ disclosures: all.map((d) => disclosureView(relais, d)) });
   });
 
   app.get('/:id', staff, async (c) => {
@@ -146,6 +155,12 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     const d = await find(c.req.param('id'));
     const custody = isCustodianOf(member, await relais.store.reports.routes(d.ref, 'identity'));
     if (!custody && !investigatorSees(member, d)) throw new ApiError(404, 'not_found', 'No such disclosure.');
+    await staffRead(relais, c, {
+      action: 'disclosure.detail',
+      report: d.ref,
+      inbox: d.inboxId,
+      details: { witness: d.witness, disclosure: d.id, state: d.state },
+    });
     return c.json(disclosureView(relais, d));
   });
 

@@ -1,7 +1,7 @@
 // Officer and custodian API (DESIGN "Officer session", promise 8): list the reports routed to
 // your inboxes, see one, fetch its sealed parts. A report routed elsewhere answers exactly like a
 // report that does not exist (404). Every fetch of sealed content is written to the audit log
-// before the bytes are sent.
+// before the bytes are sent, and so is every read of a report's details (src/server/staff-log.ts).
 
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { requireStaff } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { membersOf } from '../server/sealed-parts.ts';
+import { staffRead } from '../server/staff-log.ts';
 
 const ListQuery = z
   .object({
@@ -77,6 +78,7 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     const report = audiences.length > 0 ? await relais.store.reports.get(ref) : null;
     if (!report) throw new ApiError(404, 'not_found', 'No such report.');
     const main = audiences.includes('main');
+    await staffRead(relais, c, { action: 'report.detail', report: ref, details: { audiences: [...audiences].sort() } });
     return c.json({
       ref: report.ref,
       category: report.category,

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import * as openpgp from 'openpgp';
 import { z } from 'zod';
 import type { ResolvedMember } from '../config/resolve.ts';
+import { sessionLogId } from '../core/audit-entry.ts';
 import { checkLoginChallenge, issueLoginChallenge } from '../core/login-challenge.ts';
 import { meetsDifficulty } from '../core/pow.ts';
 import { LoginThrottle } from '../server/login-throttle.ts';
@@ -91,7 +92,11 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
       await relais.store.batch([
         relais.store.spendChallengeStatement(checked.nonce, checked.expires),
         relais.store.sessions.createStatement(tokenHash(token), member.id, now, expires),
-        relais.audit.statement({ action: 'staff.login', actor: `member:${member.id}` }),
+        relais.audit.statement({
+          action: 'staff.login',
+          actor: `member:${member.id}`,
+          details: { session: sessionLogId(token), key: member.fingerprint },
+        }),
       ]);
     } catch (e) {
       if (e instanceof ConstraintError) throw new ApiError(401, 'login_challenge_replayed', 'This challenge was already used.');
@@ -100,7 +105,7 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
     return c.json({ token, expires, idleSeconds: SESSION_IDLE_MS / 1000, member: memberView(member) }, 201);
   });
 
-  const anyStaff = requireStaff(relais, ['officer', 'custodian', 'auditor']);
+  const anyStaff = requireStaff(relais, ['officer', 'custodian', 'auditor'], { data: false });
 
   app.get('/', anyStaff, (c) => {
     const { member, expires } = c.get('staff');

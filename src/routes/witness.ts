@@ -3,6 +3,8 @@
 // the identity part to decrypt (fetched through /api/v1/reports/:ref/parts/:idx, logged), the
 // custodians' keys for the review copy, the police inboxes it may go to with their members' keys,
 // and its disclosures so far. A witness held by another custody inbox answers like a missing one.
+// The list and every witness's details are logged before they are served, and so is every
+// refused attempt (src/server/staff-log.ts).
 
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -12,6 +14,7 @@ import type { Env, Relais } from '../server/context.ts';
 import { custodiansOf, disclosureTargets, isCustodianOf } from '../server/disclosure-checks.ts';
 import { ApiError } from '../server/http.ts';
 import { membersOf } from '../server/sealed-parts.ts';
+import { logRefusals, staffRead } from '../server/staff-log.ts';
 import { disclosureView } from './disclosure.ts';
 
 const ListQuery = z
@@ -24,6 +27,7 @@ const ListQuery = z
 export function witnessRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const custodian = requireStaff(relais, ['custodian']);
+  app.use('*', logRefusals(relais));
 
   app.get('/', custodian, async (c) => {
     const parsed = ListQuery.safeParse(c.req.query());
@@ -53,6 +57,7 @@ export function witnessRoutes(relais: Relais): Hono<Env> {
       // a custodian who sits in that inbox may not ask for a disclosure to it
       allowed: !member.inboxes.includes(id),
     }));
+    await staffRead(relais, c, { action: 'witness.detail', report: ref, details: { witness: number } });
     return c.json({
       number,
       ref,

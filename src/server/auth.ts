@@ -2,6 +2,10 @@
 // Authorization header (never a cookie), looked up by its SHA-256, with an idle timeout and an
 // absolute expiry, and valid only while its member is still in the config. Roles come from the
 // current config on every request, so removing someone from an inbox takes effect at once.
+// Staff data routes fail closed (DESIGN promise 7): while the audit log cannot append or sign
+// (TransparencyLog.outage), they answer 503 with the outage's stable code, so nothing is served
+// that auditors could not find in a signed checkpoint. The staff session is set before the role
+// check, so a refusal can be logged with its member (src/server/staff-log.ts).
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { MiddlewareHandler } from 'hono';
@@ -23,7 +27,8 @@ export function tokenHash(token: string): string {
   return toHex(sha256(utf8(token)));
 }
 
-export function requireStaff(relais: Relais, roles: StaffRole[]): MiddlewareHandler<Env> {
+export function requireStaff(relais: Relais, roles: StaffRole[], options: { data?: boolean } = {}): MiddlewareHandler<Env> {
+  const data = options.data ?? true;
   return async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
     const m = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(header);
@@ -41,9 +46,11 @@ export function requireStaff(relais: Relais, roles: StaffRole[]): MiddlewareHand
       await relais.store.sessions.delete(hash);
       throw new ApiError(401, 'unauthorized', 'This account is no longer in the configuration.');
     }
-    if (!member.roles.some((r) => roles.includes(r))) throw new ApiError(403, 'forbidden', 'Your role does not allow this.');
-    if (now - session.lastUsed >= TOUCH_INTERVAL_MS) await relais.store.sessions.touch(hash, now);
     c.set('staff', { member, tokenHash: hash, expires: Math.min(session.expires, now + SESSION_IDLE_MS) });
+    if (!member.roles.some((r) => roles.includes(r))) throw new ApiError(403, 'forbidden', 'Your role does not allow this.');
+    const outage = data ? relais.tlog.outage() : null;
+    if (outage) throw new ApiError(503, outage.code, outage.message);
+    if (now - session.lastUsed >= TOUCH_INTERVAL_MS) await relais.store.sessions.touch(hash, now);
     await next();
   };
 }

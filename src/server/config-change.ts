@@ -54,7 +54,9 @@ export async function recordConfigVersion(relais: Relais): Promise<boolean> {
         action: 'config.changed',
         actor: 'system',
         time: relais.clock(),
-        details: { hash: config.hash, previous: latest?.hash ?? null, changes: membershipDiff(before, membership) },
+        // The whole membership and routing too, so that auditors check each staff action against
+        // the config in force without replaying every earlier change (issue 11).
+        details: { hash: config.hash, previous: latest?.hash ?? null, changes: membershipDiff(before, membership), membership },
       }),
       config.hash,
     ),

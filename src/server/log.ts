@@ -37,7 +37,8 @@ import {
   type TreeHasher,
 } from '../core/tlog/index.ts';
 import { ConstraintError } from '../store/driver.ts';
-import { LogTable, type LogHead, type StoredCheckpoint } from '../store/log-table.ts';
+import { CosignatureTable, LogTable, type LogHead, type StoredCheckpoint } from '../store/log-table.ts';
+import { Cosigning } from './log-cosign.ts';
 import type { Store } from '../store/store.ts';
 
 /** Entries integrated per batch when catching up (about 2,000 stored hashes per batch). */
@@ -63,6 +64,18 @@ export interface TransparencyLogOptions {
   signer?: NoteSigner | undefined;
   log: (line: string) => void;
   hasher?: TreeHasher;
+  /** config log.cosigners (C2SP tlog-witness), each new checkpoint goes to them */
+  cosigners?: { name: string; url: string; key: string }[];
+  /** config log.maxCheckpointAgeSeconds */
+  maxCheckpointAgeSeconds?: number;
+  clock?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** Why staff data cannot be served: the log cannot append or sign (DESIGN promise 7, fail closed). */
+export interface LogOutage {
+  code: 'log_unsigned' | 'log_unavailable';
+  message: string;
 }
 
 export interface LogStatus {
@@ -84,6 +97,9 @@ export class TransparencyLog {
   #queue: Promise<unknown> = Promise.resolve();
   /** The last checkpoint this process checked or signed (its note text), to skip rechecking it. */
   #checked: string | null = null;
+  /** Set when an integration or a signature failed; cleared by the next one that succeeds. */
+  #failure: string | null = null;
+  readonly cosigning: Cosigning;
 
   constructor(options: TransparencyLogOptions) {
     this.#store = options.store;
@@ -97,6 +113,31 @@ export class TransparencyLog {
     if (options.signer && options.signer.verifierKey !== options.verifierKey) {
       throw new Error('the log signer key does not match the log public key named in the config (log.publicKey)');
     }
+    this.cosigning = new Cosigning({
+      cosigners: options.cosigners ?? [],
+      table: new CosignatureTable(options.store.db),
+      hashes: this.table,
+      maxAgeSeconds: options.maxCheckpointAgeSeconds ?? 900,
+      clock: options.clock ?? (() => Date.now()),
+      log: options.log,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /**
+   * Null while the log appends and signs; otherwise why staff data routes answer 503 (fail
+   * closed: nothing is served that auditors could not see in a signed checkpoint).
+   */
+  outage(): LogOutage | null {
+    if (!this.signing) return { code: 'log_unsigned', message: 'The audit log has no signing key: staff data is not served.' };
+    if (this.#failure) return { code: 'log_unavailable', message: 'The audit log cannot be signed right now: staff data is not served.' };
+    return null;
+  }
+
+  /** The latest checkpoint with the cosignatures it got (C2SP signed note), or null. */
+  async servedCheckpoint(): Promise<string | null> {
+    const latest = await this.table.latestCheckpoint();
+    return latest ? this.cosigning.served(latest) : null;
   }
 
   /**
@@ -112,10 +153,13 @@ export class TransparencyLog {
   /** integrate(), with any failure written to the server log instead of thrown. */
   async integrateOrReport(): Promise<LogStatus | null> {
     try {
-      return await this.integrate();
+      const status = await this.integrate();
+      this.#failure = null;
+      return status;
     } catch (e) {
       if (e instanceof LogIntegrityError) this.#log(`LOG INTEGRITY ALERT: ${e.message}; no checkpoint is signed until this is resolved`);
       else this.#log(`log integration failed: ${(e as Error).name}`);
+      this.#failure = e instanceof LogIntegrityError ? 'integrity' : 'integration';
       return null;
     }
   }
@@ -139,6 +183,7 @@ export class TransparencyLog {
     const latest = await this.table.latestCheckpoint();
     if (!this.#signer) return { treeSize: head.size, checkpointSize: latest?.size ?? null };
     const signed = await this.#signIfBehind(head, latest, this.#signer);
+    if (signed) await this.cosigning.cosign(signed);
     return { treeSize: head.size, checkpointSize: signed?.size ?? null };
   }
 

@@ -33,10 +33,15 @@ export async function logClosedBuckets(relais: Relais): Promise<number> {
   for (const bucket of [...byBucket.keys()].sort((a, b) => a - b)) {
     const statements: Statement[] = [];
     for (const r of shuffle(byBucket.get(bucket) ?? [])) {
+      // The inboxes the report was routed to, so auditors can check who may read it (issue 11).
+      const identity = await store.reports.routes(r.ref, 'identity');
+      const details = {
+        category: r.category,
+        inboxes: await store.reports.routes(r.ref, 'main'),
+        ...(identity.length ? { identity } : {}),
+      };
       statements.push(
-        store.audit.appendStatement(
-          auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details: { category: r.category } }),
-        ),
+        store.audit.appendStatement(auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details })),
         store.reports.markReceiptLoggedStatement(r.ref),
       );
     }

@@ -58,6 +58,22 @@ export class LogTable implements HashReader {
     });
   }
 
+  /** Stored hashes start ≤ i < end, concatenated, stopping at the first one missing. */
+  async hashRange(start: number, end: number): Promise<Uint8Array> {
+    const rows = await this.db.all<{ idx: number; hash: Uint8Array }>(
+      'SELECT idx, hash FROM log_hashes WHERE idx >= ? AND idx < ? ORDER BY idx',
+      [start, end],
+    );
+    const out = new Uint8Array(rows.length * 32);
+    let n = 0;
+    for (const row of rows) {
+      if (row.idx !== start + n || row.hash.length !== 32) break;
+      out.set(row.hash, n * 32);
+      n++;
+    }
+    return out.subarray(0, n * 32);
+  }
+
   /** The integrated tree (size 0, no root, before the first integration). */
   async head(): Promise<LogHead | null> {
     return this.db.first<LogHead>('SELECT size, root FROM log_heads ORDER BY size DESC LIMIT 1');
@@ -88,6 +104,36 @@ export class LogTable implements HashReader {
       checkpoint.size,
       checkpoint.root,
       checkpoint.note,
+    );
+  }
+}
+
+/** The newest cosignature one cosigner returned (migrations/0006_log_cosignatures.sql). */
+export interface StoredCosignature {
+  /** "<name>+<key ID hex>" */
+  cosigner: string;
+  /** the size of the checkpoint it cosigned */
+  size: number;
+  /** its timestamp, seconds */
+  timestamp: number;
+  /** the note signature line, with its final newline */
+  line: string;
+}
+
+export class CosignatureTable {
+  constructor(private readonly db: SqlDriver) {}
+
+  async all(): Promise<StoredCosignature[]> {
+    return this.db.all<StoredCosignature>('SELECT cosigner, size, timestamp, line FROM log_cosignatures ORDER BY cosigner');
+  }
+
+  /** Keeps the newest cosignature per cosigner; never goes back to a smaller tree or an older time. */
+  async record(c: StoredCosignature): Promise<void> {
+    await this.db.run(
+      `INSERT INTO log_cosignatures (cosigner, size, timestamp, line) VALUES (?, ?, ?, ?)
+       ON CONFLICT (cosigner) DO UPDATE SET size = excluded.size, timestamp = excluded.timestamp, line = excluded.line
+       WHERE excluded.size >= log_cosignatures.size AND excluded.timestamp >= log_cosignatures.timestamp`,
+      [c.cosigner, c.size, c.timestamp, c.line],
     );
   }
 }

@@ -12,6 +12,9 @@
 //   note-keys.ts         C2SP signed-note Ed25519 keys (verifier/signer key strings)
 //   note.ts              C2SP signed-note sign/open
 //   checkpoint.ts        C2SP tlog-checkpoint format/parse/sign/open
+//   cosignature.ts       C2SP tlog-cosignature Ed25519 cosignature/v1 keys, sign, verify
+//   witness-protocol.ts  C2SP tlog-witness add-checkpoint request and answer bodies
+//   flat-hash-store.ts   a whole stored-hash tree in one byte array (the auditor's own copy)
 //
 // Log server, per batch of new entries (leaves are opaque byte arrays):
 //   const leafHashes = entries.map((e) => hasher.hashLeaf(e));
@@ -63,3 +66,27 @@ export {
   type OpenCheckpointOptions,
 } from './checkpoint.ts';
 export type { SubtreeId } from './tree-math.ts';
+export { FlatHashStore } from './flat-hash-store.ts';
+export {
+  COSIGNATURE_V1_TYPE,
+  cosign,
+  cosignatureTimestamp,
+  cosignedMessage,
+  cosignerKeyId,
+  encodeCosignerKey,
+  encodeCosignerVerifier,
+  generateCosignerKey,
+  parseCosignerKey,
+  parseCosignerVerifier,
+  verifyCosignature,
+  type CosignerSigner,
+  type CosignerVerifier,
+} from './cosignature.ts';
+export {
+  formatAddCheckpoint,
+  MAX_PROOF_LINES,
+  parseAddCheckpoint,
+  parseTlogSize,
+  TLOG_SIZE_TYPE,
+  type AddCheckpointRequest,
+} from './witness-protocol.ts';
