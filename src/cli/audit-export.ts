@@ -21,6 +21,7 @@ import {
 import { LogApi } from '../client/audit-log-client.ts';
 import { loadState } from './audit-state.ts';
 import { auditRun } from '../client/audit-run.ts';
+import { sessionLogId } from '../core/audit-entry.ts';
 import { type Trusted, VerificationFailure } from '../client/audit-verifier.ts';
 
 const USAGE = `relais audit export --server URL --key AUDITOR_KEY.asc --log-key keys/log.pub --format csv|json
@@ -70,7 +71,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
       policy,
       trusted,
       mode: 'full',
-      sessionToken: session.api.token ?? null,
+      ownSession: session.api.token ? sessionLogId(session.api.token) : null,
       waitSeconds: 30,
       hasher,
       onEntry: (i, e) => rows.push(rowOf(i, e)),

@@ -10,6 +10,7 @@
 
 import { base64Encode } from '../core/tlog/index.ts';
 import { auditRun } from '../client/audit-run.ts';
+import { sessionLogId } from '../core/audit-entry.ts';
 import { ruleSummaryLines } from '../client/audit-rules.ts';
 import { LogApi } from '../client/audit-log-client.ts';
 import { VerificationFailure } from '../client/audit-verifier.ts';
@@ -83,7 +84,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
       policy,
       trusted,
       mode,
-      sessionToken: session.api.token ?? null,
+      ownSession: session.api.token ? sessionLogId(session.api.token) : null,
       waitSeconds: wait,
       hasher,
       onWait: (reason) => say(`waiting for a fresher checkpoint: ${reason}`),

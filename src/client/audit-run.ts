@@ -5,12 +5,12 @@
 //   known to be witnessed and fresh);
 // - freshness: the served checkpoint must carry the quorum of cosignatures, the newest of them
 //   within the maximum age, and must include THIS run's own login — the `staff.login` entry whose
-//   `details.session` is sessionLogId(this session's token), which only this run knows. A server
+//   `details.session` is sessionLogId(this session's token) (src/core/audit-entry.ts), which only
+//   this run knows. A server
 //   that froze its log, or withholds new entries, cannot show it. Freshness failures are retried
 //   (the checkpoint may be a moment behind) every 2 s until `waitSeconds` have passed; integrity
 //   failures are final at once. Each retry verifies only what is new since the last attempt.
 
-import { sessionLogId } from '../core/audit-entry.ts';
 import type { TreeHasher } from '../core/tlog/index.ts';
 import { RuleChecker, type RuleSummary } from './audit-rules.ts';
 import {
@@ -29,8 +29,8 @@ export interface AuditRunOptions {
   policy: TrustPolicy;
   trusted: Trusted | null;
   mode: 'full' | 'new-only';
-  /** this run's session token: its login must be in the witnessed checkpoint */
-  sessionToken: string | null;
+  /** sessionLogId(this run's session token): that login must be in the witnessed checkpoint */
+  ownSession: string | null;
   waitSeconds: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -56,7 +56,7 @@ export async function auditRun(options: AuditRunOptions): Promise<AuditRunResult
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const rules = options.mode === 'full' ? new RuleChecker() : null;
-  const session = options.sessionToken ? sessionLogId(options.sessionToken) : null;
+  const session = options.ownSession;
   const deadline = now() + options.waitSeconds * 1000;
   let trusted = options.trusted;
   let ownLogin: number | null = null;

@@ -1,17 +1,30 @@
-// The messages between the auditor page and its verification worker (DESIGN promise 7, issue 6
-// item 4). The worker hashes; the page fetches. The worker asks the page for the checkpoint,
-// entries and consistency proofs (`call`), so the bearer token never leaves the page's session
+// The messages between the auditor page and its verification worker (DESIGN promise 7, issues 6
+// and 11). The worker hashes; the page fetches. The worker asks the page for the checkpoint,
+// entries, proofs and stored hashes (`call`), so the bearer token never leaves the page's session
 // (web/src/staff/session.ts) and a 401 ends the session there as everywhere else. The worker's
 // last word is one message: either `verified`, carrying the very entry strings it hashed (the page
 // shows those and nothing else), or `failed` / `error`, carrying none.
 
+import type { RuleSummary } from '../../../src/client/audit-rules.ts';
 import type { FailureKind } from '../../../src/client/audit-verifier.ts';
 import type { StateProblem } from '../../../src/client/audit-state.ts';
 
-export type SourceMethod = 'checkpoint' | 'entries' | 'consistencyProof';
+export type SourceMethod = 'checkpoint' | 'entries' | 'consistencyProof' | 'inclusionProof' | 'storedHashes';
+
+/** The auditor's inputs: their own keys and policy (never the server's), their state, this session's log id. */
+export interface StartInput {
+  logKey: string;
+  state: string | null;
+  /** cosigner verifier keys, one a line; empty: those of the state file */
+  cosigners: string;
+  quorum: number | null;
+  maxAgeSeconds: number | null;
+  /** sessionLogId of the page's session token: this run's own login */
+  ownSession: string;
+}
 
 export type ToWorker =
-  | { type: 'start'; logKey: string; state: string | null }
+  | ({ type: 'start' } & StartInput)
   | { type: 'reply'; id: number; value: unknown }
   | { type: 'reply'; id: number; failure: { kind: FailureKind; message: string } }
   | { type: 'reply'; id: number; error: string };
@@ -29,9 +42,17 @@ export interface Verified {
   entries: string[];
   /** the updated state file, for the auditor to download */
   state: string;
+  /** the trusted cosigners' valid cosignatures: name and age in seconds */
+  cosigned: { name: string; age: number }[];
+  cosigners: number;
+  quorum: number;
+  maxAgeSeconds: number;
+  /** index of this run's own login entry */
+  ownLogin: number | null;
+  rules: RuleSummary;
 }
 
-export type FailureCode = FailureKind | 'log-key' | 'state';
+export type FailureCode = FailureKind | 'log-key' | 'cosigner-key' | 'state';
 
 export interface Failed {
   type: 'failed';

@@ -1,6 +1,7 @@
-// The auditor's inputs (DESIGN promise 7, issue 6 item 4): their own copy of the log's public key
-// (a file or pasted — never taken from the server, whose config could name another key) and,
-// optionally, the state file of their last verification. Each run clears the previous result at
+// The auditor's inputs (DESIGN promise 7, issues 6 and 11): their own copy of the log's public key
+// (a file or pasted — never taken from the server, whose config could name another key), their own
+// copies of the cosigners' keys with the quorum and the maximum age (or those their state file
+// kept) and, optionally, the state file of their last verification. Each run clears the previous result at
 // once, so nothing from an earlier run stands next to a new verdict, then shows the verdict and,
 // only if the log verified, its entries.
 
@@ -16,6 +17,9 @@ export function showSetup(ctx: AuditorContext): void {
   const keyFile = el('input', { type: 'file', id: 'log-key-file', accept: '.pub,.txt,text/plain' });
   const keyText = el('textarea', { id: 'log-key-text', rows: '2', autocomplete: 'off', spellcheck: 'false' });
   const stateFile = el('input', { type: 'file', id: 'state-file', accept: '.json,application/json', 'aria-describedby': 'state-hint' });
+  const cosigners = el('textarea', { id: 'cosigner-keys', rows: '3', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'cosigner-hint' });
+  const quorum = el('input', { type: 'number', id: 'quorum', min: '0', max: '16', inputmode: 'numeric' });
+  const maxAge = el('input', { type: 'number', id: 'max-age', min: '1', inputmode: 'numeric' });
   const error = el('p', { class: 'error', id: 'setup-error', role: 'alert', hidden: true });
   const status = el('p', { id: 'audit-status', role: 'status' });
   const submit = el('button', { type: 'submit', class: 'primary', id: 'verify' }, t('audit.verify'));
@@ -33,6 +37,15 @@ export function showSetup(ctx: AuditorContext): void {
       el('p', { class: 'hint', id: 'state-hint' }, t('audit.stateHint')),
       stateFile,
     ),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'cosigner-keys' }, t('audit.cosignerKeys')),
+      el('p', { class: 'hint', id: 'cosigner-hint' }, t('audit.cosignerHint')),
+      cosigners,
+    ),
+    el('div', { class: 'field' }, el('label', { for: 'quorum' }, t('audit.quorum')), quorum),
+    el('div', { class: 'field' }, el('label', { for: 'max-age' }, t('audit.maxAge')), maxAge),
     submit,
     status,
   );
@@ -58,7 +71,9 @@ export function showSetup(ctx: AuditorContext): void {
     const parts: HTMLElement[] = [];
     let verdict: HTMLElement;
     try {
-      const run = startVerification(ctx.session, { logKey, state }, (done, total) => {
+      const number = (input: HTMLInputElement) => (input.value.trim() === '' ? null : Number(input.value));
+      const input = { logKey, state, cosigners: cosigners.value, quorum: number(quorum), maxAgeSeconds: number(maxAge) };
+      const run = startVerification(ctx.session, input, (done, total) => {
         status.textContent = t('audit.progress', { done, total });
       });
       const outcome = await run.outcome;

@@ -1,8 +1,10 @@
-// The verdict of a verification run (DESIGN promise 7, issue 6 item 4), which takes the focus:
-// either "verified up to size N, root …" (with the updated state to download and whether it
-// extends the auditor's previous state), or what is wrong — bad signature, wrong origin, rollback,
-// fork, a missing or changed entry with its index — with the verifier's own message and the
-// served checkpoint to keep as evidence. A failed or unfinished run shows no entry at all.
+// The verdict of a verification run (DESIGN promise 7, issues 6 and 11), which takes the focus:
+// either "verified up to size N, root …" (with the cosignatures and their age, the page's own
+// login, the rules checked with their counts, the updated state to download and whether it extends
+// the auditor's previous state), or what is wrong — bad signature, wrong origin, rollback, fork, a
+// missing or changed entry or stored hash or proof, missing or stale cosignatures, the own login
+// absent, a broken rule with its entry — with the verifier's own message and the served checkpoint
+// to keep as evidence. A failed or unfinished run shows no entry at all.
 
 import type { StaffKey } from '../../i18n/staff/index.ts';
 import { el } from '../staff/dom.ts';
@@ -12,24 +14,35 @@ import type { Failed, Outcome, Verified } from './protocol.ts';
 
 function verified(ctx: AuditorContext, v: Verified): HTMLElement[] {
   const { t } = ctx;
-  const own = `member:${ctx.session.member.id}`;
-  // As `relais audit verify`: the auditor's own login (just before this run) must be in the new entries.
-  const from = v.previous ?? 0;
-  // Canonical JSON sorts keys, so an entry starts with its action and actor.
-  const login = `{"action":"staff.login","actor":${JSON.stringify(own)}`;
-  const ownLogin = v.entries.slice(from).some((e) => e.startsWith(login));
   const download = el('button', { type: 'button', class: 'secondary', id: 'download-state' }, t('audit.ok.downloadState'));
   download.addEventListener('click', () => offerDownload('relais-audit-state.json', v.state, 'application/json'));
-  const nodes: (HTMLElement | null)[] = [
+  const cosigned =
+    v.cosigners === 0
+      ? t('audit.ok.noCosigners')
+      : t('audit.ok.cosigned', {
+          count: new Set(v.cosigned.map((c) => c.name)).size,
+          cosigners: v.cosigners,
+          quorum: v.quorum,
+          list: v.cosigned.map((c) => t('audit.ok.cosignedBy', { name: c.name, age: c.age })).join(', '),
+        });
+  const r = v.rules;
+  return [
     el('h2', { id: 'verdict-title' }, t('audit.ok.title', { size: v.size })),
     el('p', {}, t('audit.ok.body', { size: v.size, origin: v.origin, key: v.keyName })),
     el('p', { id: 'verdict-root' }, t('audit.ok.root'), ' ', el('code', {}, v.root)),
+    el('p', { id: 'verdict-cosigned' }, cosigned),
+    el('p', { id: 'verdict-fresh' }, t('audit.ok.fresh', { index: v.ownLogin ?? '?', age: v.maxAgeSeconds })),
     el('p', { id: 'verdict-state' }, v.previous === null ? t('audit.ok.firstRun') : t('audit.ok.extends', { previous: v.previous })),
-    ownLogin || v.size === from ? null : el('p', { class: 'notice', id: 'own-login-warning' }, t('audit.ok.ownLogin')),
+    el(
+      'ul',
+      { id: 'verdict-rules' },
+      el('li', {}, t('audit.ok.rule.key', { count: r.staffActions, logins: r.logins })),
+      el('li', {}, t('audit.ok.rule.membership', { count: r.reportActions - r.waitingForReceipt, waiting: r.waitingForReceipt })),
+      el('li', {}, t('audit.ok.rule.twoPerson', { count: r.disclosuresFetched })),
+    ),
     el('p', {}, t('audit.ok.compare')),
     download,
   ];
-  return nodes.filter((n): n is HTMLElement => n !== null);
 }
 
 function failureText(ctx: AuditorContext, f: Failed): string {
@@ -40,6 +53,8 @@ function failureText(ctx: AuditorContext, f: Failed): string {
     case 'missing-entry':
     case 'changed-entry':
       return f.index === null ? t('audit.fail.changed-entry-unnamed') : t(`audit.fail.${f.code}`, { index: f.index });
+    case 'rule':
+      return t('audit.fail.rule', { index: f.index ?? '?' });
     default:
       return t(`audit.fail.${f.code}` as StaffKey);
   }
@@ -47,7 +62,7 @@ function failureText(ctx: AuditorContext, f: Failed): string {
 
 function failed(ctx: AuditorContext, f: Failed, served: string | null): HTMLElement[] {
   const { t } = ctx;
-  const input = f.code === 'log-key' || f.code === 'state';
+  const input = f.code === 'log-key' || f.code === 'cosigner-key' || f.code === 'state';
   const nodes: HTMLElement[] = [
     el('h2', { id: 'verdict-title' }, t(input ? 'audit.input.title' : 'audit.fail.title')),
     el('p', { id: 'verdict-reason' }, failureText(ctx, f)),

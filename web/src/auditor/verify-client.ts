@@ -8,12 +8,10 @@ import { ApiClientError } from '../../../src/client/api.ts';
 import { LogApi } from '../../../src/client/audit-log-client.ts';
 import { VerificationFailure } from '../../../src/client/audit-verifier.ts';
 import type { StaffSession } from '../staff/session.ts';
-import type { FromWorker, Outcome, SourceMethod, ToWorker } from './protocol.ts';
+import { sessionLogId } from '../../../src/core/audit-entry.ts';
+import type { FromWorker, Outcome, SourceMethod, StartInput, ToWorker } from './protocol.ts';
 
-export interface RunInput {
-  logKey: string;
-  state: string | null;
-}
+export type RunInput = Omit<StartInput, 'ownSession'>;
 
 export interface Run {
   outcome: Promise<Outcome>;
@@ -31,6 +29,8 @@ export function startVerification(session: StaffSession, input: RunInput, onProg
     checkpoint: async () => (served = await log.checkpoint()),
     entries: ([start, end]) => log.entries(start ?? 0, end ?? 0),
     consistencyProof: ([from, to]) => log.consistencyProof(from ?? 0, to ?? 0),
+    inclusionProof: ([index, size]) => log.inclusionProof(index ?? 0, size ?? 0),
+    storedHashes: ([start, end]) => log.storedHashes(start ?? 0, end ?? 0),
   };
 
   const outcome = new Promise<Outcome>((resolve) => {
@@ -55,6 +55,7 @@ export function startVerification(session: StaffSession, input: RunInput, onProg
         );
     };
   });
-  send({ type: 'start', logKey: input.logKey, state: input.state });
+  // Only the log id of the token crosses to the worker: it finds this run's own login with it.
+  send({ type: 'start', ...input, ownSession: sessionLogId(session.api.token ?? '') });
   return { outcome, servedCheckpoint: () => served };
 }

@@ -1,20 +1,29 @@
-// The auditor page's verification worker (DESIGN promise 7, issue 6 item 4): verifies the log
-// with the same code as `relais audit verify` (src/client/audit-verifier.ts on the tlog core), off
-// the page's main thread so that hashing a large log does not freeze the page. It checks the
-// checkpoint's signature and origin with the log key the auditor loaded (never one from the
-// server), its consistency with the auditor's state file if one was loaded (rollback, fork), and
-// every entry's inclusion by rebuilding the tree from an empty frontier. It sends the entries back
-// only together with the verdict that they verified.
+// The auditor page's verification worker (DESIGN promise 7, issues 6 and 11): runs the same audit
+// as `relais audit verify` (src/client/audit-run.ts on audit-verifier.ts and audit-rules.ts), off
+// the page's main thread so that hashing a large log does not freeze the page: the checkpoint's
+// signature and origin with the log key the auditor loaded (never one from the server), the
+// cosignatures with the cosigners' keys, quorum and maximum age the auditor gave or their state
+// file kept, its consistency with that state (rollback, fork), every entry against the state's
+// leaf hashes and the whole tree rebuilt, every stored hash and a sample of proofs the server
+// serves, the rules, and that the page's own login is in the witnessed checkpoint. It sends the
+// entries back only together with the verdict that they verified.
 //
 // The worker has no network access of its own: it asks the page for each answer (protocol.ts).
-// Size: in headless Chromium on the development machine, 100,000 entries verify and display in
-// about 3 s, 300,000 in about 7 s, a million in about 30 s (≈300 MB of page memory, with the page
-// never frozen for more than a second): comfortable up to a few hundred thousand entries.
+// Size: the tree is kept as one byte array (about 64 bytes an entry) besides the entries; in
+// headless Chromium on the development machine 100,000 entries verify and display in seconds.
 
-import { VerificationFailure, verifyLog, type LogSource, type Trusted } from '../../../src/client/audit-verifier.ts';
-import { base64Encode, parseVerifierKey, type Hash, type NoteVerifier } from '../../../src/core/tlog/index.ts';
-import type { FromWorker, Outcome, SourceMethod, ToWorker } from './protocol.ts';
-import { formatState, parseState, StateFileProblem } from '../../../src/client/audit-state.ts';
+import { auditRun } from '../../../src/client/audit-run.ts';
+import { formatState, parseState, StateFileProblem, type SavedPolicy } from '../../../src/client/audit-state.ts';
+import { VerificationFailure, type LogSource, type Trusted } from '../../../src/client/audit-verifier.ts';
+import {
+  base64Encode,
+  parseCosignerVerifier,
+  parseVerifierKey,
+  type CosignerVerifier,
+  type Hash,
+  type NoteVerifier,
+} from '../../../src/core/tlog/index.ts';
+import type { FromWorker, Outcome, SourceMethod, StartInput, ToWorker } from './protocol.ts';
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 const post = (message: FromWorker): void => scope.postMessage(message);
@@ -34,6 +43,8 @@ const source: LogSource = {
   checkpoint: async () => String(await ask('checkpoint', [])),
   entries: async (start, end) => (await ask('entries', [start, end])) as string[],
   consistencyProof: async (from, to) => (await ask('consistencyProof', [from, to])) as Hash[],
+  inclusionProof: async (index, size) => (await ask('inclusionProof', [index, size])) as Hash[],
+  storedHashes: async (start, end) => (await ask('storedHashes', [start, end])) as Uint8Array,
 };
 
 /** The entry a verifier message names ("entry #12 …"), if any. */
@@ -42,33 +53,47 @@ function namedIndex(message: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-async function verify(logKey: string, stateText: string | null): Promise<Outcome> {
+const inputFailure = (code: 'log-key' | 'cosigner-key', message: string): Outcome => ({ type: 'failed', code, message, index: null });
+
+async function verify(input: StartInput): Promise<Outcome> {
   let verifier: NoteVerifier;
   try {
-    verifier = parseVerifierKey(logKey.trim());
+    verifier = parseVerifierKey(input.logKey.trim());
   } catch {
-    return {
-      type: 'failed',
-      code: 'log-key',
-      message: 'not a log verifier key (name+keyid+key, as written by relais log-key)',
-      index: null,
-    };
+    return inputFailure('log-key', 'not a log verifier key (name+keyid+key, as written by relais log-key)');
   }
   // The log's origin is the name of the key the auditor holds, as for `relais audit verify`.
   const origin = verifier.name;
   let trusted: Trusted | null = null;
-  if (stateText !== null) {
+  let saved: SavedPolicy | null = null;
+  if (input.state !== null) {
     try {
-      trusted = parseState(stateText, origin, verifier);
+      ({ trusted, policy: saved } = parseState(input.state, origin, verifier));
     } catch (e) {
       if (!(e instanceof StateFileProblem)) throw e;
       return { type: 'failed', code: 'state', message: e.message, index: null, stateProblem: e.problem };
     }
   }
+  // The policy: what the auditor typed, else what their state file kept (as the CLI's flags).
+  const typed = input.cosigners
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  let cosigners: CosignerVerifier[];
+  try {
+    cosigners = (typed.length > 0 ? typed : (saved?.cosigners ?? [])).map((k) => parseCosignerVerifier(k));
+  } catch {
+    return inputFailure('cosigner-key', 'a cosigner key is not a verifier key as written by relais cosigner keygen');
+  }
+  const quorum = input.quorum ?? saved?.quorum ?? (cosigners.length > 0 ? 1 : 0);
+  const maxAgeSeconds = input.maxAgeSeconds ?? saved?.maxAgeSeconds ?? 900;
+  if (quorum > cosigners.length) return inputFailure('cosigner-key', `the quorum ${quorum} is more than the ${cosigners.length} cosigner keys`);
+  const policy = { origin, logVerifier: verifier, cosigners, quorum, maxAgeSeconds };
+
   const entries: string[] = [];
   let total = 0;
   try {
-    const verified = await verifyLog({
+    const run = await auditRun({
       source: {
         ...source,
         // Only for the progress shown: the size is taken before the signature is checked.
@@ -78,17 +103,20 @@ async function verify(logKey: string, stateText: string | null): Promise<Outcome
           return note;
         },
       },
-      origin,
-      verifier,
+      policy,
       trusted,
-      full: true,
+      mode: 'full',
+      ownSession: input.ownSession,
+      waitSeconds: 20,
       onEntry: (index, entry) => {
         if (index !== entries.length) throw new Error('entries out of order');
         entries.push(entry);
         if (entries.length % 5000 === 0) post({ type: 'progress', done: entries.length, total });
       },
     });
+    const verified = run.result.trusted;
     if (entries.length !== verified.checkpoint.size) throw new Error('not every entry was verified');
+    const now = Date.now() / 1000;
     return {
       type: 'verified',
       origin,
@@ -97,7 +125,13 @@ async function verify(logKey: string, stateText: string | null): Promise<Outcome
       root: base64Encode(verified.checkpoint.rootHash),
       previous: trusted?.checkpoint.size ?? null,
       entries,
-      state: formatState(origin, verifier, verified),
+      state: formatState(origin, verifier, verified, { cosigners: cosigners.map((c) => c.verifierKey), quorum, maxAgeSeconds }),
+      cosigned: run.result.cosignatures.valid.map((v) => ({ name: v.name, age: Math.max(0, Math.round(now - v.timestamp)) })),
+      cosigners: cosigners.length,
+      quorum,
+      maxAgeSeconds,
+      ownLogin: run.ownLogin,
+      rules: run.rules ?? { staffActions: 0, logins: 0, reportActions: 0, waitingForReceipt: 0, disclosuresFetched: 0 },
     };
   } catch (e) {
     if (e instanceof VerificationFailure) return { type: 'failed', code: e.kind, message: e.message, index: namedIndex(e.message) };
@@ -108,9 +142,7 @@ async function verify(logKey: string, stateText: string | null): Promise<Outcome
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === 'start') {
-    void verify(message.logKey, message.state).then(post, (e: unknown) =>
-      post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
-    );
+    void verify(message).then(post, (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
     return;
   }
   const call = waiting.get(message.id);
