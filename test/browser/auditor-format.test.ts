@@ -10,7 +10,7 @@ import { loadState, saveState } from '../../src/cli/audit-state.ts';
 import type { Trusted } from '../../src/client/audit-verifier.ts';
 import { auditEntryJson } from '../../src/core/audit-entry.ts';
 import {
-  Frontier,
+  FlatHashStore,
   generateSignerKey,
   openCheckpoint,
   parseSignerKey,
@@ -38,30 +38,38 @@ const ENTRIES = [
   auditEntryJson({ action: 'staff.logout', actor: '=HYPERLINK("http://x")', time: T + 3000 }),
 ];
 
+const POLICY = { cosigners: [], quorum: 0, maxAgeSeconds: 900 };
+
 function trustedOf(entries: string[]): Trusted {
-  const frontier = Frontier.empty();
-  for (const e of entries) frontier.appendEntry(new TextEncoder().encode(e));
-  const note = signCheckpoint({ origin: ORIGIN, size: frontier.size, rootHash: frontier.root(), extensions: [] }, signer);
-  return { checkpoint: openCheckpoint(note, { origin: ORIGIN, logVerifier: verifier }).checkpoint, note, frontier };
+  const tree = new FlatHashStore();
+  const leaves = new Uint8Array(entries.length * 32);
+  entries.forEach((e, i) => {
+    const leaf = tree.hasher.hashLeaf(new TextEncoder().encode(e));
+    tree.appendLeafHash(leaf);
+    leaves.set(leaf, i * 32);
+  });
+  const note = signCheckpoint({ origin: ORIGIN, size: tree.size, rootHash: tree.root(), extensions: [] }, signer);
+  return { checkpoint: openCheckpoint(note, { origin: ORIGIN, logVerifier: verifier }).checkpoint, note, leaves };
 }
 
 describe('the auditor page’s state file', () => {
   it('is written byte for byte as the command writes it, and each reads the other’s', () => {
     const trusted = trustedOf(ENTRIES);
     const path = join(work, 'cli.json');
-    saveState(path, ORIGIN, verifier, trusted);
-    expect(formatState(ORIGIN, verifier, trusted)).toBe(readFileSync(path, 'utf8'));
+    saveState(path, ORIGIN, verifier, trusted, POLICY);
+    expect(formatState(ORIGIN, verifier, trusted, POLICY)).toBe(readFileSync(path, 'utf8'));
 
     const back = parseState(readFileSync(path, 'utf8'), ORIGIN, verifier);
-    expect(back.checkpoint.size).toBe(ENTRIES.length);
-    expect(back.frontier.matches(ENTRIES.length, trusted.checkpoint.rootHash)).toBe(true);
+    expect(back.trusted.checkpoint.size).toBe(ENTRIES.length);
+    expect(back.trusted.leaves).toEqual(trusted.leaves);
+    expect(back.policy).toEqual(POLICY);
     const fromPage = join(work, 'page.json');
-    writeFileSync(fromPage, formatState(ORIGIN, verifier, trustedOf(ENTRIES.slice(0, 3))));
-    expect(loadState(fromPage, ORIGIN, verifier)?.checkpoint.size).toBe(3);
+    writeFileSync(fromPage, formatState(ORIGIN, verifier, trustedOf(ENTRIES.slice(0, 3)), POLICY));
+    expect(loadState(fromPage, ORIGIN, verifier)?.trusted.checkpoint.size).toBe(3);
   });
 
-  it('is refused when it is not one, belongs to another log key, or its frontier does not give its root', () => {
-    const text = formatState(ORIGIN, verifier, trustedOf(ENTRIES));
+  it('is refused when it is not one, belongs to another log key, or its leaf hashes do not give its root', () => {
+    const text = formatState(ORIGIN, verifier, trustedOf(ENTRIES), POLICY);
     const problem = (t: string, v = verifier) => {
       try {
         parseState(t, v.name, v);
@@ -74,7 +82,7 @@ describe('the auditor page’s state file', () => {
     expect(problem('not json')).toBe('not-state');
     expect(problem(text, parseVerifierKey(generateSignerKey(ORIGIN).verifierKey))).toBe('other-log');
     const state = JSON.parse(text);
-    state.frontier[0] = state.frontier[1];
+    state.leaves = formatState(ORIGIN, verifier, trustedOf(ENTRIES.map((e) => `${e} `)), POLICY).match(/"leaves": "([^"]*)"/)![1];
     expect(problem(JSON.stringify(state))).toBe('damaged');
     const unsigned = JSON.parse(text);
     unsigned.checkpoint = unsigned.checkpoint.replace(`\n${ENTRIES.length}\n`, `\n${ENTRIES.length + 1}\n`);

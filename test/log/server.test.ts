@@ -18,6 +18,7 @@ import { openNodeStore } from '../../src/node.ts';
 import { makeFixture, type TestServer } from '../helpers/fixture.ts';
 import { ReferenceTree } from '../tlog/reference.ts';
 import { get, startLogServer, staff, tamper } from './helpers.ts';
+import { outcome } from '../helpers/staff.ts';
 
 const HOUR = 3600_000;
 let now = Date.now();
@@ -174,8 +175,12 @@ describe('a stored tree that contradicts the last checkpoint', () => {
       });
       await listReports(api);
       await runMaintenance(server.relais);
-      expect((await checkpointOf(server)).size).toBe(signed.size);
       expect(server.logLines.filter((l) => l.startsWith('LOG INTEGRITY ALERT'))).not.toEqual([]);
+      // It fails closed: the checkpoint says so, and no staff data is served unlogged.
+      expect(await get(server, '/api/v1/log/checkpoint')).toMatchObject({ status: 503, body: { error: 'log_unavailable' } });
+      expect(await outcome(listReports(api))).toBe('503 log_unavailable');
+      expect(await outcome(getReport(api, 'R-0000-0000-0000'))).toBe('503 log_unavailable');
+      expect((await server.relais.tlog.table.latestCheckpoint())?.size).toBe(signed.size);
     } finally {
       await server.close();
     }
@@ -183,13 +188,14 @@ describe('a stored tree that contradicts the last checkpoint', () => {
 });
 
 describe('a Relais without its log key', () => {
-  it('runs, keeps the tree and signs nothing; signs everything once it has the key', async () => {
+  it('runs, keeps the tree, signs nothing and serves no staff data; signs everything once it has the key', async () => {
     const fx = await makeFixture();
     let server = await startLogServer(fx, { unsigned: true });
     try {
       expect(server.relais.tlog.signing).toBe(false);
       const auditor = await staff(server, 'auditor-f');
-      expect(await get(server, '/api/v1/log/checkpoint')).toMatchObject({ status: 404, body: { error: 'no_checkpoint' } });
+      expect(await get(server, '/api/v1/log/checkpoint')).toMatchObject({ status: 503, body: { error: 'log_unsigned' } });
+      expect(await outcome(listReports(await staff(server, 'officer-a')))).toBe('503 log_unsigned');
       const proof = await get(server, '/api/v1/log/proof/inclusion?index=0&size=2', auditor.token);
       expect(proof.status).toBe(200);
       await server.close();

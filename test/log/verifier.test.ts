@@ -158,7 +158,7 @@ describe('audit verifier', () => {
     const lines = log.note.split('\n');
     const [dash, name, sig] = lines[lines.length - 2]!.split(' ');
     const bytes = base64Decode(sig!)!;
-    bytes[40] ^= 1;
+    bytes[40] = (bytes[40] as number) ^ 1;
     lines[lines.length - 2] = `${dash} ${name} ${base64Encode(bytes)}`;
     log.note = lines.join('\n');
     expect((await failure(run(log, null))).kind).toBe('bad-cosignature');

@@ -21,6 +21,10 @@ export class FlatHashStore implements HashReader {
     this.#frontier = Frontier.empty(hasher);
   }
 
+  get hasher(): TreeHasher {
+    return this.#frontier.hasher;
+  }
+
   get size(): number {
     return this.#frontier.size;
   }
