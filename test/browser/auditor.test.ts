@@ -5,6 +5,9 @@
 // `relais audit export` writes; its state file goes back and forth with `relais audit verify`;
 // an entry changed in the SQLite file, a checkpoint signed by another key or for another log, a
 // rolled-back or forked state are each shown as failures with no entry; logout leaves no key.
+// Issue 11, with two real cosigners: the page shows the cosignatures, its own login and the rules
+// checked, and fails — naming what — a checkpoint without the quorum (a fork shown to this
+// auditor alone), a server that stops signing, a changed stored hash and a broken rule.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -30,6 +33,8 @@ import { launchChromium } from '../helpers/browser.ts';
 import { relais } from '../helpers/cli.ts';
 import { makeFixture, type TestServer } from '../helpers/fixture.ts';
 import { keyFiles, startLogServer, staff, tamper } from '../log/helpers.ts';
+import { startCosigner, useCosigners, type RunningCosigner } from '../log/cosigners.ts';
+import { auditEntryJson } from '../../src/core/audit-entry.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const HOUR = 3600_000;
@@ -42,6 +47,7 @@ let page: Page;
 let logPub: string;
 const refs: string[] = [];
 const pageErrors: string[] = [];
+let cosigners: RunningCosigner[] = [];
 
 async function axeViolations(p: Page): Promise<string[]> {
   await p.evaluate(AXE);
@@ -80,7 +86,13 @@ async function openAuditPage(member = 'auditor-f'): Promise<Page> {
 }
 
 /** Runs a verification in the page with the given log key (text or file) and state file. */
-async function verifyInPage(p: Page, options: { keyText?: string; keyFile?: string; stateFile?: string | null } = {}): Promise<string> {
+async function verifyInPage(
+  p: Page,
+  options: { keyText?: string; keyFile?: string; stateFile?: string | null; cosigners?: string; quorum?: string; maxAge?: string } = {},
+): Promise<string> {
+  await p.fill('#cosigner-keys', options.cosigners ?? cosigners.map((c) => c.verifierKey).join('\n'));
+  await p.fill('#quorum', options.quorum ?? '2');
+  await p.fill('#max-age', options.maxAge ?? '');
   if (options.keyText !== undefined) {
     await p.setInputFiles('#log-key-file', []);
     await p.fill('#log-key-text', options.keyText);
@@ -123,6 +135,8 @@ function signedState(entries: string[]): string {
 
 beforeAll(async () => {
   const fx = await makeFixture();
+  cosigners = [await startCosigner(fx, 'inspection.example/witness'), await startCosigner(fx, 'ngo.example/witness')];
+  useCosigners(fx, cosigners, 2);
   server = await startLogServer(fx, { clock: () => Date.now() + offset });
   logPub = readFileSync(join(fx.dir, 'keys', 'log.pub'), 'utf8').trim();
   browser = await launchChromium();
@@ -149,6 +163,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  for (const c of cosigners) await c.stop();
 });
 
 describe('the auditor page', () => {
@@ -165,7 +180,11 @@ describe('the auditor page', () => {
     expect(await page.textContent('#verdict-title')).toBe(`Journal vérifié jusqu’à la taille ${size}`);
     expect(await page.textContent('#verdict-root code')).toBe(root);
     expect(await page.textContent('#verdict-state')).toContain('Sans fichier d’état');
-    expect(await page.isVisible('#own-login-warning')).toBe(false);
+    expect(await page.textContent('#verdict-cosigned')).toMatch(
+      /^Cosigné par 2 des 2 cosignataires que vous reconnaissez \(quorum 2\) : inspection\.example\/witness il y a \d+ s, ngo\.example\/witness il y a \d+ s\.$/,
+    );
+    expect(await page.textContent('#verdict-fresh')).toMatch(/^Votre connexion de cette vérification est l’entrée n° \d+/);
+    expect(await page.textContent('#verdict-rules')).toMatch(/Clés : \d+ actions du personnel.*Appartenance : 3 lectures.*Deux personnes : 0/);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('verdict');
 
     // Reports received, officers' logins and reads: each stored entry, in order, in the table.
@@ -293,7 +312,7 @@ describe('the auditor page', () => {
 
     expect(await verifyInPage(page, { keyText: logPub, stateFile: state })).toBe('verified');
     expect(await page.textContent('#verdict-state')).toBe(
-      `Ce journal prolonge celui de votre fichier d’état (${saved} entrées) : rien n’en a été retiré ni réécrit.`,
+      `Ce journal prolonge celui de votre fichier d’état (${saved} entrées), relues une à une : rien n’en a été retiré ni réécrit.`,
     );
     expect(await tableIndexes(page)).toEqual((await storedEntries()).map((_, i) => i));
   });
@@ -374,6 +393,56 @@ describe('the auditor page, when the log is not what its checkpoint says', () =>
   });
 });
 
+describe('the auditor page against a server that works against its auditors (issue 11)', () => {
+  async function expectFailure(code: string, reason: string | RegExp): Promise<void> {
+    expect(await page.getAttribute('#verdict', 'data-verdict')).toBe(code);
+    expect(await page.textContent('#verdict-reason')).toMatch(reason);
+    expect(await page.$$('#audit-log, #audit-entries, #download-state')).toEqual([]);
+  }
+
+  it('fails a checkpoint that lacks the quorum of cosignatures: a fork shown to this auditor alone', async () => {
+    const note = await (await fetch(`${server.url}/api/v1/log/checkpoint`)).text();
+    const logOnly = note.split('\n').filter((l) => !l.includes('/witness ')).join('\n');
+    await page.route('**/api/v1/log/checkpoint', (route) => route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: logOnly }));
+    try {
+      expect(await verifyInPage(page, { quorum: '1' })).toBe('quorum');
+      await expectFailure('quorum', /^Le point de contrôle n’a pas assez de cosignatures de vos cosignataires/);
+    } finally {
+      await page.unroute('**/api/v1/log/checkpoint');
+    }
+  });
+
+  it('names a changed stored hash, whose proofs are wrong', async () => {
+    let original: Buffer | undefined;
+    tamper(server.dbPath, (db) => {
+      original = (db.prepare('SELECT hash FROM log_hashes WHERE idx = 3').get() as { hash: Buffer }).hash;
+      db.prepare('UPDATE log_hashes SET hash = ? WHERE idx = 3').run(Buffer.alloc(32, 9));
+    });
+    try {
+      expect(await verifyInPage(page)).toBe('stored-hash');
+      await expectFailure('stored-hash', /^Une empreinte stockée par le serveur n’est pas celle que donnent les entrées/);
+      expect(await page.textContent('#verdict-detail')).toContain('stored hash #3');
+    } finally {
+      tamper(server.dbPath, (db) => db.prepare('UPDATE log_hashes SET hash = ? WHERE idx = 3').run(original));
+    }
+  });
+
+  it('fails when the server stops signing: a new login is not in a witnessed checkpoint', async () => {
+    const integrate = server.relais.tlog.integrateOrReport.bind(server.relais.tlog);
+    server.relais.tlog.integrateOrReport = async () => null;
+    const fresh = await openAuditPage();
+    try {
+      expect(await verifyInPage(fresh)).toBe('own-login');
+      expect(await fresh.textContent('#verdict-reason')).toMatch(/^Votre propre connexion de cette vérification n’est pas dans le point de contrôle/);
+    } finally {
+      server.relais.tlog.integrateOrReport = integrate;
+      await integrate();
+      await fresh.close();
+    }
+  });
+
+});
+
 describe('the auditor page’s session', () => {
   it('drops the key on logout: the page reloads empty and the old token is refused', async () => {
     const tokens: string[] = [];
@@ -410,6 +479,28 @@ describe('the auditor page’s session', () => {
     const p = await openAuditPage('officer-b');
     expect(await p.textContent('#not-auditor')).toContain('réservée aux auditeurs');
     expect(await p.$$('#audit-form')).toEqual([]);
+    await p.close();
+  });
+});
+
+// Last: the log keeps this broken rule for good.
+describe('the auditor page and the log’s rules', () => {
+  it('names the entry of a read by a member of another inbox, written into the database', async () => {
+    const armes = refs[1]!; // routed to the police inbox only
+    let index = 0;
+    tamper(server.dbPath, (db) => {
+      index = (db.prepare('SELECT MAX(idx) + 1 AS n FROM audit_entries').get() as { n: number }).n;
+      const entry = auditEntryJson({ action: 'report.read', actor: 'member:city-c', time: Date.now(), report: armes, details: { part: 0 } });
+      db.prepare('INSERT INTO audit_entries (idx, entry) VALUES (?, ?)').run(index, entry);
+    });
+    await server.relais.tlog.integrateOrReport();
+    const p = await openAuditPage();
+    expect(await verifyInPage(p)).toBe('rule');
+    expect(await p.getAttribute('#verdict', 'data-verdict')).toBe('rule');
+    expect(await p.textContent('#verdict-reason')).toBe( `L’entrée n° ${index} enfreint une règle du journal (deux dépositaires, appartenance au service, ou clé hors de la configuration en vigueur).`);
+    expect(await p.textContent('#verdict-detail')).toContain(`report.read of ${armes} by city-c, who was not then a member of police`);
+    expect(await p.$$('#audit-entries')).toEqual([]);
+    expect(pageErrors).toEqual([]);
     await p.close();
   });
 });

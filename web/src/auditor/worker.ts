@@ -107,7 +107,7 @@ async function verify(input: StartInput): Promise<Outcome> {
       trusted,
       mode: 'full',
       ownSession: input.ownSession,
-      waitSeconds: 20,
+      waitSeconds: 10,
       onEntry: (index, entry) => {
         if (index !== entries.length) throw new Error('entries out of order');
         entries.push(entry);
