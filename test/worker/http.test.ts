@@ -1,7 +1,8 @@
 // The HTTP integration tests against the real Workers runtime: one Worker (wrangler dev --local,
 // workerd, local D1 and R2) for this file. A report filed with `relais submit` and pulled with
 // `relais pull` decrypts with GnuPG; attachments land in R2; bad input gets its 4xx and writes
-// nothing; pages carry the same headers as on Node; the cron trigger logs closed buckets only.
+// nothing; pages carry the same headers as on Node; the cron trigger logs closed buckets only, and
+// has the log cosigned again (a real `relais cosigner serve`) even when nothing new was logged.
 import { receiptGraceSeconds } from '../../src/server/maintenance.ts';
 import * as openpgp from 'openpgp';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { makeFixture, makeKey } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { formOf, keysOf, publicConfigOf, send, textEnvelope, validSubmission, type Submission } from '../helpers/intake.ts';
 import { keyFiles } from '../log/helpers.ts';
+import { startCosigner, useCosigners, type RunningCosigner } from '../log/cosigners.ts';
 import { startWorker, type WorkerUnderTest } from './harness.ts';
 
 const BUCKET_SECONDS = 60;
@@ -33,6 +35,10 @@ let outsider: openpgp.PublicKey;
 // Set by the first test, checked by the last one (see there).
 let openBucketRef = '';
 let openBucket = 0;
+let cosigner: RunningCosigner;
+/** The first cosignature the Worker got, checked again once the cron trigger must have renewed it. */
+let firstCosignature: { size: number; timestamp: number } | null = null;
+const MAX_AGE = 30;
 
 const TABLES = ['reports', 'report_routes', 'parts', 'blobs', 'spent_challenges', 'audit_entries'];
 function counts(): Record<string, number> {
@@ -75,10 +81,15 @@ beforeAll(async () => {
   });
   writeFileSync(join(fx.dir, 'keys', 'officer-a.asc'), gpg.run(['--armor', '--export', gpgKey.fingerprint]).toString());
   writeFileSync(join(fx.dir, 'keys', 'officer-b.asc'), readFileSync(join(work, 'officer-b.pub.asc')));
+  cosigner = await startCosigner(fx, 'inspection.example/witness');
+  useCosigners(fx, [cosigner], 1, MAX_AGE);
   worker = await startWorker({ fixture: fx });
   outsider = await openpgp.readKey({ armoredKey: (await makeKey('outsider')).publicKey });
 });
-afterAll(async () => worker?.stop());
+afterAll(async () => {
+  await worker?.stop();
+  await cosigner?.stop();
+});
 
 describe('the worker in workerd', () => {
   // Two steps of one check, kept apart so that the wait for the bucket to close overlaps the
@@ -242,8 +253,14 @@ describe('the worker in workerd', () => {
       auditor.pass,
       '--log-key',
       join(worker.fixture.dir, 'keys', 'log.pub'),
+      '--cosigner',
+      cosigner.pubFile,
+      '--quorum',
+      '1',
     ]);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/cosigned +1 of 1 trusted cosigners \(quorum 1\): inspection\.example\/witness/);
+    firstCosignature = worker.query<{ size: number; timestamp: number }>('SELECT size, timestamp FROM log_cosignatures')[0] ?? null;
     const checkpoint = JSON.parse(readFileSync(state, 'utf8')).checkpoint as string;
     expect(checkpoint.split('\n')[0]).toBe('relais.test/log');
     expect(Number(checkpoint.split('\n')[1])).toBeGreaterThanOrEqual(auditActions().length - 1);
@@ -393,5 +410,19 @@ describe('the cron trigger on the worker', () => {
     const received = auditActions().filter((e) => e.action === 'report.received' && e.report === openBucketRef);
     expect(received).toHaveLength(1);
     expect(Date.parse(received[0]!.bucket!) / 1000).toBe(openBucket);
+  });
+
+  it('has the log cosigned again within log.maxCheckpointAgeSeconds, with or without new entries', async () => {
+    expect(firstCosignature, 'the audit test got a cosignature').not.toBeNull();
+    // The renewal comes once the cosignature is a third of the maximum age old.
+    const wait = (firstCosignature!.timestamp + MAX_AGE / 3 + 1) * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const cron = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
+    await cron.arrayBuffer();
+    const [now] = worker.query<{ size: number; timestamp: number }>('SELECT size, timestamp FROM log_cosignatures');
+    expect(now!.timestamp).toBeGreaterThan(firstCosignature!.timestamp);
+    expect(now!.size).toBeGreaterThanOrEqual(firstCosignature!.size);
+    const note = await (await fetch(`${worker.url}/api/v1/log/checkpoint`)).text();
+    expect(note).toContain('\u2014 inspection.example/witness ');
   });
 });
