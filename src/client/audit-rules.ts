@@ -88,8 +88,10 @@ export class RuleChecker {
   readonly #pending = new Map<string, PendingAction[]>();
   readonly #disclosures = new Map<string, Disclosure>();
 
-  #fail(index: number, rule: RuleName, message: string): void {
+  /** Records a violation; returns true so that a check can `return this.#fail(…)`. */
+  #fail(index: number, rule: RuleName, message: string): true {
     if (this.violations.length < MAX_VIOLATIONS) this.violations.push({ index, rule, message: `entry #${index}: ${message}` });
+    return true;
   }
 
   /** The violations as one message, the first (in log order) first; null if none. */
@@ -99,18 +101,19 @@ export class RuleChecker {
     return sorted.map((v) => `${v.message} (rule: ${v.rule})`).join('; ');
   }
 
-  feed(index: number, text: string): void {
+  /** Checks one entry; true if it was one the rules look at. */
+  feed(index: number, text: string): boolean {
     let entry: Entry;
     try {
       entry = JSON.parse(text) as Entry;
     } catch {
-      return; // not a Relais entry: the verifier already hashed it; nothing to check here
+      return false; // not a Relais entry: the verifier already hashed it; nothing to check here
     }
     const action = typeof entry.action === 'string' ? entry.action : '';
     const details = typeof entry.details === 'object' && entry.details !== null ? entry.details : {};
     if (action === 'config.changed') return this.#config(index, details);
     if (action === 'report.received' && typeof entry.report === 'string') return this.#received(entry.report, details);
-    if (typeof entry.actor !== 'string' || !entry.actor.startsWith('member:')) return;
+    if (typeof entry.actor !== 'string' || !entry.actor.startsWith('member:')) return false;
     const member = entry.actor.slice('member:'.length);
     this.#counts.staffActions++;
     const key = this.#keyOf.get(member);
@@ -131,9 +134,10 @@ export class RuleChecker {
       else this.#pending.set(entry.report, [...(this.#pending.get(entry.report) ?? []), pending]);
     }
     if (action.startsWith('disclosure.')) this.#disclosure(index, action, member, entry, details);
+    return true;
   }
 
-  #config(index: number, details: Record<string, unknown>): void {
+  #config(index: number, details: Record<string, unknown>): true {
     const full = details.membership;
     if (typeof full === 'object' && full !== null) this.#membership = structuredClone(full) as Membership;
     else {
@@ -141,7 +145,8 @@ export class RuleChecker {
       for (const change of Array.isArray(details.changes) ? details.changes : []) {
         const { group, id, change: kind, value, to } = change as Record<string, string>;
         if (!group || !id) continue;
-        const g = (this.#membership[group] ??= {});
+        this.#membership[group] ??= {};
+        const g = this.#membership[group];
         if (kind === 'removed') delete g[id];
         else g[id] = (kind === 'changed' ? to : value) ?? '';
       }
@@ -157,9 +162,10 @@ export class RuleChecker {
         if (inbox) this.#inboxesOf.set(id, [...(this.#inboxesOf.get(id) ?? []), inbox]);
       }
     }
+    return true;
   }
 
-  #received(ref: string, details: Record<string, unknown>): void {
+  #received(ref: string, details: Record<string, unknown>): true {
     const route = this.#membership[`route:${String(details.category)}`] ?? {};
     const report = {
       main: details.inboxes !== undefined ? strings(details.inboxes) : Object.keys(route).filter((i) => route[i] === 'main'),
@@ -168,6 +174,7 @@ export class RuleChecker {
     this.#reports.set(ref, report);
     for (const pending of this.#pending.get(ref) ?? []) this.#checkAction(pending, ref, report);
     this.#pending.delete(ref);
+    return true;
   }
 
   #checkAction(a: PendingAction, ref: string, report: { main: string[]; identity: string[] }): void {
@@ -182,16 +189,16 @@ export class RuleChecker {
     }
   }
 
-  #disclosure(index: number, action: string, member: string, entry: Entry, details: Record<string, unknown>): void {
+  #disclosure(index: number, action: string, member: string, entry: Entry, details: Record<string, unknown>): boolean {
     const id = typeof details.disclosure === 'string' ? details.disclosure : null;
-    if (!id) return;
+    if (!id) return false;
     const d = this.#disclosures.get(id);
     if (action === 'disclosure.requested') {
       this.#disclosures.set(id, { requestedBy: member, approvedBy: null, state: 'pending' });
-      return;
+      return true;
     }
     if (action === 'disclosure.approved') {
-      if (!d || d.state !== 'pending') return this.#fail(index, 'two-person', `${id} approved by ${member} without a pending request`);
+      if (d?.state !== 'pending') return this.#fail(index, 'two-person', `${id} approved by ${member} without a pending request`);
       if (d.requestedBy === member) return this.#fail(index, 'two-person', `${id} approved by ${member}, who asked for it`);
       d.state = 'approved';
       d.approvedBy = member;
@@ -218,6 +225,7 @@ export class RuleChecker {
       }
       d.state = 'fetched';
     }
+    return true;
   }
 
   summary(): RuleSummary {

@@ -145,7 +145,7 @@ const RANDOM_SAMPLES = 6;
 const FUTURE_SKEW_SECONDS = 300;
 
 function cryptoRandom(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
+  return (crypto.getRandomValues(new Uint32Array(1))[0] as number) / 2 ** 32;
 }
 
 /** Opens the server's checkpoint with the auditor's log key; throws VerificationFailure. */

@@ -142,6 +142,12 @@ const TABLE: Row[] = [
     path: () => '/api/v1/log/proof/consistency?from=1&to=1',
     expect: staffOnly({ auditor: 200 }),
   },
+  {
+    method: 'GET',
+    pattern: '/api/v1/log/hashes',
+    path: () => '/api/v1/log/hashes?start=0&end=1',
+    expect: staffOnly({ auditor: 200 }),
+  },
   // The resident's follow-up needs a lookup key and a proof of work, or the follow-up token: a
   // staff session opens nothing here.
   {

@@ -45,7 +45,9 @@ const as = (who: Who) => api[who] as ApiClient;
 async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of ['disclosures', 'disclosure_events', 'audit_entries', 'witnesses', 'reports']) {
-    out[table] = (await server.relais.store.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n ?? -1;
+    // Refused attempts are logged (staff.refused, issue 11): counted apart, not as something written.
+    const where = table === 'audit_entries' ? ` WHERE entry NOT LIKE '%"action":"staff.refused"%'` : '';
+    out[table] = (await server.relais.store.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}${where}`))?.n ?? -1;
   }
   return out;
 }
@@ -167,6 +169,17 @@ describe('disclosure by two custodians', () => {
       expect(await outcome(decide(as(who), first.id, 'approve', first.encryptedSha256))).toBe('403 forbidden');
     expect(await outcome(decide(as('custodian-e'), first.id, 'approve', 'f'.repeat(64)))).toBe('409 disclosure_changed');
     expect(await counts()).toEqual(before);
+    // Each refused attempt is in the log, with who tried and why.
+    const refused = (await auditEntries()).filter((e) => e.action === 'staff.refused').slice(-6);
+    expect(refused.map((e) => [e.actor, e.details.error])).toEqual([
+      ['member:custodian-d', 'disclosure_own_request'],
+      ['member:custodian-d', 'disclosure_own_request'],
+      ['member:officer-a', 'forbidden'],
+      ['member:city-c', 'forbidden'],
+      ['member:auditor-f', 'forbidden'],
+      ['member:custodian-e', 'disclosure_changed'],
+    ]);
+    expect(refused[0]!.details.route).toBe('POST /api/v1/disclosures/:id/approve');
   });
 
   it('shows the second custodian exactly what the investigators will read, and takes their approval once', async () => {

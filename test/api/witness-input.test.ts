@@ -27,9 +27,11 @@ async function post(fields: Record<string, string>) {
   return { status: res.status, body: await res.text() };
 }
 
-async function counts(): Promise<string> {
+async function counts(
+  tables = ['reports', 'witnesses', 'parts', 'disclosures', 'disclosure_events', 'audit_entries', 'spent_challenges'],
+): Promise<string> {
   const out: number[] = [];
-  for (const table of ['reports', 'witnesses', 'parts', 'disclosures', 'disclosure_events', 'audit_entries', 'spent_challenges']) {
+  for (const table of tables) {
     out.push((await server.relais.store.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n ?? -1);
   }
   return out.join(',');
@@ -380,15 +382,26 @@ describe('bad input on the witness and disclosure routes', () => {
     ['no session asking', null, 'POST', () => '/api/v1/disclosures', () => form({}), undefined, 401, 'unauthorized'],
   ];
   it.each(cases)(
-    'refuses %s with a 4xx, a stable code, no echo, nothing written',
+    'refuses %s with a 4xx, a stable code, no echo, nothing written but the refusal’s audit entry',
     async (_, who, method, path, body, type, status, code) => {
-      const before = await counts();
+      const data = ['reports', 'witnesses', 'parts', 'disclosures', 'disclosure_events', 'spent_challenges'];
+      const before = await counts(data);
+      const entries = await server.relais.store.audit.size();
       const client = who === 'custodian' ? custodian : who === 'officer' ? officer : null;
       const res = await raw(client, method, path(), body?.(), type);
       expect({ status: res.status, code: res.code }).toEqual({ status, code });
       expect(res.text).not.toContain(CANARY);
-      // Listing witnesses is itself logged; nothing else is written by a refusal.
-      expect(await counts()).toBe(before);
+      expect(await counts(data)).toBe(before);
+      // A refused staff attempt is one audit entry with the route pattern and the code (issue 11),
+      // never the input; without a session there is nobody to log.
+      const added = (await server.relais.store.audit.range(entries, entries + 10)).map((r) => JSON.parse(r.entry));
+      if (who === null) expect(added).toEqual([]);
+      else {
+        expect(added).toEqual([
+          expect.objectContaining({ action: 'staff.refused', details: expect.objectContaining({ status, error: code }) }),
+        ]);
+        expect(JSON.stringify(added)).not.toContain(CANARY);
+      }
     },
   );
 });

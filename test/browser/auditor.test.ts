@@ -184,7 +184,9 @@ describe('the auditor page', () => {
       /^Cosigné par 2 des 2 cosignataires que vous reconnaissez \(quorum 2\) : inspection\.example\/witness il y a \d+ s, ngo\.example\/witness il y a \d+ s\.$/,
     );
     expect(await page.textContent('#verdict-fresh')).toMatch(/^Votre connexion de cette vérification est l’entrée n° \d+/);
-    expect(await page.textContent('#verdict-rules')).toMatch(/Clés : \d+ actions du personnel.*Appartenance : 3 lectures.*Deux personnes : 0/);
+    expect(await page.textContent('#verdict-rules')).toMatch(
+      /Clés : \d+ actions du personnel.*Appartenance : 3 lectures.*Deux personnes : 0/,
+    );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('verdict');
 
     // Reports received, officers' logins and reads: each stored entry, in order, in the table.
@@ -402,8 +404,13 @@ describe('the auditor page against a server that works against its auditors (iss
 
   it('fails a checkpoint that lacks the quorum of cosignatures: a fork shown to this auditor alone', async () => {
     const note = await (await fetch(`${server.url}/api/v1/log/checkpoint`)).text();
-    const logOnly = note.split('\n').filter((l) => !l.includes('/witness ')).join('\n');
-    await page.route('**/api/v1/log/checkpoint', (route) => route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: logOnly }));
+    const logOnly = note
+      .split('\n')
+      .filter((l) => !l.includes('/witness '))
+      .join('\n');
+    await page.route('**/api/v1/log/checkpoint', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: logOnly }),
+    );
     try {
       expect(await verifyInPage(page, { quorum: '1' })).toBe('quorum');
       await expectFailure('quorum', /^Le point de contrôle n’a pas assez de cosignatures de vos cosignataires/);
@@ -433,14 +440,15 @@ describe('the auditor page against a server that works against its auditors (iss
     const fresh = await openAuditPage();
     try {
       expect(await verifyInPage(fresh)).toBe('own-login');
-      expect(await fresh.textContent('#verdict-reason')).toMatch(/^Votre propre connexion de cette vérification n’est pas dans le point de contrôle/);
+      expect(await fresh.textContent('#verdict-reason')).toMatch(
+        /^Votre propre connexion de cette vérification n’est pas dans le point de contrôle/,
+      );
     } finally {
       server.relais.tlog.integrateOrReport = integrate;
       await integrate();
       await fresh.close();
     }
   });
-
 });
 
 describe('the auditor page’s session', () => {
@@ -490,14 +498,22 @@ describe('the auditor page and the log’s rules', () => {
     let index = 0;
     tamper(server.dbPath, (db) => {
       index = (db.prepare('SELECT MAX(idx) + 1 AS n FROM audit_entries').get() as { n: number }).n;
-      const entry = auditEntryJson({ action: 'report.read', actor: 'member:city-c', time: Date.now(), report: armes, details: { part: 0 } });
+      const entry = auditEntryJson({
+        action: 'report.read',
+        actor: 'member:city-c',
+        time: Date.now(),
+        report: armes,
+        details: { part: 0 },
+      });
       db.prepare('INSERT INTO audit_entries (idx, entry) VALUES (?, ?)').run(index, entry);
     });
     await server.relais.tlog.integrateOrReport();
     const p = await openAuditPage();
     expect(await verifyInPage(p)).toBe('rule');
     expect(await p.getAttribute('#verdict', 'data-verdict')).toBe('rule');
-    expect(await p.textContent('#verdict-reason')).toBe( `L’entrée n° ${index} enfreint une règle du journal (deux dépositaires, appartenance au service, ou clé hors de la configuration en vigueur).`);
+    expect(await p.textContent('#verdict-reason')).toBe(
+      `L’entrée n° ${index} enfreint une règle du journal (deux dépositaires, appartenance au service, ou clé hors de la configuration en vigueur).`,
+    );
     expect(await p.textContent('#verdict-detail')).toContain(`report.read of ${armes} by city-c, who was not then a member of police`);
     expect(await p.$$('#audit-entries')).toEqual([]);
     expect(pageErrors).toEqual([]);

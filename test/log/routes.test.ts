@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../src/client/staff.ts';
 import {
   base64Decode,
+  storedHashCount,
+  storedHashIndex,
   openCheckpoint,
   parseVerifierKey,
   verifyConsistency,
@@ -90,6 +92,22 @@ describe('the log API', () => {
     expect(hex(reference.mth(0, n))).toBe(hex(checkpoint.rootHash));
   });
 
+  it('serves the stored hashes as Go’s sumdb/tlog numbers them, 32 bytes each', async () => {
+    const n = checkpoint.size;
+    const res = await fetch(`${server.url}/api/v1/log/hashes?start=0&end=${storedHashCount(n)}`, {
+      headers: { Authorization: `Bearer ${auditor}` },
+    });
+    expect(res.headers.get('Content-Type')).toBe('application/octet-stream');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.length).toBe(storedHashCount(n) * 32);
+    for (let i = 0; i < n; i++) {
+      const at = storedHashIndex(0, i) * 32;
+      expect(hex(bytes.subarray(at, at + 32))).toBe(hex(reference.leafHash(i)));
+    }
+    const top = storedHashIndex(2, 0) * 32;
+    if (n >= 4) expect(hex(bytes.subarray(top, top + 32))).toBe(hex(reference.mth(0, 4)));
+  });
+
   it('refuses bad input with a stable code and never repeats it', async () => {
     const canary = '31337133713371337';
     const beyond = (await server.relais.tlog.table.head())!.size + 1;
@@ -123,6 +141,11 @@ describe('the log API', () => {
       ['/proof/consistency?from=1&to=2&to=3', 400, 'bad_query'],
       ['/proof/consistency?from=1', 400, 'bad_query'],
       ['/proof/nothing?from=1', 404, 'not_found'],
+      ['/hashes?start=0', 400, 'bad_query'],
+      [`/hashes?start=0&end=${canary}`, 400, 'bad_query'],
+      ['/hashes?start=2&end=2', 400, 'bad_range'],
+      ['/hashes?start=0&end=65537', 400, 'range_too_large'],
+      [`/hashes?start=0&end=${storedHashCount(beyond)}`, 400, 'beyond_tree_size'],
     ];
     for (const [path, status, code] of cases) {
       const res = await get(server, `/api/v1/log${path}`, auditor);

@@ -99,12 +99,17 @@ class FakeLog implements LogSource {
 
   async storedHashes(start: number, end: number) {
     const out = new Uint8Array((Math.min(end, this.tree.storedCount) - start) * 32);
-    for (let i = start; i < start + out.length / 32; i++) out.set(i === this.corruptHash ? new Uint8Array(32) : this.tree.hashAt(i), (i - start) * 32);
+    for (let i = start; i < start + out.length / 32; i++)
+      out.set(i === this.corruptHash ? new Uint8Array(32) : this.tree.hashAt(i), (i - start) * 32);
     return out;
   }
 }
 
-async function run(source: LogSource, trusted: Trusted | null, extra: { mode?: 'full' | 'new-only'; quorum?: number; maxAge?: number } = {}) {
+async function run(
+  source: LogSource,
+  trusted: Trusted | null,
+  extra: { mode?: 'full' | 'new-only'; quorum?: number; maxAge?: number } = {},
+) {
   const p = policy(extra.quorum, extra.maxAge);
   const result = await verifyLog({ source, policy: p, trusted, pageSize: 7, mode: extra.mode ?? 'full', now });
   requireWitnessed(result.cosignatures, p, result.trusted.checkpoint.size, now());
@@ -167,7 +172,10 @@ describe('audit verifier', () => {
   it('calls cosignatures older than the maximum age stale', async () => {
     const old = Math.floor(Date.now() / 1000) - 1000;
     const f = await failure(run(new FakeLog(entries(5), { cosignedAt: old }), null, { quorum: 1 }));
-    expect(f).toEqual({ kind: 'stale', message: expect.stringMatching(/newest cosignature of the checkpoint is 10\d\d s old, more than your maximum of 900 s/) });
+    expect(f).toEqual({
+      kind: 'stale',
+      message: expect.stringMatching(/newest cosignature of the checkpoint is 10\d\d s old, more than your maximum of 900 s/),
+    });
   });
 
   it('calls a smaller tree a rollback, another tree of the same size or one that does not extend it a fork', async () => {
@@ -228,7 +236,8 @@ describe('audit verifier', () => {
 
 describe('audit run', () => {
   const token = 'A'.repeat(43);
-  const login = (i: number) => auditEntryJson({ action: 'staff.login', actor: 'member:auditor', time: 1e12 + i, details: { session: sessionLogId(token) } });
+  const login = (i: number) =>
+    auditEntryJson({ action: 'staff.login', actor: 'member:auditor', time: 1e12 + i, details: { session: sessionLogId(token) } });
   const config = auditEntryJson({
     action: 'config.changed',
     actor: 'system',
@@ -237,7 +246,13 @@ describe('audit run', () => {
   });
   const step = (action: 'disclosure.requested' | 'disclosure.approved' | 'disclosure.refused' | 'disclosure.fetched', actor: string) =>
     auditEntryJson({ action, actor: `member:${actor}`, time: 1e12, report: 'R-1', inbox: 'police', details: { disclosure: 'D-1' } });
-  const received = auditEntryJson({ action: 'report.received', actor: 'system', bucket: 1e9, report: 'R-1', details: { inboxes: ['police'], identity: ['custody'] } });
+  const received = auditEntryJson({
+    action: 'report.received',
+    actor: 'system',
+    bucket: 1e9,
+    report: 'R-1',
+    details: { inboxes: ['police'], identity: ['custody'] },
+  });
   const audit = (log: string[], options: { waitSeconds?: number } = {}) =>
     auditRun({
       source: new FakeLog(log),
@@ -250,25 +265,53 @@ describe('audit run', () => {
     });
 
   it('passes an honest log with this run’s own login and counts the rules it checked', async () => {
-    const result = await audit([config, received, step('disclosure.requested', 'c1'), step('disclosure.approved', 'c2'), step('disclosure.fetched', 'o1'), login(5)]);
+    const result = await audit([
+      config,
+      received,
+      step('disclosure.requested', 'c1'),
+      step('disclosure.approved', 'c2'),
+      step('disclosure.fetched', 'o1'),
+      login(5),
+    ]);
     expect(result.ownLogin).toBe(5);
     expect(result.rules).toMatchObject({ disclosuresFetched: 1, reportActions: 2, staffActions: 4 });
   });
 
   it('fails when this run’s login is absent, even with an earlier login by the same auditor', async () => {
-    const other = auditEntryJson({ action: 'staff.login', actor: 'member:auditor', time: 1, details: { session: sessionLogId('B'.repeat(43)) } });
+    const other = auditEntryJson({
+      action: 'staff.login',
+      actor: 'member:auditor',
+      time: 1,
+      details: { session: sessionLogId('B'.repeat(43)) },
+    });
     expect((await failure(audit([config, other]))).kind).toBe('own-login');
   });
 
   it('names a fetch without a second custodian’s approval, after a refusal, and a key outside the config', async () => {
     const cases: [string[], RegExp][] = [
-      [[config, received, step('disclosure.requested', 'c1'), step('disclosure.fetched', 'o1')], /entry #3: D-1 fetched by o1 without an approval/],
-      [[config, received, step('disclosure.requested', 'c1'), step('disclosure.approved', 'c1')], /entry #3: D-1 approved by c1, who asked for it/],
       [
-        [config, received, step('disclosure.requested', 'c1'), step('disclosure.approved', 'c2'), step('disclosure.refused', 'c2'), step('disclosure.fetched', 'o1')],
+        [config, received, step('disclosure.requested', 'c1'), step('disclosure.fetched', 'o1')],
+        /entry #3: D-1 fetched by o1 without an approval/,
+      ],
+      [
+        [config, received, step('disclosure.requested', 'c1'), step('disclosure.approved', 'c1')],
+        /entry #3: D-1 approved by c1, who asked for it/,
+      ],
+      [
+        [
+          config,
+          received,
+          step('disclosure.requested', 'c1'),
+          step('disclosure.approved', 'c2'),
+          step('disclosure.refused', 'c2'),
+          step('disclosure.fetched', 'o1'),
+        ],
         /entry #5: D-1 fetched by o1 after it was refused/,
       ],
-      [[config, received, step('disclosure.requested', 'o1')], /entry #2: disclosure.requested of R-1 by o1, who was not then a member of custody/],
+      [
+        [config, received, step('disclosure.requested', 'o1')],
+        /entry #2: disclosure.requested of R-1 by o1, who was not then a member of custody/,
+      ],
       [[config, step('disclosure.requested', 'ghost')], /entry #1: disclosure.requested by ghost, who is not in the config in force/],
     ];
     for (const [log, pattern] of cases) {

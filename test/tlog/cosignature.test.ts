@@ -39,10 +39,22 @@ describe('cosignature/v1 known answers', () => {
 
   const TIMESTAMPS: [string, string, number | null][] = [
     // tlog-cosignature.md's example, whose signed message the spec gives as "time 1679315147"
-    ['spec example', 'jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==', 1679315147],
+    [
+      'spec example',
+      'jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==',
+      1679315147,
+    ],
     // transparency-dev/formats note_cosigv1_test.go TestCoSigV1Timestamp
-    ['formats "works"', 'ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==', 1727964367],
-    ['formats "wrong type of signature"', 'eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY=', null],
+    [
+      'formats "works"',
+      'ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA==',
+      1727964367,
+    ],
+    [
+      'formats "wrong type of signature"',
+      'eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY=',
+      null,
+    ],
     ['formats "gibberish"', '5%/$!\n 2', null],
   ];
   it.each(TIMESTAMPS)('reads the timestamp of %s', (_name, sig, time) => {
@@ -95,9 +107,13 @@ describe('relais cosigner serve (C2SP tlog-witness)', () => {
   beforeAll(async () => {
     writeFileSync(join(dir, 'w.key'), `${witness.signerKey}\n`);
     writeFileSync(join(dir, 'log.pub'), `${log.verifierKey}\n`);
-    child = spawn(process.execPath, [BIN, 'cosigner', 'serve', '--key', join(dir, 'w.key'), '--db', join(dir, 'w.db'), '--log-key', join(dir, 'log.pub'), '--port', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [BIN, 'cosigner', 'serve', '--key', join(dir, 'w.key'), '--db', join(dir, 'w.db'), '--log-key', join(dir, 'log.pub'), '--port', '0'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     url = await new Promise((resolve) => {
       let err = '';
       child.stderr!.on('data', (d) => {
@@ -138,7 +154,9 @@ describe('relais cosigner serve (C2SP tlog-witness)', () => {
     grow(fork, 8, 'x');
     expect((await add(formatAddCheckpoint({ oldSize: 8, proof: [], note: checkpoint(fork) }))).status).toBe(409);
     grow(fork, 2, 'x');
-    expect((await add(formatAddCheckpoint({ oldSize: 8, proof: await proveConsistency(8, 10, fork), note: checkpoint(fork) }))).status).toBe(422);
+    expect(
+      (await add(formatAddCheckpoint({ oldSize: 8, proof: await proveConsistency(8, 10, fork), note: checkpoint(fork) }))).status,
+    ).toBe(422);
     const small = new MemoryHashStore();
     grow(small, 4);
     expect((await add(formatAddCheckpoint({ oldSize: 8, proof: [], note: checkpoint(small) }))).status).toBe(400);

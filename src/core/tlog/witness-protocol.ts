@@ -41,7 +41,7 @@ export function parseAddCheckpoint(body: string): AddCheckpointRequest | null {
   const proof: Hash[] = [];
   for (const line of proofLines) {
     const hash = base64Decode(line);
-    if (!hash || hash.length !== 32) return null;
+    if (hash?.length !== 32) return null;
     proof.push(hash);
   }
   return { oldSize: Number(m[1]), proof, note: body.slice(blank + 2) };

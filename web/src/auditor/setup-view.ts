@@ -17,7 +17,13 @@ export function showSetup(ctx: AuditorContext): void {
   const keyFile = el('input', { type: 'file', id: 'log-key-file', accept: '.pub,.txt,text/plain' });
   const keyText = el('textarea', { id: 'log-key-text', rows: '2', autocomplete: 'off', spellcheck: 'false' });
   const stateFile = el('input', { type: 'file', id: 'state-file', accept: '.json,application/json', 'aria-describedby': 'state-hint' });
-  const cosigners = el('textarea', { id: 'cosigner-keys', rows: '3', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'cosigner-hint' });
+  const cosigners = el('textarea', {
+    id: 'cosigner-keys',
+    rows: '3',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'cosigner-hint',
+  });
   const quorum = el('input', { type: 'number', id: 'quorum', min: '0', max: '16', inputmode: 'numeric' });
   const maxAge = el('input', { type: 'number', id: 'max-age', min: '1', inputmode: 'numeric' });
   const error = el('p', { class: 'error', id: 'setup-error', role: 'alert', hidden: true });

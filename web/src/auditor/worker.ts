@@ -87,7 +87,8 @@ async function verify(input: StartInput): Promise<Outcome> {
   }
   const quorum = input.quorum ?? saved?.quorum ?? (cosigners.length > 0 ? 1 : 0);
   const maxAgeSeconds = input.maxAgeSeconds ?? saved?.maxAgeSeconds ?? 900;
-  if (quorum > cosigners.length) return inputFailure('cosigner-key', `the quorum ${quorum} is more than the ${cosigners.length} cosigner keys`);
+  if (quorum > cosigners.length)
+    return inputFailure('cosigner-key', `the quorum ${quorum} is more than the ${cosigners.length} cosigner keys`);
   const policy = { origin, logVerifier: verifier, cosigners, quorum, maxAgeSeconds };
 
   const entries: string[] = [];
