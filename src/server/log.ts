@@ -16,7 +16,9 @@
 // made, and on every maintenance run (every minute), so an entry waits at most a minute for a
 // signed checkpoint even when a request's own integration failed.
 // Without a signer the tree is still kept (proofs work) and nothing is signed; the runtime entry
-// says so at start with UNSIGNED_LOG_WARNING.
+// says so at start with UNSIGNED_LOG_WARNING, and outage() makes staff data routes fail closed
+// (503), as after an integrity alert or a failed integration (issue 11). Each signed checkpoint
+// goes to the cosigners (log-cosign.ts) and is served with their cosignatures.
 
 import { utf8 } from '../core/bytes.ts';
 import {
@@ -47,7 +49,8 @@ const INTEGRATION_CHUNK = 1000;
 /** What a runtime entry says at start when it has no log signer key (this.signing is false). */
 export const UNSIGNED_LOG_WARNING =
   'WARNING: no log signer key (RELAIS_LOG_KEY or --log-key-file). Audit entries are stored and hashed, ' +
-  'but NO CHECKPOINT IS SIGNED: auditors cannot verify this log until the server runs with its key.';
+  'but NO CHECKPOINT IS SIGNED: auditors cannot verify this log until the server runs with its key, ' +
+  'and staff data routes answer 503 log_unsigned until then.';
 
 /** The stored log contradicts itself or its last checkpoint: nothing more is signed. */
 export class LogIntegrityError extends Error {
