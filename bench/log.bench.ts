@@ -135,7 +135,9 @@ export default async function (): Promise<void> {
       );
       if (mode === 'full') {
         const state = formatState('relais.test/log', verifier, verify.value.trusted, { cosigners: [], quorum: 0, maxAgeSeconds: 900 });
-        console.log(`state file for ${fmt(size)} entries       ${fmt(state.length / 1e6, 1)} MB (${fmt(state.length / size, 1)} bytes an entry)`);
+        console.log(
+          `state file for ${fmt(size)} entries       ${fmt(state.length / 1e6, 1)} MB (${fmt(state.length / size, 1)} bytes an entry)`,
+        );
       }
     }
     db.close();

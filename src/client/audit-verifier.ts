@@ -24,15 +24,13 @@
 // The result keeps every leaf hash (32 bytes an entry) for the next run.
 
 import { utf8 } from '../core/bytes.ts';
+import { checkProofs, checkStoredHashes, firstWrongEntry } from './audit-proofs.ts';
 import {
   bytesEqual,
   defaultTreeHasher,
   FlatHashStore,
   NoteError,
   openCheckpoint,
-  proveConsistency,
-  proveInclusion,
-  splitStoredHashIndex,
   storedHashCount,
   treeHash,
   verifyConsistency,
@@ -139,8 +137,6 @@ export interface VerifyResult {
   firstNew: number;
 }
 
-const STORED_PAGE = 65_536;
-const RANDOM_SAMPLES = 6;
 /** Cosignatures dated further ahead than this are not counted (C2SP: verifiers may reject them). */
 const FUTURE_SKEW_SECONDS = 300;
 
@@ -296,87 +292,4 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyResult> {
   await checkProofs(source, tree, firstNew, options.sampleIndex ?? null, options.random ?? cryptoRandom, hasher);
 
   return { trusted: { checkpoint, note: text, leaves }, cosignatures, firstNew };
-}
-
-/** Every stored hash the server serves from `from` on must be the auditor's own. */
-async function checkStoredHashes(source: LogSource, tree: FlatHashStore, from: number): Promise<void> {
-  const total = tree.storedCount;
-  for (let start = from; start < total; start += STORED_PAGE) {
-    const end = Math.min(total, start + STORED_PAGE);
-    const served = await source.storedHashes(start, end);
-    const own = tree.stored(start, end);
-    const n = Math.min(served.length, own.length);
-    let k = 0;
-    while (k < n && served[k] === own[k]) k++;
-    if (k < n || served.length !== own.length) {
-      const index = start + Math.floor(k / 32);
-      const { level, index: n2 } = splitStoredHashIndex(index);
-      throw new VerificationFailure(
-        'stored-hash',
-        `the server's stored hash #${index} (level ${level}, entries #${n2 * 2 ** level} to #${(n2 + 1) * 2 ** level - 1}) is ${k < n ? 'not the one computed from the entries' : 'missing'}: every proof built on it is wrong`,
-      );
-    }
-  }
-}
-
-/** Served consistency and inclusion proofs must be byte for byte the ones computed from the entries. */
-async function checkProofs(
-  source: LogSource,
-  tree: FlatHashStore,
-  firstNew: number,
-  own: number | null,
-  random: () => number,
-  hasher: TreeHasher,
-): Promise<void> {
-  const size = tree.size;
-  if (size === 0) return;
-  const same = (a: Hash[], b: Hash[]) => a.length === b.length && a.every((h, i) => bytesEqual(h, b[i] as Hash));
-  if (firstNew > 0 && firstNew < size) {
-    const served = await source.consistencyProof(firstNew, size);
-    if (!same(served, await proveConsistency(firstNew, size, tree, hasher))) {
-      throw new VerificationFailure(
-        'bad-proof',
-        `the server's consistency proof from ${firstNew} to ${size} entries is not the one computed from the entries`,
-      );
-    }
-  }
-  const sample = new Set([0, size - 1, Math.min(firstNew, size - 1)]);
-  if (own !== null && own < size) sample.add(own);
-  for (let i = 0; i < RANDOM_SAMPLES; i++) sample.add(Math.floor(random() * size));
-  for (const index of [...sample].sort((a, b) => a - b)) {
-    const served = await source.inclusionProof(index, size);
-    if (!same(served, await proveInclusion(index, size, tree, hasher))) {
-      throw new VerificationFailure(
-        'bad-proof',
-        `the server's inclusion proof of entry #${index} in ${size} entries is not the one computed from the entries`,
-      );
-    }
-  }
-}
-
-/** The index of the first new entry that breaks the checkpoint, found with the server's consistency proofs. */
-async function firstWrongEntry(
-  source: LogSource,
-  tree: FlatHashStore,
-  from: number,
-  checkpoint: Checkpoint,
-  hasher: TreeHasher,
-): Promise<number | null> {
-  const proven = async (m: number): Promise<boolean> => {
-    if (m === 0) return true;
-    const root = await treeHash(m, tree, hasher);
-    if (m === checkpoint.size) return bytesEqual(root, checkpoint.rootHash);
-    const proof = await source.consistencyProof(m, checkpoint.size).catch(() => []);
-    return verifyConsistency({ oldSize: m, newSize: checkpoint.size, oldRoot: root, newRoot: checkpoint.rootHash, proof }, hasher);
-  };
-  // prefix `good` is proven, prefix `bad` is not: the entry at index `bad - 1` is the first wrong one.
-  let good = from;
-  let bad = tree.size;
-  if (await proven(bad)) return null;
-  while (bad - good > 1) {
-    const mid = good + Math.floor((bad - good) / 2);
-    if (await proven(mid)) good = mid;
-    else bad = mid;
-  }
-  return bad - 1;
 }
