@@ -1,5 +1,6 @@
 // Node entry (DESIGN "Shape of the code"): the SQLite store, migrations from migrations/, static
-// pages from web/dist, maintenance every minute, and an HTTP server on @hono/node-server.
+// pages from web/dist, maintenance every minute (or a sixth of log.maxCheckpointAgeSeconds, so the
+// log is cosigned again in time), and an HTTP server on @hono/node-server.
 // The request listener hands Hono a standard Request; nothing here passes on the socket or
 // its address (DESIGN promise 2), so no route could read them even by mistake.
 
@@ -90,8 +91,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       runMaintenance(relais)
         .catch((e: Error) => log(`maintenance failed: ${e.name}`))
         .finally(() => (running = false));
-      // Often enough that a cosignature is renewed well within log.maxCheckpointAgeSeconds.
     },
+    // Often enough that a cosignature is renewed well within log.maxCheckpointAgeSeconds.
     options.maintenanceIntervalMs ?? Math.min(60_000, (options.config.config.log.maxCheckpointAgeSeconds * 1000) / 6),
   );
   timer.unref();

@@ -40,7 +40,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
     run: async (argv) => (await import('./cosigner.ts')).cosignerCommand(argv),
     summary: 'run a witness that cosigns the audit log’s checkpoints (C2SP tlog-witness), or make its keys',
   },
-  audit: { run: auditCommand, summary: 'auditors: verify the signed audit log (fork, rollback, missing entries) or export it' },
+  audit: {
+    run: auditCommand,
+    summary: 'auditors: verify the cosigned audit log (cosignatures, freshness, every entry, proofs, rules) or export it',
+  },
   'worker-config': { run: workerConfigCommand, summary: 'check the config and build the module bundled into the Workers entry' },
 };
 

@@ -8,7 +8,7 @@
 // 409 old size not the latest (body "<size>\n", text/x.tlog.size) or same size and another root,
 // 422 the consistency proof does not verify. Bodies never echo the request (promise 10).
 //
-// Runtime-neutral: the CLI (src/cli/cosigner.ts) wraps handleAddCheckpoint in a Node server.
+// Runtime-neutral: the CLI (src/cli/cosigner.ts) wraps addCheckpoint in a Node HTTP server.
 
 import {
   bytesEqual,
