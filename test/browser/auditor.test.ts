@@ -33,7 +33,7 @@ import { launchChromium } from '../helpers/browser.ts';
 import { relais } from '../helpers/cli.ts';
 import { makeFixture, type TestServer } from '../helpers/fixture.ts';
 import { keyFiles, startLogServer, staff, tamper } from '../log/helpers.ts';
-import { startCosigner, useCosigners, type RunningCosigner } from '../log/cosigners.ts';
+import { startCosigners, useCosigners, type RunningCosigner } from '../log/cosigners.ts';
 import { auditEntryJson } from '../../src/core/audit-entry.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -135,7 +135,7 @@ function signedState(entries: string[]): string {
 
 beforeAll(async () => {
   const fx = await makeFixture();
-  cosigners = [await startCosigner(fx, 'inspection.example/witness'), await startCosigner(fx, 'ngo.example/witness')];
+  cosigners = await startCosigners(fx, ['inspection.example/witness', 'ngo.example/witness']);
   useCosigners(fx, cosigners, 2);
   server = await startLogServer(fx, { clock: () => Date.now() + offset });
   logPub = readFileSync(join(fx.dir, 'keys', 'log.pub'), 'utf8').trim();

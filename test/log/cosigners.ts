@@ -1,11 +1,13 @@
-// Real cosigners for the log tests (issue 11): `relais cosigner keygen` and `relais cosigner
-// serve` as child processes, each with its own SQLite file, watching the fixture's log key; and
-// the fixture's config rewritten to name them (log.cosigners, log.quorum), as an operator would.
+// Real cosigners for the log tests (issue 11): `relais cosigner serve` as child processes, each
+// with its own SQLite file and key (made in process, as `relais cosigner keygen` makes it, which
+// test/tlog/cosignature.test.ts runs), watching the fixture's log key; and the fixture's config
+// rewritten to name them (log.cosigners, log.quorum), as an operator would.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, relais } from '../helpers/cli.ts';
+import { generateCosignerKey } from '../../src/core/tlog/index.ts';
+import { BIN } from '../helpers/cli.ts';
 import type { Fixture } from '../helpers/fixture.ts';
 
 export interface RunningCosigner {
@@ -20,8 +22,9 @@ export interface RunningCosigner {
 
 export async function startCosigner(fx: Fixture, name: string): Promise<RunningCosigner> {
   const prefix = join(fx.dir, name.replace(/[^a-z0-9]/gi, '_'));
-  const made = await relais(['cosigner', 'keygen', '--name', name, '--out', prefix]);
-  if (made.code !== 0) throw new Error(made.stderr);
+  const { signerKey, verifierKey } = generateCosignerKey(name);
+  writeFileSync(`${prefix}.key`, `${signerKey}\n`, { mode: 0o600 });
+  writeFileSync(`${prefix}.pub`, `${verifierKey}\n`);
   const dbPath = `${prefix}.db`;
   const child: ChildProcess = spawn(
     process.execPath,
@@ -50,6 +53,11 @@ export async function startCosigner(fx: Fixture, name: string): Promise<RunningC
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Starts cosigners side by side. */
+export function startCosigners(fx: Fixture, names: string[]): Promise<RunningCosigner[]> {
+  return Promise.all(names.map((name) => startCosigner(fx, name)));
 }
 
 /** Names the cosigners in the fixture's config file. */

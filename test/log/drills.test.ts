@@ -19,7 +19,7 @@ import { auditEntryJson } from '../../src/core/audit-entry.ts';
 import { runMaintenance } from '../../src/server/maintenance.ts';
 import { relais } from '../helpers/cli.ts';
 import { makeFixture, type Fixture, type TestServer } from '../helpers/fixture.ts';
-import { startCosigner, useCosigners, type RunningCosigner } from './cosigners.ts';
+import { startCosigners, useCosigners, type RunningCosigner } from './cosigners.ts';
 import { keyFiles, startLogServer, staff, tamper } from './helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'relais-drills-'));
@@ -82,7 +82,7 @@ function moveDb(from: string, to: string) {
 
 beforeAll(async () => {
   fx = await makeFixture();
-  cosigners = [await startCosigner(fx, 'inspection.example/witness'), await startCosigner(fx, 'ngo.example/witness')];
+  cosigners = await startCosigners(fx, ['inspection.example/witness', 'ngo.example/witness']);
   useCosigners(fx, cosigners, 2);
   server = await startLogServer(fx, { clock });
   auditor = keyFiles(fx, 'auditor-f');

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getReport, listReports } from '../../src/client/staff.ts';
 import { makeFixture, type TestServer } from '../helpers/fixture.ts';
-import { startCosigner, useCosigners, type RunningCosigner } from './cosigners.ts';
+import { startCosigners, useCosigners, type RunningCosigner } from './cosigners.ts';
 import { startLogServer, staff } from './helpers.ts';
 
 const PROGRAM = fileURLToPath(new URL('../go/verify-log.go', import.meta.url));
@@ -21,7 +21,7 @@ let cosigners: RunningCosigner[] = [];
 
 beforeAll(async () => {
   const fx = await makeFixture();
-  cosigners = [await startCosigner(fx, 'inspection.example/witness'), await startCosigner(fx, 'ngo.example/witness')];
+  cosigners = await startCosigners(fx, ['inspection.example/witness', 'ngo.example/witness']);
   useCosigners(fx, cosigners, 2);
   server = await startLogServer(fx);
   const officer = await staff(server, 'officer-a');

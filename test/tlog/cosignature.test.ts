@@ -2,7 +2,7 @@
 // other implementations' published values, and `relais cosigner serve` (C2SP tlog-witness) over
 // real HTTP with its own SQLite file: every status code the spec names, for every way a log can
 // misbehave, and the cosignature it returns verifying for the checkpoint it was given.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +25,7 @@ import {
   signCheckpoint,
   verifyCosignature,
 } from '../../src/core/tlog/index.ts';
-import { BIN } from '../helpers/cli.ts';
+import { BIN, relais } from '../helpers/cli.ts';
 
 describe('cosignature/v1 known answers', () => {
   it('computes key IDs with the 0x04 type byte (a native cosignature/v1 vkey published by transparency-dev/formats)', () => {
@@ -103,6 +103,17 @@ describe('relais cosigner serve (C2SP tlog-witness)', () => {
     const res = await fetch(`${url}/add-checkpoint`, { method: 'POST', body });
     return { status: res.status, type: res.headers.get('Content-Type') ?? '', body: await res.text() };
   };
+
+  it('is keyed by `relais cosigner keygen`, which writes a cosignature/v1 signer and verifier key and never overwrites them', async () => {
+    const prefix = join(dir, 'made');
+    const made = await relais(['cosigner', 'keygen', '--name', 'inspection.example/witness', '--out', prefix]);
+    expect(made.code, made.stderr).toBe(0);
+    const signer = parseCosignerKey(readFileSync(`${prefix}.key`, 'utf8').trim());
+    expect(signer.verifierKey).toBe(readFileSync(`${prefix}.pub`, 'utf8').trim());
+    expect(signer.verifierKey).toMatch(/^inspection\.example\/witness\+[0-9a-f]{8}\+B[A-P]/);
+    expect(statSync(`${prefix}.key`).mode & 0o077).toBe(0);
+    expect((await relais(['cosigner', 'keygen', '--name', 'x', '--out', prefix])).code).toBe(2);
+  });
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'w.key'), `${witness.signerKey}\n`);
