@@ -224,9 +224,12 @@ export class TransparencyLog {
     try {
       await this.#store.batch([this.table.checkpointStatement(checkpoint)]);
     } catch (e) {
-      // Another process stored a checkpoint of a larger tree meanwhile: that one is the latest.
+      // Another process stored a checkpoint of this or a larger tree meanwhile: that one is the
+      // latest. Anything else means this server cannot sign: fail closed.
       if (!(e instanceof ConstraintError)) throw e;
-      return this.table.latestCheckpoint();
+      const stored = await this.table.latestCheckpoint();
+      if (!stored || stored.size < head.size) throw new LogIntegrityError(`the checkpoint of ${head.size} entries could not be stored`);
+      return stored;
     }
     this.#checked = note;
     return checkpoint;

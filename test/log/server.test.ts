@@ -187,6 +187,24 @@ describe('a stored tree that contradicts the last checkpoint', () => {
   });
 });
 
+describe('a Relais that cannot store what it signs', () => {
+  it('fails closed: staff data and the checkpoint answer 503 until a checkpoint is stored again', async () => {
+    const server = await startLogServer();
+    try {
+      const api = await staff(server, 'officer-a');
+      tamper(server.dbPath, (db) => db.exec("CREATE TRIGGER refuse BEFORE INSERT ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'no'); END;"));
+      await listReports(api);
+      expect(await outcome(listReports(api))).toBe('503 log_unavailable');
+      expect(await get(server, '/api/v1/log/checkpoint')).toMatchObject({ status: 503, body: { error: 'log_unavailable' } });
+      tamper(server.dbPath, (db) => db.exec('DROP TRIGGER IF EXISTS refuse'));
+      await runMaintenance(server.relais);
+      expect(await outcome(listReports(api))).toBe('ok');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('a Relais without its log key', () => {
   it('runs, keeps the tree, signs nothing and serves no staff data; signs everything once it has the key', async () => {
     const fx = await makeFixture();
