@@ -34,7 +34,8 @@ const USAGE = `relais audit verify --server URL --state FILE --key AUDITOR_KEY.a
 defaults to the key's name. The state file is created on the first run and updated after each
 successful one. Every run re-reads every entry and checks it against the state file, the stored
 hashes and proofs the server serves, and the log's rules; --new-only skips re-reading entries
-verified before, their stored hashes and the rules (faster for very large logs, weaker).
+verified before, their stored hashes and the rules (faster for very large logs, weaker);
+--full is still accepted and changes nothing (it is the default).
 ${POLICY_USAGE}
 --wait (default 30) is how long to wait for a checkpoint that includes this run's own login.
 Exit codes: 0 verified, 3 the log FAILED verification (fork, rollback, bad signature, missing or

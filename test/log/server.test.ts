@@ -192,7 +192,9 @@ describe('a Relais that cannot store what it signs', () => {
     const server = await startLogServer();
     try {
       const api = await staff(server, 'officer-a');
-      tamper(server.dbPath, (db) => db.exec("CREATE TRIGGER refuse BEFORE INSERT ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'no'); END;"));
+      tamper(server.dbPath, (db) =>
+        db.exec("CREATE TRIGGER refuse BEFORE INSERT ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'no'); END;"),
+      );
       await listReports(api);
       expect(await outcome(listReports(api))).toBe('503 log_unavailable');
       expect(await get(server, '/api/v1/log/checkpoint')).toMatchObject({ status: 503, body: { error: 'log_unavailable' } });
