@@ -343,6 +343,9 @@ describe('the auditor page, when the log is not what its checkpoint says', () =>
       );
       expect(await page.textContent('#verdict')).toContain('ÉCHEC de la vérification du journal');
       expect(await axeViolations(page)).toEqual([]);
+      // With the state file of an earlier run, the entry is named as one verified before (issue 11).
+      expect(await verifyInPage(page, { stateFile: join(work, 'page-state.json') })).toBe('changed-entry');
+      expect(await page.textContent('#verdict-detail')).toContain(`entry #${idx}, which you verified before, is served changed`);
     } finally {
       tamper(server.dbPath, (db) => db.prepare('UPDATE audit_entries SET entry = ? WHERE idx = ?').run(original, idx));
     }
