@@ -7,8 +7,12 @@ import { compress } from 'hono/compress';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import { auditorRoutes } from './routes/auditor.ts';
+import { custodyNoteRoutes } from './routes/custody-notes.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { figureRoutes } from './routes/figures.ts';
 import { followUpRoutes } from './routes/followup.ts';
+import { caseExportRoutes } from './routes/case-export.ts';
+import { officerCaseworkRoutes } from './routes/officer-casework.ts';
 import { officerMessageRoutes } from './routes/officer-messages.ts';
 import { officerRoutes } from './routes/officer.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -22,6 +26,7 @@ import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
 import { integrateAfterLogging } from './server/log-trigger.ts';
 import { minimalRequest } from './server/minimal-request.ts';
+import type { Notifier } from './server/notifications.ts';
 import { errorResponse, handleError, requestLog, securityHeaders } from './server/http.ts';
 import { publicConfig } from './server/public-config.ts';
 import type { ServerSecrets } from './server/secrets.ts';
@@ -38,6 +43,8 @@ export interface AppDeps {
   assets?: MiddlewareHandler;
   /** the audit log's checkpoint signer (RELAIS_LOG_KEY); without it no checkpoint is signed */
   logSigner?: NoteSigner;
+  /** delivers content-free notices (runtime-specific: e-mail on Node) */
+  notifier?: Notifier;
 }
 
 export function createRelais(deps: AppDeps): Relais {
@@ -62,6 +69,7 @@ export function createRelais(deps: AppDeps): Relais {
       maxCheckpointAgeSeconds: deps.config.config.log.maxCheckpointAgeSeconds,
       clock,
     }),
+    notifier: deps.notifier,
   };
 }
 
@@ -83,11 +91,15 @@ export function createApp(deps: AppDeps): RelaisApp {
 
   app.route('/api/v1', residentRoutes(relais));
   app.route('/api/v1/session', sessionRoutes(relais));
+  app.route('/api/v1/reports', officerCaseworkRoutes(relais));
+  app.route('/api/v1/reports', caseExportRoutes(relais));
   app.route('/api/v1/reports', officerRoutes(relais));
   app.route('/api/v1/log', auditorRoutes(relais));
   app.route('/api/v1/reports', officerMessageRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
+  app.route('/api/v1', figureRoutes(relais));
   app.route('/api/v1/witnesses', witnessRoutes(relais));
+  app.route('/api/v1/witnesses', custodyNoteRoutes(relais));
   app.route('/api/v1/disclosures', disclosureRoutes(relais));
   app.route('/', pageRoutes(relais));
   app.route('/', witnessPageRoutes(relais));

@@ -1,6 +1,7 @@
 // Node entry (DESIGN "Shape of the code"): the SQLite store, migrations from migrations/, static
 // pages from web/dist, maintenance every minute (or a sixth of log.maxCheckpointAgeSeconds, so the
-// log is cosigned again in time), and an HTTP server on @hono/node-server.
+// log is cosigned again in time), notices by e-mail (nodemailer), and an HTTP server on
+// @hono/node-server.
 // The request listener hands Hono a standard Request; nothing here passes on the socket or
 // its address (DESIGN promise 2), so no route could read them even by mistake.
 
@@ -8,12 +9,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { readdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import nodemailer from 'nodemailer';
 import { fileURLToPath } from 'node:url';
 import { createApp, type RelaisApp } from './app.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import type { Relais } from './server/context.ts';
 import { recordConfigVersion } from './server/config-change.ts';
+import type { Notifier } from './server/notifications.ts';
 import { runMaintenance } from './server/maintenance.ts';
 import { deriveSecrets } from './server/secrets.ts';
 import { SqlBlobStore } from './store/blobs.ts';
@@ -57,6 +60,39 @@ export interface NodeServerOptions {
   maintenanceIntervalMs?: number;
   /** the audit log's checkpoint signer; without it the log is stored but not signed */
   logSigner?: NoteSigner | undefined;
+  /** the SMTP relay's password for notifications (RELAIS_SMTP_PASSWORD), never from the config */
+  smtpPassword?: string | undefined;
+}
+
+/** Notices by e-mail through the configured SMTP relay (nodemailer) and by webhook (fetch). */
+export function nodeNotifier(config: ResolvedConfig, smtpPassword?: string): Notifier | undefined {
+  const n = config.config.notifications;
+  if (!n) return undefined;
+  const smtp = n.smtp;
+  const transport = smtp
+    ? nodemailer.createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.tls === 'implicit',
+        requireTLS: smtp.tls === 'starttls',
+        ignoreTLS: smtp.tls === 'none',
+        ...(smtp.user ? { auth: { user: smtp.user, pass: smtpPassword ?? '' } } : {}),
+      })
+    : null;
+  return {
+    email: async (to, notice) => {
+      if (!transport || !smtp) throw new Error('no smtp relay');
+      await transport.sendMail({ from: smtp.from, to, subject: notice.subject, text: notice.text });
+    },
+    webhook: async (url, notice) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text: notice.text }),
+      });
+      if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    },
+  };
 }
 
 export interface RunningServer {
@@ -78,6 +114,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     log,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logSigner ? { logSigner: options.logSigner } : {}),
+    ...(options.config.config.notifications ? { notifier: nodeNotifier(options.config, options.smtpPassword) as Notifier } : {}),
     assets: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }),
   });
   await recordConfigVersion(relais);

@@ -35,6 +35,18 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
     summary: 'custodians: witness identities and their two-person disclosure; investigators: fetch a disclosed identity',
   },
   followup: { run: followupCommand, summary: 'with a receipt: read the conversation of a report and add a message' },
+  export: {
+    run: async (argv) => (await import('./export.ts')).exportCommand(argv),
+    summary: 'officers: export one report for the judicial file, with its sealed parts, session keys and log proof',
+  },
+  'verify-export': {
+    run: async (argv) => (await import('./verify-export.ts')).verifyExportCommand(argv),
+    summary: 'check a case export offline: files, signed checkpoint, inclusion, part hashes, session keys',
+  },
+  stats: {
+    run: async (argv) => (await import('./stats.ts')).statsCommand(argv),
+    summary: 'analysts: the city’s figures per category, week, month and status, small counts suppressed (CSV or JSON)',
+  },
   'log-key': { run: logKeyCommand, summary: 'make the audit log’s checkpoint signing key pair (Ed25519 signed-note keys)' },
   cosigner: {
     run: async (argv) => (await import('./cosigner.ts')).cosignerCommand(argv),

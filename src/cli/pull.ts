@@ -16,7 +16,7 @@ import {
   unlockPrivateKey,
   type ReportDetail,
 } from '../client/staff.ts';
-import type { ContentType } from '../core/envelope.ts';
+import { CONTENT_EXTENSIONS } from '../core/envelope.ts';
 import { openSealedPart } from '../core/seal.ts';
 import { parse, required, exitWith, say } from './args.ts';
 import { readPassphrase } from './prompt.ts';
@@ -28,17 +28,7 @@ Writes DIR/<reference>/ with info.json, report.txt and attachment-N.<ext> (decry
 report.gpg and attachment-N.gpg with --sealed, and the conversation in messages/. Pulling again
 adds what is new: new reports, and new messages of reports already in DIR.`;
 
-export const EXTENSIONS: Record<ContentType, string> = {
-  'text/plain; charset=utf-8': 'txt',
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'application/pdf': 'pdf',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
-  'application/octet-stream': 'bin',
-};
+export const EXTENSIONS = CONTENT_EXTENSIONS;
 
 /**
  * Writes the messages of a report's conversation not yet on disk, as

@@ -11,17 +11,19 @@ import { parseServerSecret } from '../server/secrets.ts';
 import { parse, exitWith, say, UsageError } from './args.ts';
 
 const USAGE = `relais serve [--config relais.config.json] [--db relais.db] [--secret-file FILE]
-             [--log-key-file FILE] [--port 8787] [--host 127.0.0.1]
+             [--log-key-file FILE] [--smtp-password-file FILE] [--port 8787] [--host 127.0.0.1]
 
 The server secret (32 random bytes, base64) comes from --secret-file or RELAIS_SERVER_SECRET.
 The log's signer key comes from --log-key-file or RELAIS_LOG_KEY; without it the audit log is
-stored but no checkpoint is signed.`;
+stored but no checkpoint is signed. The SMTP relay's password for notifications comes from
+--smtp-password-file or RELAIS_SMTP_PASSWORD.`;
 
 export interface ServeSettings {
   config: string;
   db: string;
   secretFile?: string | undefined;
   logKeyFile?: string | undefined;
+  smtpPasswordFile?: string | undefined;
   port: number;
   host: string;
 }
@@ -45,6 +47,7 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
     logSigner,
     port: settings.port,
     hostname: settings.host,
+    smtpPassword: settings.smtpPasswordFile ? readFileSync(settings.smtpPasswordFile, 'utf8').trim() : process.env.RELAIS_SMTP_PASSWORD,
   });
   const stop = () => {
     void server.close().then(() => process.exit(0));
@@ -69,6 +72,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       db: { type: 'string' },
       'secret-file': { type: 'string' },
       'log-key-file': { type: 'string' },
+      'smtp-password-file': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
     },
@@ -80,6 +84,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     db: values.db ?? 'relais.db',
     secretFile: values['secret-file'],
     logKeyFile: values['log-key-file'],
+    smtpPasswordFile: values['smtp-password-file'],
     port: portOption(values.port ?? process.env.PORT, 8787),
     host: values.host ?? '127.0.0.1',
   });

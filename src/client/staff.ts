@@ -5,6 +5,7 @@ import * as openpgp from 'openpgp';
 import type { ContentType, Envelope } from '../core/envelope.ts';
 import { findCounter } from '../core/pow.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../core/seal.ts';
+import type { Figures } from '../core/figures.ts';
 import type { MessageInfo } from '../core/wire.ts';
 import type { ReportSummary, PartInfo, ReportStatus } from '../core/wire.ts';
 import type { ApiClient } from './api.ts';
@@ -59,6 +60,8 @@ export async function logout(api: ApiClient): Promise<void> {
 
 export interface ReportList {
   total: number;
+  /** the list has more than `total` reports (counting stops there) */
+  totalCapped: boolean;
   page: number;
   perPage: number;
   reports: ReportSummary[];
@@ -66,9 +69,22 @@ export interface ReportList {
 
 export function listReports(
   api: ApiClient,
-  query: { unread?: boolean; category?: string; status?: ReportStatus; page?: number; perPage?: number } = {},
+  query: {
+    unread?: boolean;
+    category?: string;
+    status?: ReportStatus;
+    view?: 'all' | 'open' | 'unread' | 'mine';
+    sort?: 'received' | 'activity';
+    /** a reference or witness number, or its first characters */
+    q?: string;
+    page?: number;
+    perPage?: number;
+  } = {},
 ): Promise<ReportList> {
   const params = new URLSearchParams();
+  if (query.view && query.view !== 'all') params.set('view', query.view);
+  if (query.sort && query.sort !== 'received') params.set('sort', query.sort);
+  if (query.q) params.set('q', query.q);
   if (query.unread) params.set('unread', '1');
   if (query.category) params.set('category', query.category);
   if (query.status) params.set('status', query.status);
@@ -91,6 +107,20 @@ export interface ReportDetail {
   replyKey: string | null;
   /** the current members of the inboxes the report was routed to */
   inboxKeys: string[];
+  /** the last message index this member had opened before (-1: none) */
+  seenUpTo: number;
+  /** per inbox of yours the report was routed to: its assignee */
+  assignees: Record<string, string | null>;
+  /** per inbox of yours the report was routed to: the members it may be assigned to */
+  inboxMembers: Record<string, { name: string; members: { id: string; name: string }[] }>;
+}
+
+export async function assignReport(api: ApiClient, ref: string, inbox: string, member: string | null): Promise<void> {
+  await api.json('PUT', `/api/v1/reports/${encodeURIComponent(ref)}/assignee`, { inbox, member });
+}
+
+export async function setStatuses(api: ApiClient, refs: string[], status: ReportStatus): Promise<number> {
+  return (await api.json<{ changed: number }>('POST', '/api/v1/reports/status', { refs, status })).changed;
 }
 
 export function getReport(api: ApiClient, ref: string): Promise<ReportDetail> {
@@ -146,4 +176,13 @@ export async function reply(api: ApiClient, ref: string, input: ReplyInput): Pro
   form.set('meta', JSON.stringify({ parts: roles, ...(input.status ? { status: input.status } : {}) }));
   sealed.forEach((p, i) => form.set(`part-${i}`, new Blob([p as Uint8Array<ArrayBuffer>]), 'sealed'));
   await api.request('POST', `/api/v1/reports/${encodeURIComponent(ref)}/messages`, form);
+}
+
+/** The city's figures (analysts and auditors): counts under k come back as null. */
+export function getFigures(api: ApiClient): Promise<Figures> {
+  return api.json('GET', '/api/v1/figures');
+}
+
+export async function getFiguresCsv(api: ApiClient): Promise<string> {
+  return (await api.request('GET', '/api/v1/figures.csv')).text();
 }

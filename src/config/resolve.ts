@@ -24,7 +24,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type StaffRole = 'officer' | 'custodian' | 'auditor';
+export type StaffRole = 'officer' | 'custodian' | 'auditor' | 'analyst';
 
 export interface ResolvedMember {
   id: string;
@@ -83,7 +83,7 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
   const staff = new Map<string, ResolvedMember>();
   const keyTexts: Record<string, string> = {};
 
-  const addMember = async (m: { id: string; name: string; key: string }, path: string, inbox: Inbox | null) => {
+  const addMember = async (m: { id: string; name: string; key: string }, path: string, inbox: Inbox | 'auditor' | 'analyst') => {
     let member = staff.get(m.id);
     if (!member) {
       let armored: string;
@@ -103,18 +103,19 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
         return;
       }
     }
-    if (inbox) {
+    if (typeof inbox === 'object') {
       member.inboxes.push(inbox.id);
       const role: StaffRole = inbox.kind === 'witness-custody' ? 'custodian' : 'officer';
       if (!member.roles.includes(role)) member.roles.push(role);
     } else {
-      member.roles.push('auditor');
+      member.roles.push(inbox);
     }
   };
   for (const [i, inbox] of config.inboxes.entries()) {
     for (const [j, m] of inbox.members.entries()) await addMember(m, `inboxes.${i}.members.${j}.key`, inbox);
   }
-  for (const [i, a] of config.auditors.entries()) await addMember(a, `auditors.${i}.key`, null);
+  for (const [i, a] of config.auditors.entries()) await addMember(a, `auditors.${i}.key`, 'auditor');
+  for (const [i, a] of config.analysts.entries()) await addMember(a, `analysts.${i}.key`, 'analyst');
 
   let logVerifierKey = '';
   try {

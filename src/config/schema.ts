@@ -57,6 +57,42 @@ export const CategorySchema = z.union([WitnessCategorySchema, TipCategorySchema]
 
 const MB = 1024 * 1024;
 
+const NotificationsSchema = z
+  .object({
+    schedule: z.enum(['bucket', 'daily']).default('bucket').describe('one notice per closed time bucket, or one daily digest'),
+    dailyAt: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):00$/, 'a whole hour, HH:00 (UTC)')
+      .default('07:00')
+      .describe('the hour (UTC) of the daily digest'),
+    smtp: z
+      .object({
+        host: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/),
+        port: z.number().int().min(1).max(65_535).default(587),
+        tls: z
+          .enum(['starttls', 'implicit', 'none'])
+          .default('starttls')
+          .describe('STARTTLS required (587), TLS from the start (465), or none — only to a relay on this machine'),
+        user: z
+          .string()
+          .max(200)
+          .optional()
+          .describe('the password comes from RELAIS_SMTP_PASSWORD or --smtp-password-file, never from here'),
+        from: z.email(),
+      })
+      .strict()
+      .optional(),
+    recipients: z
+      .array(z.object({ member: id, email: z.email() }).strict())
+      .default([])
+      .describe('inbox members who opted in, and the address their notices go to'),
+    webhooks: z
+      .array(z.object({ inbox: id, url: z.url({ protocol: /^https?$/ }) }).strict())
+      .default([])
+      .describe('a POST of {"text": …} per notice for an inbox (e.g. a chat room of the service)'),
+  })
+  .strict();
+
 const ConfigObject = z
   .object({
     $schema: z.string().optional(),
@@ -119,6 +155,25 @@ const ConfigObject = z
     inboxes: z.array(InboxSchema).min(1),
     categories: z.array(CategorySchema).min(1),
     auditors: z.array(MemberSchema).default([]),
+    analysts: z
+      .array(MemberSchema)
+      .default([])
+      .describe('read the city’s aggregate figures (counts per category and period, small counts suppressed); never a report'),
+    figures: z
+      .object({
+        k: z
+          .number()
+          .int()
+          .min(2)
+          .max(100)
+          .default(5)
+          .describe('counts under k are never shown (suppressed, with totals of shown cells only)'),
+      })
+      .strict()
+      .prefault({}),
+    notifications: NotificationsSchema.optional().describe(
+      'content-free notices to members who opt in: at most one per closed time bucket (or a daily digest), saying only that the inbox has something new',
+    ),
     log: z
       .object({
         origin: text(200).describe('the log’s name in checkpoints, e.g. relais.example.org/log'),
@@ -188,6 +243,24 @@ function checkReferences(c: Config, ctx: z.RefinementCtx): void {
   c.auditors.forEach((a, i) => {
     if (memberKeys.has(a.id)) issue(['auditors', i, 'id'], `auditor "${a.id}" is also an inbox member; auditors never read reports`);
   });
+  c.analysts.forEach((a, i) => {
+    if (memberKeys.has(a.id)) issue(['analysts', i, 'id'], `analyst "${a.id}" is also an inbox member; analysts never read reports`);
+    if (c.auditors.some((x) => x.id === a.id)) issue(['analysts', i, 'id'], `analyst "${a.id}" is also an auditor: use two members`);
+  });
+  if (c.notifications) {
+    const n = c.notifications;
+    if (n.recipients.length > 0 && !n.smtp) issue(['notifications', 'smtp'], 'e-mail recipients need an smtp relay');
+    if (n.smtp?.tls === 'none' && !['127.0.0.1', '::1', 'localhost'].includes(n.smtp.host))
+      issue(['notifications', 'smtp', 'tls'], 'an SMTP relay without TLS must be on this machine (127.0.0.1, ::1 or localhost)');
+    n.recipients.forEach((r, i) => {
+      if (!memberKeys.has(r.member)) issue(['notifications', 'recipients', i, 'member'], `"${r.member}" is not an inbox member`);
+    });
+    n.webhooks.forEach((w, i) => {
+      if (!inboxes.has(w.inbox)) issue(['notifications', 'webhooks', i, 'inbox'], `unknown inbox "${w.inbox}"`);
+      if (w.url.startsWith('http:') && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(w.url))
+        issue(['notifications', 'webhooks', i, 'url'], 'a webhook is https, or http only to this machine');
+    });
+  }
 
   const cosignerNames = new Set<string>();
   c.log.cosigners.forEach((w, i) => {

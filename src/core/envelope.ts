@@ -31,6 +31,19 @@ export const CONTENT_TYPES = [
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
+/** The file extension each content type is saved under (names are never the resident's). */
+export const CONTENT_EXTENSIONS: Record<ContentType, string> = {
+  'text/plain; charset=utf-8': 'txt',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+  'application/octet-stream': 'bin',
+};
+
 export interface Envelope {
   kind: PartKind;
   contentType: ContentType;

@@ -2,7 +2,8 @@
 // Crockford base32, without the letters I, L, O and U that are misread), never sequential
 // (DESIGN promise 2), so a reference tells nothing about when or in what order reports came.
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Crockford's base32 alphabet, as references and witness numbers use it. */
+export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** `length` random Crockford base32 characters; each byte keeps 5 bits, so there is no bias. */
 export function randomBase32(length: number, random: (n: number) => Uint8Array): string {

@@ -11,6 +11,10 @@ export interface ReportSummary {
   category: string;
   receivedBucket: number;
   status: ReportStatus;
+  /** the latest of the received bucket, a resident message's bucket and a staff action's time */
+  activity: number;
+  /** the member the report is assigned to in (one of) your inboxes */
+  assignee: string | null;
   attachments: number;
   read: boolean;
   /** a witness request's W- number */

@@ -59,6 +59,7 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
         details: { message: message.idx },
       }),
       relais.store.reports.markReadStatement(ref, member.id),
+      relais.store.reportList.seenStatement(ref, member.id, message.idx),
     ]);
     return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });

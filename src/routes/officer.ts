@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuditAction } from '../core/audit-entry.ts';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
+import { LIST_SORTS, LIST_VIEWS, normaliseSearch } from '../store/report-list.ts';
 import type { Audience, PartRole } from '../store/reports.ts';
 import { requireStaff } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
@@ -22,6 +23,9 @@ const ListQuery = z
       .optional(),
     status: z.enum(['received', 'in-progress', 'closed']).optional(),
     unread: z.enum(['1']).optional(),
+    view: z.enum(LIST_VIEWS).optional(),
+    sort: z.enum(LIST_SORTS).optional(),
+    q: z.string().max(40).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     perPage: z.coerce.number().int().min(1).max(200).default(50),
   })
@@ -48,6 +52,10 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     const parsed = ListQuery.safeParse(c.req.query());
     if (!parsed.success) throw new ApiError(400, 'bad_query', 'The query parameters are not valid.');
     const q = parsed.data;
+    const search = q.q === undefined ? undefined : normaliseSearch(q.q);
+    // The search text is never logged nor echoed: only that a search was made.
+    if (search === null)
+      throw new ApiError(400, 'bad_query', 'Search by a reference (R-…) or a witness number (W-…), at least 4 characters.');
     const { member } = c.get('staff');
     await relais.audit.append({
       action: 'report.list',
@@ -57,18 +65,24 @@ export function officerRoutes(relais: Relais): Hono<Env> {
         ...(q.category ? { category: q.category } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.unread ? { unread: true } : {}),
+        ...(q.view ? { view: q.view } : {}),
+        ...(q.sort ? { sort: q.sort } : {}),
+        ...(search ? { search: search.kind } : {}),
       },
     });
-    const { total, reports } = await relais.store.reports.list({
+    const { total, totalCapped, reports } = await relais.store.reportList.list({
       inboxIds: member.inboxes,
       memberId: member.id,
       ...(q.category ? { category: q.category } : {}),
       ...(q.status ? { status: q.status } : {}),
+      ...(q.view ? { view: q.view } : {}),
+      ...(q.sort ? { sort: q.sort } : {}),
+      ...(search ? { search } : {}),
       unreadOnly: q.unread === '1',
       limit: q.perPage,
       offset: (q.page - 1) * q.perPage,
     });
-    return c.json({ total, page: q.page, perPage: q.perPage, reports });
+    return c.json({ total, totalCapped, page: q.page, perPage: q.perPage, reports });
   });
 
   app.get('/:ref', staff, async (c) => {
@@ -89,6 +103,18 @@ export function officerRoutes(relais: Relais): Hono<Env> {
       parts: report.parts.filter((p) => audiences.includes(PART_AUDIENCE[p.role])),
       // The conversation and the keys to seal replies to are for the main audience only.
       messages: main ? await relais.store.messages.list(ref, ['message', 'status', 'note', 'attachment']) : [],
+      // the last message this member had opened, so the console can mark the newer ones
+      seenUpTo: main ? await relais.store.reportList.seenUpTo(ref, member.id) : -1,
+      // per inbox of yours it was routed to: who it is assigned to, and who it may be assigned to
+      assignees: await relais.store.reportList.assignees(ref, member.inboxes),
+      inboxMembers: Object.fromEntries(
+        (await relais.store.reports.routes(ref, audiences.includes('main') ? 'main' : 'identity'))
+          .filter((id) => member.inboxes.includes(id))
+          .map((id) => {
+            const inbox = relais.config.inboxes.get(id);
+            return [id, { name: inbox?.name ?? id, members: (inbox?.members ?? []).map((m) => ({ id: m.id, name: m.name })) }];
+          }),
+      ),
       replyKey: main ? report.replyPublicKey : null,
       inboxKeys: main ? membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members.map((m) => m.armored) : [],
     });

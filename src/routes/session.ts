@@ -105,7 +105,7 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
     return c.json({ token, expires, idleSeconds: SESSION_IDLE_MS / 1000, member: memberView(member) }, 201);
   });
 
-  const anyStaff = requireStaff(relais, ['officer', 'custodian', 'auditor'], { data: false });
+  const anyStaff = requireStaff(relais, ['officer', 'custodian', 'auditor', 'analyst'], { data: false });
 
   app.get('/', anyStaff, (c) => {
     const { member, expires } = c.get('staff');

@@ -17,6 +17,8 @@ export function membershipOf(resolved: ResolvedConfig): Membership {
     out[`inbox:${inbox.id}`] = Object.fromEntries(inbox.members.map((m) => [m.id, resolved.staff.get(m.id)?.fingerprint ?? '']));
   }
   out.auditors = Object.fromEntries(resolved.config.auditors.map((a) => [a.id, resolved.staff.get(a.id)?.fingerprint ?? '']));
+  if (resolved.config.analysts.length > 0)
+    out.analysts = Object.fromEntries(resolved.config.analysts.map((a) => [a.id, resolved.staff.get(a.id)?.fingerprint ?? '']));
   for (const [id, routing] of resolved.routing) {
     out[`route:${id}`] = Object.fromEntries([
       ...routing.main.inboxes.map((i) => [i, 'main']),
@@ -43,6 +45,8 @@ export function membershipDiff(before: Membership, after: Membership): JsonValue
 /** Records the running config; logs config.changed if it differs from the last one seen. */
 export async function recordConfigVersion(relais: Relais): Promise<boolean> {
   const { store, config } = relais;
+  // The staff list keeps each member's unread reports: it needs the inboxes' members.
+  await store.reportList.syncMembers(config.config.inboxes.flatMap((i) => i.members.map((m) => ({ inboxId: i.id, memberId: m.id }))));
   const membership = membershipOf(config);
   const latest = await store.configVersions.latest();
   if (latest?.hash === config.hash) return false;

@@ -4,6 +4,7 @@
 import type { ResolvedConfig, ResolvedMember } from '../config/resolve.ts';
 import type { Store } from '../store/store.ts';
 import type { Audit } from './audit.ts';
+import type { Notifier } from './notifications.ts';
 import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
 import type { ServerSecrets } from './secrets.ts';
@@ -18,6 +19,8 @@ export interface Relais {
   audit: Audit;
   /** the Merkle tree over the audit log and its signed checkpoints */
   tlog: TransparencyLog;
+  /** delivers content-free notices (config `notifications`); absent: none are sent */
+  notifier?: Notifier | undefined;
 }
 
 export interface StaffSession {

@@ -4,13 +4,17 @@
 //   than the bucket (DESIGN promise 2, 7);
 // - reports older than the retention period are deleted, each deletion logged ("Retention");
 // - spent challenges and sessions past their expiry are dropped.
-// - the transparency log integrates new entries and signs a checkpoint (src/server/log.ts).
+// - the transparency log integrates new entries and signs a checkpoint (src/server/log.ts);
+// - members who opted in get a content-free notice for the period just closed.
 
+import { sha256 } from '@noble/hashes/sha2.js';
 import { auditEntryJson } from '../core/audit-entry.ts';
+import { toHex } from '../core/bytes.ts';
 import { shuffle } from '../core/random.ts';
 import type { Statement } from '../store/driver.ts';
 import { bucketStart, type Relais } from './context.ts';
 import { SESSION_IDLE_MS } from './auth.ts';
+import { sendNotices } from './notifications.ts';
 
 const RETENTION_BATCH = 100;
 
@@ -33,21 +37,39 @@ export async function logClosedBuckets(relais: Relais): Promise<number> {
   for (const bucket of [...byBucket.keys()].sort((a, b) => a - b)) {
     const statements: Statement[] = [];
     for (const r of shuffle(byBucket.get(bucket) ?? [])) {
-      // The inboxes the report was routed to, so auditors can check who may read it (issue 11).
+      // The inboxes the report was routed to, so auditors can check who may read it (issue 11),
+      // and the SHA-256 of each sealed part, so a case export can prove them (issue 15).
       const identity = await store.reports.routes(r.ref, 'identity');
       const details = {
         category: r.category,
         inboxes: await store.reports.routes(r.ref, 'main'),
         ...(identity.length ? { identity } : {}),
+        parts: await partHashes(relais, r.ref),
       };
       statements.push(
         store.audit.appendStatement(auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details })),
+        store.reportList.receiptEntryStatement(r.ref),
         store.reports.markReceiptLoggedStatement(r.ref),
       );
     }
     await store.batch(statements);
   }
   return pending.length;
+}
+
+/**
+ * The SHA-256 of each sealed part of a report, in part order, for its report.received entry: so
+ * that a case export can prove offline that the server logged exactly these sealed parts
+ * (issue 15 §2). Hashes of ciphertext: they say nothing of the content.
+ */
+async function partHashes(relais: Relais, ref: string): Promise<string[]> {
+  const report = await relais.store.reports.get(ref);
+  const hashes: string[] = [];
+  for (const part of report?.parts ?? []) {
+    const bytes = await relais.store.reports.partBytes(ref, part.idx);
+    hashes.push(bytes ? toHex(sha256(bytes)) : '');
+  }
+  return hashes;
 }
 
 export async function deleteExpiredReports(relais: Relais): Promise<number> {
@@ -72,6 +94,8 @@ export async function deleteExpiredReports(relais: Relais): Promise<number> {
 export async function runMaintenance(relais: Relais): Promise<{ logged: number; deleted: number }> {
   // Receipts are logged before retention runs, so that every deleted report was first logged.
   const logged = await logClosedBuckets(relais);
+  // Content-free notices for the period just closed (src/server/notifications.ts).
+  if (relais.notifier) await sendNotices(relais, relais.notifier, receiptGraceSeconds(relais.config.config.timeBucketSeconds));
   const deleted = await deleteExpiredReports(relais);
   // Everything appended above, or left unintegrated by a request, goes into the Merkle tree and
   // a signed checkpoint (src/server/log.ts); failures are logged, not thrown.

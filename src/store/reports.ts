@@ -5,7 +5,7 @@
 
 import { randomBytes, toBase64Url } from '../core/bytes.ts';
 import type { BlobStore } from './blobs.ts';
-import type { Audience, PartInfo, PartRole, ReportStatus, ReportSummary } from '../core/wire.ts';
+import type { Audience, PartInfo, PartRole, ReportStatus } from '../core/wire.ts';
 import { ConstraintError, sql, type SqlDriver, type Statement } from './driver.ts';
 
 export type { Audience, PartInfo, PartRole, ReportStatus, ReportSummary } from '../core/wire.ts';
@@ -30,16 +30,6 @@ export interface ReportRecord {
   parts: PartInfo[];
   /** the resident's reply public key, if any */
   replyPublicKey: string | null;
-}
-
-export interface ListQuery {
-  inboxIds: string[];
-  memberId: string;
-  category?: string;
-  status?: ReportStatus;
-  unreadOnly?: boolean;
-  limit: number;
-  offset: number;
 }
 
 export type InsertOutcome = { ok: true; ref: string } | { ok: false; reason: 'challenge_spent' };
@@ -127,55 +117,6 @@ export class ReportRepository {
       [ref, ...inboxIds],
     );
     return rows.map((r) => r.audience);
-  }
-
-  async list(q: ListQuery): Promise<{ total: number; reports: ReportSummary[] }> {
-    if (q.inboxIds.length === 0) return { total: 0, reports: [] };
-    const where = [`EXISTS (SELECT 1 FROM report_routes rt WHERE rt.ref = r.ref AND rt.inbox_id IN (${placeholders(q.inboxIds)}))`];
-    const params: (string | number)[] = [...q.inboxIds];
-    if (q.category) {
-      where.push('r.category = ?');
-      params.push(q.category);
-    }
-    if (q.status) {
-      where.push('r.status = ?');
-      params.push(q.status);
-    }
-    if (q.unreadOnly) {
-      where.push('NOT EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?)');
-      params.push(q.memberId);
-    }
-    const clause = where.join(' AND ');
-    const total = await this.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM reports r WHERE ${clause}`, params);
-    const rows = await this.db.all<{
-      ref: string;
-      category: string;
-      received_bucket: number;
-      status: ReportStatus;
-      attachments: number;
-      read: number;
-      witness: string | null;
-    }>(
-      `SELECT r.ref, r.category, r.received_bucket, r.status,
-         (SELECT COUNT(*) FROM parts p WHERE p.ref = r.ref AND p.role = 'attachment') AS attachments,
-         EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?) AS read,
-         (SELECT w.number FROM witnesses w WHERE w.ref = r.ref) AS witness
-       FROM reports r WHERE ${clause}
-       ORDER BY r.received_bucket DESC, r.ref LIMIT ? OFFSET ?`,
-      [q.memberId, ...params, q.limit, q.offset],
-    );
-    return {
-      total: total?.n ?? 0,
-      reports: rows.map((r) => ({
-        ref: r.ref,
-        category: r.category,
-        receivedBucket: r.received_bucket,
-        status: r.status,
-        attachments: r.attachments,
-        read: r.read === 1,
-        witness: r.witness,
-      })),
-    };
   }
 
   async get(ref: string): Promise<ReportRecord | null> {

@@ -6,15 +6,21 @@ import { newReportRef } from '../core/refs.ts';
 import { AuditTable } from './audit-table.ts';
 import type { BlobStore } from './blobs.ts';
 import { ConfigVersions } from './config-versions.ts';
+import { CustodyNotes } from './custody-notes.ts';
 import { DisclosureRepository } from './disclosures.ts';
 import { sql, type SqlDriver, type Statement } from './driver.ts';
 import { MessageRepository } from './messages.ts';
+import { FigureStore } from './figures.ts';
+import { ReportList } from './report-list.ts';
 import { ReportRepository } from './reports.ts';
 import { SessionRepository } from './sessions.ts';
 import { WitnessRepository } from './witnesses.ts';
 
 export class Store {
   readonly reports: ReportRepository;
+  readonly reportList: ReportList;
+  readonly figures: FigureStore;
+  readonly custodyNotes: CustodyNotes;
   readonly messages: MessageRepository;
   readonly sessions: SessionRepository;
   readonly audit: AuditTable;
@@ -28,6 +34,9 @@ export class Store {
     newRef: () => string = () => newReportRef(randomBytes),
   ) {
     this.reports = new ReportRepository(db, blobs, newRef);
+    this.reportList = new ReportList(db);
+    this.figures = new FigureStore(db);
+    this.custodyNotes = new CustodyNotes(db);
     this.messages = new MessageRepository(db, blobs);
     this.sessions = new SessionRepository(db);
     this.audit = new AuditTable(db);

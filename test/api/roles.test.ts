@@ -10,13 +10,14 @@ import { login, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 
-type Role = 'anonymous' | 'routedOfficer' | 'otherOfficer' | 'custodian' | 'auditor' | 'expired';
-const ROLES: Role[] = ['anonymous', 'routedOfficer', 'otherOfficer', 'custodian', 'auditor', 'expired'];
+type Role = 'anonymous' | 'routedOfficer' | 'otherOfficer' | 'custodian' | 'auditor' | 'analyst' | 'expired';
+const ROLES: Role[] = ['anonymous', 'routedOfficer', 'otherOfficer', 'custodian', 'auditor', 'analyst', 'expired'];
 const MEMBER: Record<Exclude<Role, 'anonymous'>, string> = {
   routedOfficer: 'officer-a',
   otherOfficer: 'city-c',
   custodian: 'custodian-d',
   auditor: 'auditor-f',
+  analyst: 'analyst-g',
   expired: 'officer-b',
 };
 
@@ -26,7 +27,7 @@ let ref = '';
 const tokens: Partial<Record<Role, string>> = {};
 
 interface Row {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** the route pattern, as registered */
   pattern: string;
   /** a concrete path for it */
@@ -48,6 +49,7 @@ const staffOnly = (allowed: Partial<Record<Role, number>>, denied = 403): Record
   otherOfficer: denied,
   custodian: denied,
   auditor: denied,
+  analyst: denied,
   ...allowed,
 });
 
@@ -56,14 +58,14 @@ const TABLE: Row[] = [
     method: 'GET',
     pattern: '/api/v1/config',
     path: () => '/api/v1/config',
-    expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, expired: 200 },
+    expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, analyst: 200, expired: 200 },
   },
   {
     method: 'POST',
     pattern: '/api/v1/challenges',
     path: () => '/api/v1/challenges',
     body: json({ purpose: 'report' }),
-    expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, expired: 201 },
+    expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, analyst: 201, expired: 201 },
   },
   // Anyone may file a report; an empty form is refused for its shape, whoever sends it.
   {
@@ -71,26 +73,26 @@ const TABLE: Row[] = [
     pattern: '/api/v1/reports',
     path: () => '/api/v1/reports',
     body: () => ({ body: new FormData() }),
-    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 },
+    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, analyst: 400, expired: 400 },
   },
   {
     method: 'POST',
     pattern: '/api/v1/session/challenge',
     path: () => '/api/v1/session/challenge',
-    expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, expired: 201 },
+    expect: { anonymous: 201, routedOfficer: 201, otherOfficer: 201, custodian: 201, auditor: 201, analyst: 201, expired: 201 },
   },
   {
     method: 'POST',
     pattern: '/api/v1/session',
     path: () => '/api/v1/session',
     body: json({}),
-    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 },
+    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, analyst: 400, expired: 400 },
   },
   {
     method: 'GET',
     pattern: '/api/v1/session',
     path: () => '/api/v1/session',
-    expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200 }),
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, analyst: 200 }),
   },
   {
     method: 'GET',
@@ -124,10 +126,40 @@ const TABLE: Row[] = [
     expect: staffOnly({ routedOfficer: 404, otherOfficer: 404, custodian: 404 }),
   },
   {
+    method: 'PUT',
+    pattern: '/api/v1/reports/:ref/assignee',
+    path: () => `/api/v1/reports/${ref}/assignee`,
+    body: json({ inbox: 'police', member: 'officer-a' }),
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/reports/status',
+    path: () => '/api/v1/reports/status',
+    body: () => ({ body: JSON.stringify({ refs: [ref], status: 'in-progress' }), type: 'application/json' }),
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/reports/:ref/proof',
+    path: () => `/api/v1/reports/${ref}/proof`,
+    // the report's hour has not closed: its receipt is not yet logged
+    expect: staffOnly({ routedOfficer: 409, otherOfficer: 404, custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/reports/:ref/export',
+    path: () => `/api/v1/reports/${ref}/export`,
+    expect: staffOnly({ routedOfficer: 201, otherOfficer: 404, custodian: 404 }),
+  },
+  // The city's figures: analysts and auditors, never a report (promise 8).
+  { method: 'GET', pattern: '/api/v1/figures', path: () => '/api/v1/figures', expect: staffOnly({ auditor: 200, analyst: 200 }) },
+  { method: 'GET', pattern: '/api/v1/figures.csv', path: () => '/api/v1/figures.csv', expect: staffOnly({ auditor: 200, analyst: 200 }) },
+  {
     method: 'GET',
     pattern: '/api/v1/log/checkpoint',
     path: () => '/api/v1/log/checkpoint',
-    expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, expired: 200 },
+    expect: { anonymous: 200, routedOfficer: 200, otherOfficer: 200, custodian: 200, auditor: 200, analyst: 200, expired: 200 },
   },
   { method: 'GET', pattern: '/api/v1/log/entries', path: () => '/api/v1/log/entries?start=0&end=1', expect: staffOnly({ auditor: 200 }) },
   {
@@ -155,26 +187,26 @@ const TABLE: Row[] = [
     pattern: '/api/v1/followup/open',
     path: () => '/api/v1/followup/open',
     body: json({}),
-    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, expired: 400 },
+    expect: { anonymous: 400, routedOfficer: 400, otherOfficer: 400, custodian: 400, auditor: 400, analyst: 400, expired: 400 },
   },
   {
     method: 'GET',
     pattern: '/api/v1/followup/messages',
     path: () => '/api/v1/followup/messages',
-    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 },
+    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, analyst: 401, expired: 401 },
   },
   {
     method: 'GET',
     pattern: '/api/v1/followup/messages/:idx',
     path: () => '/api/v1/followup/messages/0',
-    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 },
+    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, analyst: 401, expired: 401 },
   },
   {
     method: 'POST',
     pattern: '/api/v1/followup/messages',
     path: () => '/api/v1/followup/messages',
     body: () => ({ body: new FormData() }),
-    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, expired: 401 },
+    expect: { anonymous: 401, routedOfficer: 401, otherOfficer: 401, custodian: 401, auditor: 401, analyst: 401, expired: 401 },
   },
   // Witness requests (issue 7): custodians only, except the investigators' side of disclosures;
   // the full flow with real witnesses and disclosures is in test/api/witness-disclosure.test.ts.
@@ -183,6 +215,32 @@ const TABLE: Row[] = [
     method: 'GET',
     pattern: '/api/v1/witnesses/:number',
     path: () => '/api/v1/witnesses/W-0000-0000',
+    expect: staffOnly({ custodian: 404 }),
+  },
+  // Custodians' record of a witness (issue 15 §5): custodians of that witness only.
+  {
+    method: 'GET',
+    pattern: '/api/v1/witnesses/:number/notes',
+    path: () => '/api/v1/witnesses/W-0000-0000/notes',
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/witnesses/:number/notes/:idx',
+    path: () => '/api/v1/witnesses/W-0000-0000/notes/0',
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/witnesses/:number/contacted',
+    path: () => '/api/v1/witnesses/W-0000-0000/contacted',
+    expect: staffOnly({ custodian: 404 }),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/witnesses/:number/notes',
+    path: () => '/api/v1/witnesses/W-0000-0000/notes',
+    body: () => ({ body: new FormData() }),
     expect: staffOnly({ custodian: 404 }),
   },
   {
@@ -242,7 +300,7 @@ const TABLE: Row[] = [
     method: 'DELETE',
     pattern: '/api/v1/session',
     path: () => '/api/v1/session',
-    expect: staffOnly({ routedOfficer: 204, otherOfficer: 204, custodian: 204, auditor: 204 }),
+    expect: staffOnly({ routedOfficer: 204, otherOfficer: 204, custodian: 204, auditor: 204, analyst: 204 }),
   },
 ];
 

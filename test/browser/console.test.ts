@@ -277,7 +277,7 @@ describe('the officer console', () => {
     await page.selectOption('#filter-category', 'trafic');
     await page.click('#filters button[type="submit"]');
     await expect.poll(() => page.textContent('#reports caption')).toMatch(/^1\d\d signalement/);
-    const categories = await page.$$eval('#reports tbody tr td:nth-child(2)', (cells) => [...new Set(cells.map((c) => c.textContent))]);
+    const categories = await page.$$eval('#reports tbody tr td:nth-child(3)', (cells) => [...new Set(cells.map((c) => c.textContent))]);
     expect(categories).toEqual(['Point de deal']);
     await page.close();
   });

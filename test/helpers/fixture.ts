@@ -73,6 +73,7 @@ export const DEFAULT_LAYOUT = {
     },
   ],
   auditors: ['auditor-f'],
+  analysts: ['analyst-g'],
 };
 
 export async function makeFixture(
@@ -81,7 +82,7 @@ export async function makeFixture(
   const dir = mkdtempSync(join(tmpdir(), 'relais-test-'));
   mkdirSync(join(dir, 'keys'));
   const keys: Record<string, TestKey> = { ...(options.keys ?? {}) };
-  const ids = [...DEFAULT_LAYOUT.inboxes.flatMap((i) => i.members), ...DEFAULT_LAYOUT.auditors];
+  const ids = [...DEFAULT_LAYOUT.inboxes.flatMap((i) => i.members), ...DEFAULT_LAYOUT.auditors, ...DEFAULT_LAYOUT.analysts];
   for (const id of ids) keys[id] ??= await makeKey(`Relais test ${id}`);
   for (const id of ids) writeFileSync(join(dir, 'keys', `${id}.asc`), keys[id]!.publicKey);
   for (const [file, text] of Object.entries(options.extraKeys ?? {})) writeFileSync(join(dir, 'keys', file), text);
@@ -97,6 +98,7 @@ export async function makeFixture(
     inboxes: DEFAULT_LAYOUT.inboxes.map((i) => ({ id: i.id, name: i.name, kind: i.kind, members: i.members.map(member) })),
     categories: DEFAULT_LAYOUT.categories,
     auditors: DEFAULT_LAYOUT.auditors.map(member),
+    analysts: DEFAULT_LAYOUT.analysts.map(member),
     log: { origin: 'relais.test/log', publicKey: 'keys/log.pub' },
   };
   options.patch?.(json);

@@ -35,6 +35,10 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     db = opened.db;
     close = opened.close;
     store = new Store(db, opened.blobs);
+    // the members the unread view keeps rows for (the server writes them from its config at start)
+    await store.reportList.syncMembers(
+      ['m', 'm1', 'm2'].flatMap((memberId) => ['police', 'city', 'custody'].map((inboxId) => ({ inboxId, memberId }))),
+    );
   });
   afterEach(async () => close());
 
@@ -83,10 +87,10 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     ]);
     expect(await store.reports.partBytes(ref, 0)).toEqual(new Uint8Array([1, 2, 3]));
     expect((await store.reports.partBytes(ref, 1))?.length).toBe(100_000);
-    const list = await store.reports.list({ inboxIds: ['city'], memberId: 'm', limit: 10, offset: 0 });
+    const list = await store.reportList.list({ inboxIds: ['city'], memberId: 'm', limit: 10, offset: 0 });
     expect(list.total).toBe(1);
     expect(list.reports[0]).toMatchObject({ ref, attachments: 1, read: false, status: 'received' });
-    expect((await store.reports.list({ inboxIds: ['custody'], memberId: 'm', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await store.reportList.list({ inboxIds: ['custody'], memberId: 'm', limit: 10, offset: 0 })).total).toBe(0);
   });
 
   it('refuses to spend a proof-of-work challenge twice and leaves no trace of the second report', async () => {
@@ -109,26 +113,112 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     const a = await store.reports.insert(report());
     const ref = a.ok ? a.ref : '';
     await store.batch([store.reports.markReadStatement(ref, 'm1'), store.reports.markReadStatement(ref, 'm1')]);
-    const forM1 = await store.reports.list({ inboxIds: ['police'], memberId: 'm1', unreadOnly: true, limit: 10, offset: 0 });
-    const forM2 = await store.reports.list({ inboxIds: ['police'], memberId: 'm2', unreadOnly: true, limit: 10, offset: 0 });
+    const forM1 = await store.reportList.list({ inboxIds: ['police'], memberId: 'm1', unreadOnly: true, limit: 10, offset: 0 });
+    const forM2 = await store.reportList.list({ inboxIds: ['police'], memberId: 'm2', unreadOnly: true, limit: 10, offset: 0 });
     expect(forM1.total).toBe(0);
     expect(forM2.total).toBe(1);
   });
 
   it('lists newest bucket first and pages through', async () => {
     for (let i = 0; i < 5; i++) await store.reports.insert(report({ receivedBucket: 3600 * (1000 + i) }));
-    const page1 = await store.reports.list({ inboxIds: ['police'], memberId: 'm', limit: 2, offset: 0 });
-    const page3 = await store.reports.list({ inboxIds: ['police'], memberId: 'm', limit: 2, offset: 4 });
+    const page1 = await store.reportList.list({ inboxIds: ['police'], memberId: 'm', limit: 2, offset: 0 });
+    const page3 = await store.reportList.list({ inboxIds: ['police'], memberId: 'm', limit: 2, offset: 4 });
     expect(page1.total).toBe(5);
     expect(page1.reports.map((r) => r.receivedBucket)).toEqual([3600 * 1004, 3600 * 1003]);
     expect(page3.reports.map((r) => r.receivedBucket)).toEqual([3600 * 1000]);
+  });
+
+  it('lists the open, unread and mine views, sorts by last activity and finds a report by the start of its reference', async () => {
+    const bucket = 3600 * 500_000;
+    const refs: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await store.reports.insert(report({ receivedBucket: bucket + 3600 * i }));
+      refs.push(r.ok ? r.ref : '');
+    }
+    const [a, b, c, d] = refs as [string, string, string, string];
+    await store.batch([
+      store.reports.setStatusStatement(a, 'closed'),
+      store.reports.markReadStatement(b, 'm'),
+      store.reportList.assignStatement(c, 'police', 'm'),
+    ]);
+    // a resident message on the oldest open report (stored at its bucket start) makes it the most recent
+    const { statements } = await store.messages.appendStatements(b, [
+      { author: 'resident', memberId: null, kind: 'message', status: null, at: bucket + 3600 * 10, bytes: new Uint8Array([1]) },
+    ]);
+    await store.batch(statements);
+    const list = (extra: object) => store.reportList.list({ inboxIds: ['police'], memberId: 'm', limit: 10, offset: 0, ...extra });
+    expect((await list({ view: 'open' })).reports.map((r) => r.ref)).toEqual([d, c, b]);
+    expect((await list({ view: 'unread' })).reports.map((r) => r.ref)).toEqual([d, c, a]);
+    expect((await list({ view: 'mine' })).reports.map((r) => r.ref)).toEqual([c]);
+    expect((await list({ view: 'mine' })).reports[0]?.assignee).toBe('m');
+    expect((await list({ sort: 'activity' })).reports.map((r) => r.ref)).toEqual([b, d, c, a]);
+    expect((await list({ sort: 'activity' })).reports[0]?.activity).toBe(bucket + 3600 * 10);
+    expect((await list({ status: 'closed' })).reports.map((r) => r.ref)).toEqual([a]);
+    const found = await list({ search: { kind: 'ref', prefix: c.slice(0, 9) } });
+    expect(found.reports.map((r) => r.ref)).toContain(c);
+    expect((await list({ search: { kind: 'ref', prefix: c } })).reports.map((r) => r.ref)).toEqual([c]);
+    // routed to police and city: a member of both sees it once
+    const both = await store.reportList.list({ inboxIds: ['police', 'city'], memberId: 'm', limit: 10, offset: 0 });
+    expect(both.total).toBe(4);
+    expect(both.reports.map((r) => r.ref)).toEqual([d, c, b, a]);
+    expect((await store.reportList.list({ inboxIds: ['custody'], memberId: 'm', limit: 10, offset: 0 })).total).toBe(0);
+  });
+
+  it('keeps exact view counts and unread rows as reports arrive, are read, change status, are assigned and are deleted', async () => {
+    const refs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await store.reports.insert(report());
+      refs.push(r.ok ? r.ref : '');
+    }
+    const [a, b, c] = refs as [string, string, string];
+    const counts = async () =>
+      Object.fromEntries(
+        (await db.all<{ key: string; n: number }>("SELECT key, n FROM list_counts WHERE inbox_id = 'police' AND n <> 0 ORDER BY key")).map(
+          (r) => [r.key, r.n],
+        ),
+      );
+    expect(await counts()).toEqual({ 'status:received': 3, 'unread:m': 3, 'unread:m1': 3, 'unread:m2': 3 });
+    await store.batch([
+      store.reports.markReadStatement(a, 'm'),
+      store.reports.setStatusStatement(b, 'closed'),
+      store.reportList.assignStatement(c, 'police', 'm'),
+    ]);
+    expect(await counts()).toEqual({
+      'assignee:m': 1,
+      'status:closed': 1,
+      'status:received': 2,
+      'unread:m': 2,
+      'unread:m1': 3,
+      'unread:m2': 3,
+    });
+    const list = (view: 'all' | 'open' | 'unread' | 'mine') =>
+      store.reportList.list({ inboxIds: ['police'], memberId: 'm', view, limit: 10, offset: 0 });
+    expect((await list('all')).total).toBe(3);
+    expect((await list('open')).total).toBe(2);
+    expect((await list('unread')).total).toBe(2);
+    expect((await list('unread')).reports.map((r) => r.ref).sort()).toEqual([b, c].sort());
+    expect((await list('mine')).total).toBe(1);
+    // a resident message makes it unread again for whoever had read it
+    await store.batch([store.reports.clearReadsStatement(a)]);
+    expect((await list('unread')).total).toBe(3);
+    // a member who leaves takes their unread rows; one who joins finds the reports unread
+    await store.reportList.syncMembers([
+      { inboxId: 'police', memberId: 'm' },
+      { inboxId: 'police', memberId: 'm3' },
+    ]);
+    expect((await counts())['unread:m1']).toBeUndefined();
+    expect((await counts())['unread:m3']).toBe(3);
+    await store.batch(refs.map((r) => store.reports.deleteStatement(r)));
+    expect(await counts()).toEqual({});
+    for (const table of ['inbox_reports', 'unread_reports'])
+      expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
   });
 
   it('deletes a report with its routes, parts and read marks', async () => {
     const a = await store.reports.insert(report());
     const ref = a.ok ? a.ref : '';
     await store.batch([store.reports.markReadStatement(ref, 'm1'), store.reports.deleteStatement(ref)]);
-    for (const table of ['reports', 'report_routes', 'parts', 'report_reads']) {
+    for (const table of ['reports', 'report_routes', 'parts', 'report_reads', 'inbox_reports']) {
       expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
     }
   });

@@ -20,6 +20,7 @@ describe('the config bundled into the worker', () => {
     expect(res.stderr).toContain(node.hash);
     expect((await resolveConfigBundle(bundle, new Date())).hash).toBe(node.hash);
     expect(Object.keys(bundle.files).sort()).toEqual([
+      'keys/analyst-g.asc',
       'keys/auditor-f.asc',
       'keys/city-c.asc',
       'keys/custodian-d.asc',

@@ -10,7 +10,10 @@ export interface ListState {
   perPage: number;
   category: string;
   status: string;
-  unread: boolean;
+  view: 'all' | 'open' | 'unread' | 'mine';
+  sort: 'received' | 'activity';
+  /** a reference or witness number searched for */
+  q: string;
 }
 
 export interface ConsoleContext {
@@ -31,4 +34,22 @@ export function bucketText(ctx: ConsoleContext, bucket: number): { from: string;
   const to = new Date((bucket + ctx.config.timeBucketSeconds) * 1000);
   const date = new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'short', timeStyle: 'short' });
   return { from: date.format(from), to: date.format(to) };
+}
+
+/**
+ * "26/11/2026, entre 18 h et 19 h": a bucket as the range it is, never a time to the second
+ * (a resident's time is stored as its bucket start; DESIGN promise 2). A staff time is shown
+ * within its bucket too, so the two read alike.
+ */
+export function bucketRange(ctx: ConsoleContext, seconds: number): string {
+  const size = ctx.config.timeBucketSeconds;
+  const start = seconds - (seconds % size);
+  const hourly = size % 3600 === 0;
+  const day = new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'short' });
+  const time = new Intl.DateTimeFormat(ctx.lang, hourly ? { hour: 'numeric' } : { hour: 'numeric', minute: '2-digit' });
+  return ctx.t('time.range', {
+    date: day.format(new Date(start * 1000)),
+    from: time.format(new Date(start * 1000)),
+    to: time.format(new Date((start + size) * 1000)),
+  });
 }

@@ -5,6 +5,7 @@
 // for the custodians (src/client/witness.ts). A second custodian must then approve it.
 
 import { ApiClientError } from '../../../src/client/api.ts';
+import { addCustodyNote, listCustodyNotes, markContacted, openCustodyNote } from '../../../src/client/custody-notes.ts';
 import { getWitness, openIdentity, requestDisclosure, type WitnessDetail } from '../../../src/client/witness.ts';
 import { justificationLine } from '../../../src/core/witness-text.ts';
 import { el } from '../staff/dom.ts';
@@ -64,10 +65,54 @@ export async function showWitness(ctx: ConsoleContext, number: string, back: () 
         ? el('div', { class: 'plain identity', id: 'identity-text' }, identity)
         : el('p', { class: 'error' }, t('report.error.decrypt')),
     ),
+    await custodyRecord(ctx, detail, reload),
     history,
     identity !== null ? requestForm(ctx, detail, identity, reload) : '',
   );
   heading.focus();
+}
+
+/** Contacted marks and notes sealed to the custodians (each note's fetch logged). */
+async function custodyRecord(ctx: ConsoleContext, detail: WitnessDetail, reload: () => void): Promise<HTMLElement> {
+  const { t, session } = ctx;
+  const notes = await session.call((api) => listCustodyNotes(api, detail.number));
+  const items: HTMLElement[] = [];
+  for (const n of notes) {
+    const who = `${n.memberId} — ${dateText(ctx, n.at)}`;
+    if (n.kind === 'contacted') {
+      items.push(el('li', { class: 'contacted' }, `${who} — ${t('custody.notes.contacted')}`));
+      continue;
+    }
+    const text = await session.call((api) => openCustodyNote(api, detail.number, n.idx, session.privateKey())).catch(() => null);
+    items.push(el('li', { class: 'note' }, el('p', { class: 'who' }, who), el('p', { class: 'text' }, text ?? t('report.error.decrypt'))));
+  }
+  const contacted = el('button', { type: 'button', class: 'secondary', id: 'mark-contacted' }, t('custody.notes.markContacted'));
+  contacted.addEventListener('click', async () => {
+    contacted.disabled = true;
+    await session.call((api) => markContacted(api, detail.number));
+    reload();
+  });
+  const text = el('textarea', { id: 'custody-note', rows: '3', autocomplete: 'off' });
+  const form = el(
+    'form',
+    { id: 'custody-note-form', autocomplete: 'off' },
+    el('div', { class: 'field' }, el('label', { for: 'custody-note' }, t('custody.notes.label')), text),
+    el('button', { type: 'submit', class: 'secondary' }, t('custody.notes.add')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!text.value.trim()) return;
+    await session.call((api) => addCustodyNote(api, detail.number, detail.custodianKeys, text.value.trim()));
+    reload();
+  });
+  return el(
+    'section',
+    { class: 'panel', id: 'custody-record' },
+    el('h2', {}, t('custody.notes.title')),
+    items.length ? el('ul', { class: 'messages', id: 'custody-notes' }, ...items) : el('p', {}, t('custody.notes.empty')),
+    contacted,
+    form,
+  );
 }
 
 function requestForm(ctx: ConsoleContext, detail: WitnessDetail, identity: string, reload: () => void): HTMLElement {

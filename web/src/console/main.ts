@@ -9,6 +9,7 @@ import { showLogin, showSessionBar } from '../staff/login-view.ts';
 import type { StaffSession } from '../staff/session.ts';
 import type { ConsoleContext } from './context.ts';
 import { showCustodian } from './custodian.ts';
+import { showFigures } from './figures.ts';
 import { showInbox } from './inbox.ts';
 import { showReport } from './report-view.ts';
 
@@ -23,12 +24,15 @@ async function start(session: StaffSession): Promise<void> {
     t,
     lang: data.lang,
     config,
-    list: { page: 1, perPage: 50, category: '', status: '', unread: false },
+    list: { page: 1, perPage: 50, category: '', status: '', view: 'open', sort: 'received', q: '' },
   };
   const inbox = (): void => void showInbox(ctx, open);
   const open = (ref: string): void => void showReport(ctx, ref, inbox);
   // Typing and clicking count as activity; the session keeps the server's side alive meanwhile.
   for (const type of ['keydown', 'pointerdown']) document.addEventListener(type, () => session.userActive(), { passive: true });
+  // Analysts and auditors see the city's figures only: no report (figures.ts).
+  const roles = session.member.roles;
+  if (!roles.includes('officer') && !roles.includes('custodian')) return void showFigures(ctx);
   // Custodians start from the witness requests they hold (custodian.ts).
   if (session.member.roles.includes('custodian')) return void showCustodian(ctx, session.member.roles.includes('officer') ? inbox : null);
   inbox();

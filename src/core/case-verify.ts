@@ -1,0 +1,154 @@
+// Offline verification of a case export (issue 15 §2; DESIGN promise 7): what a court or an
+// auditor runs with their own copy of the log's public key, without the officer's private key
+// and without the server. It checks, and fails naming the first problem:
+//   - the folder holds exactly the files the manifest lists, each with its SHA-256;
+//   - the checkpoint is signed by the log key (and cosigned, C2SP cosignature/v1, by every
+//     cosigner key given), for the log's
+//     origin, and the report.received entry is included in it (RFC 9162, C2SP tlog-proof);
+//   - that entry is this report's, with its category and bucket, and carries the SHA-256 of
+//     each sealed part: the exported sealed parts are exactly those the server logged;
+//   - each session key decrypts its sealed part (the MDC checks every byte) into the exported
+//     content, kind and type;
+//   - the manifest, the summary and the notice are byte for byte what these contents make.
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import * as openpgp from 'openpgp';
+import { toHex } from './bytes.ts';
+import {
+  type CaseManifest,
+  ENTRY,
+  EXPORT_FORMAT,
+  type ExportedItem,
+  MANIFEST,
+  manifestBytes,
+  NOTICE,
+  noticeText,
+  PROOF,
+  SUMMARY,
+  summaryHtml,
+} from './case-files.ts';
+import { decodeEnvelope } from './envelope.ts';
+import { parseSessionKey } from './session-key.ts';
+import { defaultTreeHasher, openCheckpoint, parseCosignerVerifier, parseVerifierKey, verifyCosignature, verifyInclusion } from './tlog/index.ts';
+import { parseTlogProof } from './tlog-proof.ts';
+
+export class ExportInvalid extends Error {}
+
+export interface VerifiedExport {
+  ref: string;
+  parts: number;
+  messages: number;
+  logIndex: number;
+  treeSize: number;
+  cosigners: string[];
+}
+
+const fail = (message: string): never => {
+  throw new ExportInvalid(message);
+};
+
+export async function verifyCaseExport(
+  files: Map<string, Uint8Array>,
+  trust: { logVerifierKey: string; cosignerKeys?: string[] },
+): Promise<VerifiedExport> {
+  const manifestFile = files.get(MANIFEST) ?? fail(`${MANIFEST} is missing`);
+  let m: CaseManifest;
+  try {
+    m = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(manifestFile)) as CaseManifest;
+  } catch {
+    return fail(`${MANIFEST} is not JSON`);
+  }
+  if (m.format !== EXPORT_FORMAT) fail(`${MANIFEST} is not a ${EXPORT_FORMAT} manifest`);
+  if (!equal(manifestBytes(m), manifestFile)) fail(`${MANIFEST} has been changed (it is not in its canonical form)`);
+
+  // 1. exactly the listed files, each with its hash
+  for (const name of files.keys()) if (name !== MANIFEST && !(name in m.files)) fail(`${name} is not listed in the manifest`);
+  for (const [name, hash] of Object.entries(m.files)) {
+    const bytes = files.get(name) ?? fail(`${name} is missing`);
+    if (toHex(sha256(bytes)) !== hash) fail(`${name} has been changed (its SHA-256 differs from the manifest's)`);
+  }
+
+  // 2. the checkpoint, its signatures, and the entry's inclusion
+  const logVerifier = parseVerifierKey(trust.logVerifierKey.trim());
+  const cosigners = (trust.cosignerKeys ?? []).map((k) => parseCosignerVerifier(k.trim()));
+  const proof = parseTlogProof(new TextDecoder().decode(files.get(PROOF)));
+  let opened: ReturnType<typeof openCheckpoint>;
+  try {
+    opened = openCheckpoint(proof.checkpoint, { origin: m.logOrigin, logVerifier });
+  } catch (e) {
+    return fail(`the checkpoint does not verify with this log key: ${(e as Error).message}`);
+  }
+  // Each given cosigner (C2SP tlog-cosignature, cosignature/v1) must have cosigned this checkpoint.
+  for (const c of cosigners)
+    if (!opened.note.unverifiedSignatures.some((s) => verifyCosignature(c, opened.note.text, s) !== null))
+      fail(`the checkpoint is not cosigned by ${c.name}`);
+  const entry = files.get(ENTRY) as Uint8Array;
+  const included = verifyInclusion({
+    leafIndex: proof.index,
+    treeSize: opened.checkpoint.size,
+    leafHash: defaultTreeHasher.hashLeaf(entry),
+    proof: proof.proof,
+    rootHash: opened.checkpoint.rootHash,
+  });
+  if (!included) fail('the report.received entry is not in the signed tree at that index');
+
+  // 3. the entry is this report's and names exactly these sealed parts
+  const logged = JSON.parse(new TextDecoder().decode(entry)) as {
+    action?: string;
+    report?: string;
+    bucket?: string;
+    details?: { category?: string; parts?: string[] };
+  };
+  if (logged.action !== 'report.received' || logged.report !== m.ref) fail('the logged entry is not the receipt of this report');
+  if (logged.details?.category !== m.category) fail('the logged category differs from the export’s');
+  if (logged.bucket !== new Date(m.receivedBucket * 1000).toISOString().replace('.000Z', 'Z'))
+    fail('the logged bucket differs from the export’s');
+  const loggedParts = logged.details?.parts ?? fail('the logged entry carries no part hashes');
+  const exported = new Map<number, string>([
+    ...m.parts.map((p): [number, string] => [p.idx, p.sha256]),
+    ...m.withheld.map((w): [number, string] => [w.idx, w.sha256]),
+  ]);
+  if (exported.size !== loggedParts.length) fail('the export does not account for every part the server logged');
+  loggedParts.forEach((hash, idx) => {
+    if (exported.get(idx) !== hash) fail(`part ${idx} is not the sealed part the server logged`);
+  });
+
+  // 4. each sealed file, decrypted with its session key, gives the exported content
+  for (const item of [...m.parts, ...m.messages]) await checkDecryption(item, files);
+
+  // 5. the summary and the notice are what these contents make
+  if (!equal(new TextEncoder().encode(summaryHtml(m, files)), files.get(SUMMARY) as Uint8Array))
+    fail(`${SUMMARY} does not match the contents`);
+  if (!equal(new TextEncoder().encode(noticeText(m)), files.get(NOTICE) as Uint8Array)) fail(`${NOTICE} does not match the manifest`);
+
+  return {
+    ref: m.ref,
+    parts: m.parts.length,
+    messages: m.messages.length,
+    logIndex: proof.index,
+    treeSize: opened.checkpoint.size,
+    cosigners: cosigners.map((c) => c.name),
+  };
+}
+
+async function checkDecryption(item: ExportedItem, files: Map<string, Uint8Array>): Promise<void> {
+  const sealed = files.get(item.sealed) as Uint8Array;
+  if (toHex(sha256(sealed)) !== item.sha256) fail(`${item.sealed} is not the sealed part the manifest names`);
+  const key = parseSessionKey(new TextDecoder().decode(files.get(item.sessionKey)));
+  if (!key) return fail(`${item.sessionKey} is not a session key`);
+  let plain: Uint8Array;
+  try {
+    const message = await openpgp.readMessage({ binaryMessage: sealed });
+    const { data } = await openpgp.decrypt({ message, sessionKeys: key, format: 'binary' });
+    plain = data as Uint8Array;
+  } catch {
+    return fail(`${item.sessionKey} does not decrypt ${item.sealed}`);
+  }
+  const envelope = decodeEnvelope(plain);
+  if (envelope.kind !== item.kind || envelope.contentType !== item.contentType) fail(`${item.sealed} is not of the kind the manifest says`);
+  if (!equal(envelope.content, files.get(item.content) as Uint8Array)) fail(`${item.content} is not what ${item.sealed} decrypts to`);
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
