@@ -29,7 +29,14 @@ import {
 } from './case-files.ts';
 import { decodeEnvelope } from './envelope.ts';
 import { parseSessionKey } from './session-key.ts';
-import { defaultTreeHasher, openCheckpoint, parseCosignerVerifier, parseVerifierKey, verifyCosignature, verifyInclusion } from './tlog/index.ts';
+import {
+  defaultTreeHasher,
+  openCheckpoint,
+  parseCosignerVerifier,
+  parseVerifierKey,
+  verifyCosignature,
+  verifyInclusion,
+} from './tlog/index.ts';
 import { parseTlogProof } from './tlog-proof.ts';
 
 export class ExportInvalid extends Error {}
