@@ -11,7 +11,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { makeFixture, startTestServer } from '../test/helpers/fixture.ts';
 import { buildWeb } from '../src/cli/build-web.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -109,25 +109,23 @@ export default async function (): Promise<void> {
     }
     console.log(`  ${'total'.padEnd(40)} ${String(wire).padStart(7)} / ${String(raw).padStart(7)}`);
 
-    // The crypto worker is fetched by the worker itself, out of the page's sight: measured from
-    // the files, gzip-compressed as the server sends them.
+    // The crypto worker is fetched (and checked) by the page when the resident starts writing,
+    // the strippers by the worker when the file picker opens: measured from the files,
+    // gzip-compressed as the server sends them. Neither has chunks (web/src/checked-load.ts).
     console.log('\nfetched only once the resident starts writing (gzip / uncompressed):');
     const assets = fileURLToPath(new URL('../web/dist/assets/', import.meta.url));
-    const files = ['resident-worker.js', ...readdirSync(`${assets}chunks`).map((f) => `chunks/${f}`)].filter(
-      (f) => !(form[0] as Load).bytes.has(`/assets/${f}`),
-    );
-    let lazy = 0;
-    for (const f of files) {
+    const sizeOf = (f: string) => {
       const bytes = readFileSync(`${assets}${f}`);
-      const gz = gzipSync(bytes).length;
-      lazy += gz;
-      console.log(`  ${f.padEnd(40)} ${String(gz).padStart(7)} / ${String(bytes.length).padStart(7)}`);
-    }
+      return { gz: gzipSync(bytes).length, raw: bytes.length };
+    };
+    const worker = sizeOf('resident-worker.js');
+    const lazy = worker.gz;
+    console.log(`  ${'resident-worker.js'.padEnd(40)} ${String(worker.gz).padStart(7)} / ${String(worker.raw).padStart(7)}`);
     const config = Buffer.from(await (await fetch(`${server.url}/api/v1/config`)).arrayBuffer()).length;
     console.log(`  ${'/api/v1/config (JSON, not compressed)'.padEnd(40)} ${String(config).padStart(7)}`);
-    console.log(
-      `  ${'total'.padEnd(40)} ${String(lazy + config).padStart(7)}  (some OpenPGP.js chunks load only for algorithms a key needs)`,
-    );
+    console.log(`  ${'total'.padEnd(40)} ${String(lazy + config).padStart(7)}`);
+    const strip = sizeOf('strip.js');
+    console.log(`\nfetched only when the file picker opens: strip.js ${strip.gz} / ${strip.raw}`);
   } finally {
     await browser.close();
     await server.close();

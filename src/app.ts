@@ -3,8 +3,8 @@
 // secrets and the config, and pass them in, with a static-asset handler of their own.
 
 import { Hono, type MiddlewareHandler } from 'hono';
-import { compress } from 'hono/compress';
 import type { ResolvedConfig } from './config/resolve.ts';
+import { BUILD_FORMAT, type BuildManifest } from './core/site-manifest.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import { auditorRoutes } from './routes/auditor.ts';
 import { custodyNoteRoutes } from './routes/custody-notes.ts';
@@ -18,6 +18,7 @@ import { officerRoutes } from './routes/officer.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { residentRoutes } from './routes/resident.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { siteRoutes } from './routes/site.ts';
 import { staffPageRoutes } from './routes/staff-pages.ts';
 import { witnessPageRoutes } from './routes/witness-pages.ts';
 import { witnessRoutes } from './routes/witness.ts';
@@ -30,6 +31,7 @@ import type { Notifier } from './server/notifications.ts';
 import { errorResponse, handleError, requestLog, securityHeaders } from './server/http.ts';
 import { publicConfig } from './server/public-config.ts';
 import type { ServerSecrets } from './server/secrets.ts';
+import { pagePaths, renderSiteManifest, Site } from './server/site.ts';
 import type { Store } from './store/store.ts';
 
 export interface AppDeps {
@@ -39,13 +41,17 @@ export interface AppDeps {
   clock?: () => number;
   /** one line per request: method, route pattern, status, duration */
   log?: (line: string) => void;
-  /** serves web/dist (runtime-specific); answers nothing for unknown paths */
+  /** serves web/dist/assets (runtime-specific, compression included); answers nothing for unknown paths */
   assets?: MiddlewareHandler;
   /** the audit log's checkpoint signer (RELAIS_LOG_KEY); without it no checkpoint is signed */
   logSigner?: NoteSigner;
   /** delivers content-free notices (runtime-specific: e-mail on Node) */
   notifier?: Notifier;
+  /** web/dist/build.json: the built files and their hashes (pages cannot render without it) */
+  build?: BuildManifest;
 }
+
+const NO_BUILD: BuildManifest = { format: BUILD_FORMAT, version: '0', commit: null, sources: '', files: {} };
 
 export function createRelais(deps: AppDeps): Relais {
   const clock = deps.clock ?? (() => Date.now());
@@ -70,6 +76,7 @@ export function createRelais(deps: AppDeps): Relais {
       clock,
     }),
     notifier: deps.notifier,
+    site: new Site(deps.build ?? NO_BUILD),
   };
 }
 
@@ -104,9 +111,24 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/', pageRoutes(relais));
   app.route('/', witnessPageRoutes(relais));
   app.route('/', staffPageRoutes(relais));
-  // Static scripts and styles are compressed (they hold no secret, so no BREACH-style leak);
-  // pages and API answers are not.
-  app.use('/assets/*', compress({ encoding: 'gzip' }));
-  if (deps.assets) app.use('*', deps.assets);
+  app.route('/', siteRoutes(relais));
+  // Only /assets/ is static: the build manifest beside it (web/dist/build.json) is not served.
+  if (deps.assets) app.use('/assets/*', deps.assets);
   return { fetch: async (req) => app.fetch(minimalRequest(req)), app, relais };
+}
+
+/**
+ * The site manifest of the app `deps` build (promise 11): its pages rendered by a second, silent
+ * instance of the same app (no request log lines), so exactly as they are served.
+ */
+export async function siteManifestOf(deps: AppDeps) {
+  const quiet = createApp({ ...deps, log: () => {} });
+  const { site } = deps.config.config;
+  return renderSiteManifest(quiet.fetch, {
+    origin: site.origin,
+    paths: pagePaths(quiet.app.routes),
+    languages: site.languages,
+    onion: site.onion,
+    build: deps.build ?? NO_BUILD,
+  });
 }

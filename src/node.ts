@@ -1,31 +1,33 @@
 // Node entry (DESIGN "Shape of the code"): the SQLite store, migrations from migrations/, static
-// pages from web/dist, maintenance every minute (or a sixth of log.maxCheckpointAgeSeconds, so the
-// log is cosigned again in time), notices by e-mail (nodemailer), and an HTTP server on
-// @hono/node-server.
+// files from web/dist/assets (checked against web/dist/build.json before anything starts), the
+// site manifest and its `site.deployed` entry before the first answer (promise 11), maintenance
+// every minute (or a sixth of log.maxCheckpointAgeSeconds, so the log is cosigned again in time),
+// notices by e-mail (nodemailer), and an HTTP server on @hono/node-server.
 // The request listener hands Hono a standard Request; nothing here passes on the socket or
 // its address (DESIGN promise 2), so no route could read them even by mistake.
 
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
 import { readdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import nodemailer from 'nodemailer';
-import { fileURLToPath } from 'node:url';
-import { createApp, type RelaisApp } from './app.ts';
+import { createApp, siteManifestOf, type AppDeps, type RelaisApp } from './app.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
 import type { Relais } from './server/context.ts';
+import { loadWebBuild } from './node-web-build.ts';
+import { MIGRATIONS_DIR, WEB_DIST_DIR } from './paths.ts';
 import { recordConfigVersion } from './server/config-change.ts';
 import type { Notifier } from './server/notifications.ts';
+import { recordSiteDeployment } from './server/site.ts';
 import { runMaintenance } from './server/maintenance.ts';
 import { deriveSecrets } from './server/secrets.ts';
 import { SqlBlobStore } from './store/blobs.ts';
 import { applyMigrations, type Migration } from './store/migrate.ts';
 import { openSqlite } from './store/sqlite.ts';
 import { Store } from './store/store.ts';
-
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-export const WEB_DIST_DIR = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
@@ -46,6 +48,20 @@ export async function openNodeStore(dbPath: string): Promise<Store> {
 function closeAfterRefusedBody(res: Response): Response {
   if (res.status === 413) res.headers.set('Connection', 'close');
   return res;
+}
+
+/**
+ * web/dist/assets from disk, gzip-compressed (scripts and styles hold no secret, so no BREACH-style
+ * leak; pages and API answers are not compressed). On Workers the platform compresses.
+ */
+function staticAssets(webRoot: string): MiddlewareHandler {
+  const gzip = compress({ encoding: 'gzip' });
+  const files = serveStatic({ root: relative(process.cwd(), webRoot) || '.' });
+  return (c, next) =>
+    gzip(c, async () => {
+      const res = await files(c, next);
+      if (res) c.res = res;
+    });
 }
 
 export interface NodeServerOptions {
@@ -104,20 +120,26 @@ export interface RunningServer {
 }
 
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
+  const webRoot = options.webRoot ?? WEB_DIST_DIR;
+  // Before the database is touched: a server whose web assets do not match stops here.
+  const build = loadWebBuild(webRoot);
   const store = await openNodeStore(options.dbPath);
   const log = options.log ?? ((line: string) => console.log(line));
-  const webRoot = options.webRoot ?? WEB_DIST_DIR;
-  const { fetch, relais, app } = createApp({
+  const deps: AppDeps = {
     config: options.config,
     store,
     secrets: deriveSecrets(options.serverSecret),
     log,
+    build,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logSigner ? { logSigner: options.logSigner } : {}),
     ...(options.config.config.notifications ? { notifier: nodeNotifier(options.config, options.smtpPassword) as Notifier } : {}),
-    assets: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }),
-  });
+    assets: staticAssets(webRoot),
+  };
+  const { fetch, relais, app } = createApp(deps);
   await recordConfigVersion(relais);
+  // Logged (and, below, signed into a checkpoint) before the server listens.
+  await recordSiteDeployment(relais, await siteManifestOf(deps));
   await runMaintenance(relais);
 
   let running = false;

@@ -7,16 +7,20 @@
 // untouched, which rebuilds it with only the headers Relais reads, so neither `request.cf` nor
 // the client address headers Cloudflare adds (CF-Connecting-IP, X-Forwarded-For, …) reach any
 // route, log line or binding. Static pages are served through the app (run_worker_first in
-// wrangler.toml), so they carry the same security headers as on Node (promise 9).
+// wrangler.toml), so they carry the same security headers as on Node (promise 9). Each isolate
+// reads web/dist/build.json from its assets at start, renders the site manifest, and logs
+// `site.deployed` (once for all isolates) before it answers anyone (promise 11).
 
 import type { MiddlewareHandler } from 'hono';
 import bundledConfig from 'relais-worker-config';
-import { createApp, type RelaisApp } from './app.ts';
+import { type AppDeps, createApp, type RelaisApp, siteManifestOf } from './app.ts';
 import { resolveConfigBundle } from './config/bundled.ts';
 import { ConfigError } from './config/resolve.ts';
+import { BUILD_FORMAT, type BuildManifest } from './core/site-manifest.ts';
 import { parseSignerKey } from './core/tlog/index.ts';
 import { recordConfigVersion } from './server/config-change.ts';
 import { runMaintenance } from './server/maintenance.ts';
+import { recordSiteDeployment } from './server/site.ts';
 import { deriveSecrets, parseServerSecret } from './server/secrets.ts';
 import { D1Driver, type D1Like } from './store/d1.ts';
 import { R2BlobStore, type R2Like } from './store/r2.ts';
@@ -65,23 +69,41 @@ export function workersAssets(assets: NonNullable<WorkerEnv['ASSETS']>): Middlew
 /** A deployment mistake, with a message that is safe to log (it quotes no secret). */
 class StartProblem extends Error {}
 
+/** web/dist/build.json, deployed with the code (the app serves /assets/ only, so not to visitors). */
+async function readBuild(env: WorkerEnv): Promise<BuildManifest> {
+  const missing = new StartProblem('the web assets are missing (web/dist/build.json): run `npm run build` before `wrangler deploy`');
+  if (!env.ASSETS) throw missing;
+  const res = await env.ASSETS.fetch(new Request('https://assets.invalid/build.json'));
+  const build = res.ok ? ((await res.json().catch(() => null)) as BuildManifest | null) : null;
+  if (build?.format !== BUILD_FORMAT || typeof build.files !== 'object') throw missing;
+  const { format, version, commit, sources, files } = build;
+  return { format, version, commit, sources, files };
+}
+
 async function start(env: WorkerEnv): Promise<RelaisApp> {
   if (!env.RELAIS_SERVER_SECRET) throw new StartProblem('RELAIS_SERVER_SECRET is not set (wrangler secret put RELAIS_SERVER_SECRET)');
   // Resolved per isolate at its first request: the Workers clock does not run at module load.
   const config = await resolveConfigBundle(bundledConfig, new Date());
+  const build = await readBuild(env);
   const db = new D1Driver(env.DB);
-  const relaisApp = createApp({
+  const deps: AppDeps = {
     config,
     store: new Store(db, new R2BlobStore(env.BLOBS)),
     secrets: deriveSecrets(parseServerSecret(env.RELAIS_SERVER_SECRET)),
     log,
+    build,
     // Without it the log is stored but no checkpoint is signed (and a warning is logged).
     ...(env.RELAIS_LOG_KEY ? { logSigner: signerOf(env.RELAIS_LOG_KEY) } : {}),
     ...(env.ASSETS ? { assets: workersAssets(env.ASSETS) } : {}),
-  });
-  // As the Node entry does at start: log the config version if it is new, and put it in a
-  // signed checkpoint at once (otherwise the next logged request or cron run does).
-  if (await recordConfigVersion(relaisApp.relais)) await relaisApp.relais.tlog.integrateOrReport();
+  };
+  const relaisApp = createApp(deps);
+  // As the Node entry does at start: log the config version and the served code if they are
+  // new, and put them in a signed checkpoint at once (otherwise the next logged request or cron
+  // run does).
+  const manifest = await siteManifestOf(deps);
+  const configLogged = await recordConfigVersion(relaisApp.relais);
+  const siteLogged = await recordSiteDeployment(relaisApp.relais, manifest);
+  if (configLogged || siteLogged) await relaisApp.relais.tlog.integrateOrReport();
   return relaisApp;
 }
 

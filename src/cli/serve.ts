@@ -39,7 +39,6 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
   } catch {
     throw new UsageError('the log key (--log-key-file or RELAIS_LOG_KEY) is not a signer key made by `relais log-key`');
   }
-  if (!logSigner) say(UNSIGNED_LOG_WARNING);
   const server = await startNodeServer({
     config,
     dbPath: settings.db,
@@ -49,6 +48,7 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
     hostname: settings.host,
     smtpPassword: settings.smtpPasswordFile ? readFileSync(settings.smtpPasswordFile, 'utf8').trim() : process.env.RELAIS_SMTP_PASSWORD,
   });
+  if (!logSigner) say(UNSIGNED_LOG_WARNING);
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

@@ -18,6 +18,7 @@ export function sessionLogId(token: string): string {
 
 export const AUDIT_ACTIONS = [
   'config.changed',
+  'site.deployed',
   'staff.login',
   'staff.logout',
   'report.received',

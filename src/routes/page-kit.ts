@@ -27,7 +27,7 @@ export function pageKit(relais: Relais) {
 
   const context = (c: Context<Env>, path: string): PageContext => {
     const lang = pickLanguage(c.req.query('lang'), config.site.languages);
-    return { lang, t: translator(lang), site: config.site, path };
+    return { lang, t: translator(lang), site: config.site, path, integrity: relais.site.integrity };
   };
   const page = (
     c: Context<Env>,

@@ -16,7 +16,14 @@ export function staffPageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { site } = relais.config.config;
   const shell = (lang: string, title: string, script: string) =>
-    staffShell({ lang, siteName: site.name, title, script, noscript: lang === 'en' ? NOSCRIPT.en : NOSCRIPT.fr });
+    staffShell({
+      lang,
+      siteName: site.name,
+      title,
+      script,
+      noscript: lang === 'en' ? NOSCRIPT.en : NOSCRIPT.fr,
+      integrity: relais.site.integrity,
+    });
 
   app.get('/console/', (c) => {
     const lang = pickLanguage(c.req.query('lang'), site.languages);

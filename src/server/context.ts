@@ -8,6 +8,7 @@ import type { Notifier } from './notifications.ts';
 import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
 import type { ServerSecrets } from './secrets.ts';
+import type { Site } from './site.ts';
 
 export interface Relais {
   config: ResolvedConfig;
@@ -21,6 +22,8 @@ export interface Relais {
   tlog: TransparencyLog;
   /** delivers content-free notices (config `notifications`); absent: none are sent */
   notifier?: Notifier | undefined;
+  /** the built files and the manifest of the code this server serves (promise 11) */
+  site: Site;
 }
 
 export interface StaffSession {

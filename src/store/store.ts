@@ -14,6 +14,7 @@ import { FigureStore } from './figures.ts';
 import { ReportList } from './report-list.ts';
 import { ReportRepository } from './reports.ts';
 import { SessionRepository } from './sessions.ts';
+import { SiteDeployments } from './site-deployments.ts';
 import { WitnessRepository } from './witnesses.ts';
 
 export class Store {
@@ -25,6 +26,7 @@ export class Store {
   readonly sessions: SessionRepository;
   readonly audit: AuditTable;
   readonly configVersions: ConfigVersions;
+  readonly siteDeployments: SiteDeployments;
   readonly witnesses: WitnessRepository;
   readonly disclosures: DisclosureRepository;
 
@@ -41,6 +43,7 @@ export class Store {
     this.sessions = new SessionRepository(db);
     this.audit = new AuditTable(db);
     this.configVersions = new ConfigVersions(db);
+    this.siteDeployments = new SiteDeployments(db);
     this.witnesses = new WitnessRepository(db);
     this.disclosures = new DisclosureRepository(db);
   }

@@ -8,6 +8,7 @@
 // Issue 11, with two real cosigners: the page shows the cosignatures, its own login and the rules
 // checked, and fails — naming what — a checkpoint without the quorum (a fork shown to this
 // auditor alone), a server that stops signing, a changed stored hash and a broken rule.
+import { groupedHash } from '../../src/core/site-manifest.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -170,7 +171,8 @@ describe('the auditor page', () => {
   it('verifies the whole log in the browser with the auditor’s own copy of the log key, and shows exactly the stored entries', async () => {
     const responses: { url: string; headers: Record<string, string> }[] = [];
     page = await openAuditPage();
-    page.on('response', (r) => responses.push({ url: r.url(), headers: r.headers() }));
+    // The verification worker runs from a blob: URL of checked bytes; that is no server answer.
+    page.on('response', (r) => r.url().startsWith('blob:') || responses.push({ url: r.url(), headers: r.headers() }));
     expect(await axeViolations(page)).toEqual([]);
     expect(await verifyInPage(page)).toBe('verified');
 
@@ -219,7 +221,7 @@ describe('the auditor page', () => {
     }
     for (const r of responses) {
       expect(r.headers['content-security-policy'], r.url).toMatch(
-        /default-src 'none'.*script-src 'self'.*worker-src 'self'.*frame-ancestors 'none'/,
+        /default-src 'none'.*script-src 'self' blob:.*worker-src blob:.*frame-ancestors 'none'/,
       );
       expect(r.headers['content-security-policy'], r.url).not.toMatch(/unsafe-inline|unsafe-eval/);
       expect(r.headers['cache-control'], r.url).toBe('no-store');
@@ -228,6 +230,21 @@ describe('the auditor page', () => {
       expect.arrayContaining(['/api/v1/log/checkpoint', '/api/v1/log/entries']),
     );
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the code served to residents from the verified log: when, version and manifest hash, newest first', async () => {
+    const deployed = (await storedEntries()).map((e, i) => ({ i, e: JSON.parse(e) })).filter(({ e }) => e.action === 'site.deployed');
+    expect(deployed.length).toBeGreaterThan(0);
+    const rows = await page.$$eval('#deployments tbody tr', (trs) =>
+      trs.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    expect(rows.map((r) => Number(r[0]))).toEqual(deployed.map(({ i }) => i).reverse());
+    expect(rows[0]!.slice(2)).toEqual([
+      '0.1.0',
+      server.relais.site.build.commit ?? 'inconnu',
+      groupedHash(server.relais.site.published!.hash),
+    ]);
+    expect(await page.getAttribute('#deployments tbody tr time', 'datetime')).toBe(deployed.at(-1)!.e.time);
   });
 
   it('narrows the table with each filter, counts per actor and action, and exports exactly the filtered entries as the CLI would', async () => {

@@ -43,8 +43,8 @@ describe('the log API', () => {
   it('serves the latest checkpoint to anyone, as a signed note in plain text', async () => {
     const res = await get(server, '/api/v1/log/checkpoint');
     expect(res.type).toBe('text/plain; charset=utf-8');
-    expect(checkpoint.size).toBe(17); // config, officer login, 14 lists, auditor login
-    expect(res.text.split('\n').slice(0, 2)).toEqual(['relais.test/log', '17']);
+    expect(checkpoint.size).toBe(18); // config, served code, officer login, 14 lists, auditor login
+    expect(res.text.split('\n').slice(0, 2)).toEqual(['relais.test/log', '18']);
   });
 
   it('serves entries, proofs only to auditors', async () => {

@@ -57,9 +57,9 @@ describe('a Relais with its log key', () => {
   });
   afterAll(async () => server?.close());
 
-  it('signs a checkpoint at start that covers the config version it logged', async () => {
+  it('signs a checkpoint at start that covers the config version and the served code it logged', async () => {
     const entries = await expectSignedTreeIsAuditTable(server);
-    expect(actions(entries)).toEqual(['config.changed']);
+    expect(actions(entries)).toEqual(['config.changed', 'site.deployed']);
   });
 
   it('puts every staff event in the signed tree before the request that wrote it has answered', async () => {
@@ -71,7 +71,7 @@ describe('a Relais with its log key', () => {
     });
     const { ref: witness } = await submitReport(resident, { category: 'temoin', text: 'témoignage', identity: 'identité' });
     // Resident requests log nothing (receipts wait for their bucket to close).
-    expect(actions(await expectSignedTreeIsAuditTable(server))).toEqual(['config.changed']);
+    expect(actions(await expectSignedTreeIsAuditTable(server))).toEqual(['config.changed', 'site.deployed']);
 
     const key = await unlockPrivateKey(server.fixture.keys['officer-a']!.privateKey, server.fixture.keys['officer-a']!.passphrase);
     const steps: [string, (api: ApiClient) => Promise<unknown>][] = [
@@ -166,7 +166,8 @@ describe('a stored tree that contradicts the last checkpoint', () => {
     const server = await startLogServer(undefined, { clock: () => Date.now() });
     try {
       const api = await staff(server, 'officer-b');
-      for (let i = 0; i < 5; i++) await listReports(api);
+      // 7 entries: config, served code, login, 4 lists.
+      for (let i = 0; i < 4; i++) await listReports(api);
       const signed = await checkpointOf(server);
       // Someone with the database rewrites the stored hash of the first leaf and of the
       // subtree above it, then new entries arrive.

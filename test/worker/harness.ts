@@ -71,7 +71,7 @@ function testWranglerConfig(dir: string, assetsDir: string): string {
 export interface StartOptions {
   fixture?: Fixture;
   patch?: (json: Record<string, any>) => void;
-  /** static pages to serve; a small test site by default */
+  /** the built web assets to serve (web/dist by default) */
   assetsDir?: string;
   /** run without the log signer key (RELAIS_LOG_KEY) */
   unsigned?: boolean;
@@ -79,22 +79,13 @@ export interface StartOptions {
   secrets?: Record<string, string>;
 }
 
-export const TEST_PAGE = '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Relais</title><p>Signaler</p></html>\n';
-
 export async function startWorker(options: StartOptions = {}): Promise<WorkerUnderTest> {
   const fx = options.fixture ?? (await makeFixture(options.patch ? { patch: options.patch } : {}));
   const dir = join(fx.dir, 'worker');
   mkdirSync(dir, { recursive: true });
   const config = await writeWorkerConfig(fx.configPath, join(dir, 'worker-config.json'));
-  let assetsDir = options.assetsDir;
-  if (!assetsDir) {
-    assetsDir = join(dir, 'site');
-    mkdirSync(join(assetsDir, 'console'), { recursive: true });
-    writeFileSync(join(assetsDir, 'index.html'), TEST_PAGE);
-    writeFileSync(join(assetsDir, 'console', 'index.html'), TEST_PAGE);
-    writeFileSync(join(assetsDir, 'app.js'), 'document.body.dataset.ready = "1";\n');
-    writeFileSync(join(assetsDir, 'static-test.html'), TEST_PAGE);
-  }
+  // The real build (test/global-setup.ts builds it), with the build.json every start reads.
+  const assetsDir = options.assetsDir ?? join(ROOT, 'web', 'dist');
   const configPath = testWranglerConfig(dir, assetsDir);
   const persistDir = join(dir, 'state');
   const envFile = join(dir, '.dev.vars');

@@ -283,13 +283,12 @@ describe('the worker in workerd', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
-  it('serves pages and API answers with the same security headers as the Node server', async () => {
+  it('serves pages and API answers with the same security headers and the same site manifest as the Node server', async () => {
     const node: RunningServer = await startNodeServer({
       config: worker.config,
       dbPath: join(work, 'node.db'),
       serverSecret: randomBytes(32),
       port: 0,
-      webRoot: join(worker.fixture.dir, 'worker', 'site'),
       log: () => {},
     });
     try {
@@ -307,7 +306,7 @@ describe('the worker in workerd', () => {
         'set-cookie',
       ];
       // Some paths may be answered by routes (with fresh tokens); static files must match byte for byte.
-      const staticFiles = ['/app.js', '/static-test.html', '/nowhere'];
+      const staticFiles = ['/assets/app.css', '/assets/resident.js', '/build.json', '/nowhere'];
       for (const path of ['/', '/console/', '/api/v1/config', ...staticFiles]) {
         const [w, n] = await Promise.all([fetch(`${worker.url}${path}`), fetch(`${node.url}${path}`)]);
         const pick = (r: Response) => Object.fromEntries(names.map((h) => [h, r.headers.get(h)]));
@@ -316,6 +315,12 @@ describe('the worker in workerd', () => {
         const [wBody, nBody] = await Promise.all([w.text(), n.text()]);
         if (staticFiles.includes(path)) expect(wBody).toBe(nBody);
       }
+      // The same code and config: the same site manifest, byte for byte, logged once by the Worker.
+      const [wManifest, nManifest] = await Promise.all(
+        [worker.url, node.url].map(async (u) => (await fetch(`${u}/.well-known/relais/manifest`)).text()),
+      );
+      expect(wManifest).toBe(nManifest);
+      expect(auditActions().filter((e) => e.action === 'site.deployed')).toHaveLength(1);
     } finally {
       await node.close();
     }

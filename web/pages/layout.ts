@@ -3,6 +3,7 @@
 // switch and the quick-exit link that works with or without JavaScript.
 
 import { CATALOGUES, type MessageKey } from '../i18n/index.ts';
+import { type AssetIntegrity, assetTags } from './assets.ts';
 import { html, jsonBlock, type Html } from './html.ts';
 import { stringsForPage } from './witness-strings.ts';
 
@@ -12,6 +13,8 @@ export interface PageContext {
   site: { name: string; languages: string[]; quickExitUrl: string };
   /** path of this page, for the language links */
   path: string;
+  /** Subresource Integrity of the built assets (assets.ts) */
+  integrity: AssetIntegrity;
 }
 
 export interface PageOptions {
@@ -34,9 +37,7 @@ export function layout(ctx: PageContext, options: PageOptions): string {
 <meta name="robots" content="noindex, nofollow">
 <title>${options.title} — ${ctx.site.name}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/app.css">
-<script type="module" src="/assets/resident.js"></script>
-</head>
+${assetTags(ctx.integrity, ['app.css', 'resident.js'])}</head>
 <body data-page="${options.page}">
 <a class="skip" href="#main">${ctx.t('skip')}</a>
 <header class="top">

@@ -4,6 +4,7 @@
 // in the page needs JavaScript.
 
 import { STAFF_CATALOGUES } from '../i18n/staff/index.ts';
+import { type AssetIntegrity, assetTags } from './assets.ts';
 import { html, jsonBlock } from './html.ts';
 
 export interface StaffShell {
@@ -13,6 +14,7 @@ export interface StaffShell {
   /** the bundle in web/dist/assets, e.g. "console" */
   script: string;
   noscript: string;
+  integrity: AssetIntegrity;
 }
 
 export function staffShell(shell: StaffShell): string {
@@ -25,10 +27,7 @@ export function staffShell(shell: StaffShell): string {
 <meta name="robots" content="noindex, nofollow">
 <title>${shell.title} — ${shell.siteName}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/app.css">
-<link rel="stylesheet" href="/assets/staff.css">
-<script type="module" src="/assets/${shell.script}.js"></script>
-</head>
+${assetTags(shell.integrity, ['app.css', 'staff.css', `${shell.script}.js`])}</head>
 <body class="staff">
 <header class="top"><span class="site">${shell.siteName} — ${shell.title}</span><span id="session-bar"></span></header>
 <main id="main" tabindex="-1">

@@ -4,11 +4,13 @@
 // a canvas and saved as a plain JPEG, which the JPEG stripper then cleans as well. Cleaned bytes
 // stay in this worker's memory, by number, until the report is sealed or the file is removed; the
 // page only ever holds the number, the type and the list of what was removed. The strippers (with
-// pdf-lib and fflate) are loaded on the first file, so a text-only report never fetches them.
+// pdf-lib and fflate) are loaded on the first file, so a text-only report never fetches them, and
+// run only once their bytes matched the hash this worker carries (checked-load.ts).
 
 import type { AttachmentInput } from '../../src/client/submit.ts';
 import { CONTENT_TYPES, type ContentType } from '../../src/core/envelope.ts';
 import type { RemovedCode } from '../../src/core/strip/index.ts';
+import { importChecked } from './checked-load.ts';
 
 export type CleanAnswer =
   | { ok: true; id: number; mime: string; ext: string; size: number; removed: RemovedCode[]; converted: boolean }
@@ -28,7 +30,16 @@ const JPEG_QUALITY = 0.92;
 const cleaned = new Map<number, AttachmentInput>();
 let nextId = 1;
 
-const strippers = () => import('../../src/core/strip/index.ts');
+type Strippers = typeof import('../../src/core/strip/index.ts');
+let loading: Promise<Strippers> | null = null;
+/** The strippers' bundle (/assets/strip.js), fetched and checked once. */
+const strippers = (): Promise<Strippers> => {
+  loading ??= importChecked<Strippers>('strip.js').catch((e: unknown) => {
+    loading = null;
+    throw e;
+  });
+  return loading;
+};
 
 /** Draws a decodable picture upright on an OffscreenCanvas, on white, and saves it as JPEG. */
 async function reencode(blob: Blob): Promise<Uint8Array | 'cannot_decode' | 'needs_canvas'> {

@@ -9,6 +9,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { removedLabel } from '../../src/core/strip/labels.ts';
 import { REMOVED_CODES, type RemovedCode } from '../../src/core/strip/types.ts';
 import type { CleanAnswer } from './attachments-worker.ts';
+import { IntegrityError } from './checked-load.ts';
 import { callWorker } from './crypto-client.ts';
 import { byId } from './page-data.ts';
 
@@ -169,8 +170,9 @@ export class AttachmentList {
           ? await callWorker<CleanAnswer>('cleanAttachment', { file: jpeg, maxBytes: this.maxFile, converted: true })
           : { ...answer, code: 'cannot_decode' };
       }
-    } catch {
-      if (!item.gone) this.refuse(item, this.t('files.error.failed', { name: item.name }));
+    } catch (e) {
+      if (!item.gone)
+        this.refuse(item, e instanceof IntegrityError ? this.t('error.integrity') : this.t('files.error.failed', { name: item.name }));
       return;
     }
     if (item.gone) {

@@ -7,6 +7,7 @@ import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { sealedPartsForm } from '../../src/client/report-form.ts';
 import { normalizeReceipt } from '../../src/core/receipt-format.ts';
 import type { MessageInfo } from '../../src/core/wire.ts';
+import { IntegrityError } from './checked-load.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
 import { byId, translatorFor, type PageData } from './page-data.ts';
 import { ProgressView } from './progress.ts';
@@ -36,7 +37,13 @@ export function initFollowUp(data: PageData): void {
   const auth = () => `Followup ${opened?.token ?? ''}`;
 
   const fail = (
-    key: 'followup.error.format' | 'followup.error.unknown' | 'followup.expired' | 'error.network' | 'error.unsupported',
+    key:
+      | 'followup.error.format'
+      | 'followup.error.unknown'
+      | 'followup.expired'
+      | 'error.network'
+      | 'error.unsupported'
+      | 'error.integrity',
     code?: string,
   ) => {
     progress.hide();
@@ -122,7 +129,7 @@ export function initFollowUp(data: PageData): void {
       section.focus();
     } catch (e) {
       if (e instanceof ApiClientError) return e.code === 'receipt_unknown' ? fail('followup.error.unknown') : fail('error.network', e.code);
-      return fail(e instanceof TypeError ? 'error.network' : 'error.unsupported');
+      return fail(e instanceof IntegrityError ? 'error.integrity' : e instanceof TypeError ? 'error.network' : 'error.unsupported');
     }
   });
 

@@ -7,6 +7,7 @@ import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { reportForm, type SealedReport } from '../../src/client/report-form.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
 import type { MessageKey } from '../i18n/index.ts';
+import { IntegrityError } from './checked-load.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
 import { byId, translatorFor, type PageData } from './page-data.ts';
 import { ProgressView } from './progress.ts';
@@ -141,6 +142,7 @@ export async function sealAndSend<S, R>(
 
 export function failureText(t: T, e: unknown): string {
   if (e instanceof ApiClientError) return t('error.server', { code: e.code });
+  if (e instanceof IntegrityError) return t('error.integrity');
   return e instanceof TypeError ? t('error.network') : t('error.unsupported');
 }
 

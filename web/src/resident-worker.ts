@@ -12,6 +12,7 @@ import { deriveReceiptSecrets } from '../../src/core/receipt.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../../src/core/seal.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
 import { cleanAttachment, cleanedAttachments, dropAttachments, prepareAttachments } from './attachments-worker.ts';
+import { IntegrityError } from './checked-load.ts';
 
 let passphrase: string | null = null;
 let replyKey: openpgp.PrivateKey | null = null;
@@ -85,6 +86,7 @@ self.onmessage = async (e: MessageEvent<{ id: number; op: string; args: unknown 
     const { result, transfer } = await handler(args, (stage, done, total) => post({ id, progress: [stage, done, total] }));
     post({ id, result }, transfer ?? []);
   } catch (err) {
-    post({ id, error: err instanceof Error ? err.message : 'failed' });
+    // A file that failed its integrity check is said so (checked-load.ts), not as a plain failure.
+    post({ id, error: err instanceof Error ? err.message : 'failed', ...(err instanceof IntegrityError ? { integrity: true } : {}) });
   }
 };

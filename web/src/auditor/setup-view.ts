@@ -8,6 +8,7 @@
 import { el } from '../staff/dom.ts';
 import type { AuditorContext } from './context.ts';
 import { rowsOf } from './entries.ts';
+import { deploymentsView } from './deployments-view.ts';
 import { entriesView } from './entries-view.ts';
 import { verdictView } from './verdict-view.ts';
 import { startVerification } from './verify-client.ts';
@@ -85,7 +86,8 @@ export function showSetup(ctx: AuditorContext): void {
       const outcome = await run.outcome;
       if (outcome.type === 'verified') {
         status.textContent = t('audit.preparing', { size: outcome.size });
-        parts.push(entriesView(ctx, outcome, await rowsOf(outcome.entries)));
+        const rows = await rowsOf(outcome.entries);
+        parts.push(deploymentsView(ctx, rows), entriesView(ctx, outcome, rows));
       }
       verdict = verdictView(ctx, outcome, run.servedCheckpoint());
     } catch (e) {

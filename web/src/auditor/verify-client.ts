@@ -2,11 +2,13 @@
 // a fresh worker for each run, answers its requests from the log API through the auditor's
 // session (src/client/audit-log-client.ts: every answer's shape is checked there, and a 401 ends the
 // session), reports progress, and resolves with the worker's one verdict. The worker ends with the
-// run; a logout reloads the page, which ends it too.
+// run; a logout reloads the page, which ends it too. The worker runs only once its bytes matched
+// the hash this script carries (../checked-load.ts, DESIGN promise 11).
 
 import { ApiClientError } from '../../../src/client/api.ts';
 import { LogApi } from '../../../src/client/audit-log-client.ts';
 import { VerificationFailure } from '../../../src/client/audit-verifier.ts';
+import { CheckedWorker } from '../checked-load.ts';
 import type { StaffSession } from '../staff/session.ts';
 import { sessionLogId } from '../../../src/core/audit-entry.ts';
 import type { FromWorker, Outcome, SourceMethod, StartInput, ToWorker } from './protocol.ts';
@@ -20,7 +22,7 @@ export interface Run {
 }
 
 export function startVerification(session: StaffSession, input: RunInput, onProgress: (done: number, total: number) => void): Run {
-  const worker = new Worker('/assets/auditor-worker.js', { type: 'module', name: 'relais-audit' });
+  const worker = new CheckedWorker('auditor-worker.js', { name: 'relais-audit' });
   const log = new LogApi(session.api);
   let served: string | null = null;
   const send = (message: ToWorker): void => worker.postMessage(message);
@@ -38,7 +40,11 @@ export function startVerification(session: StaffSession, input: RunInput, onProg
       worker.terminate();
       resolve(result);
     };
-    worker.onerror = () => finish({ type: 'error', message: 'the verification worker failed' });
+    worker.onerror = () =>
+      finish({
+        type: 'error',
+        message: worker.failure ? 'the verification worker did not match its hash' : 'the verification worker failed',
+      });
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const message = event.data;
       if (message.type === 'progress') return onProgress(message.done, message.total);
