@@ -5,7 +5,8 @@
 -- serves anything; the newest row is what the server compares with at its next start.
 
 CREATE TABLE site_deployments (
-  idx INTEGER PRIMARY KEY NOT NULL REFERENCES audit_entries (idx),
+  -- the index of its site.deployed entry in audit_entries
+  idx INTEGER PRIMARY KEY NOT NULL,
   manifest_hash TEXT NOT NULL,
   manifest TEXT NOT NULL,
   deployed INTEGER NOT NULL
