@@ -25,6 +25,7 @@ import { witnessRoutes } from './routes/witness.ts';
 import { Audit } from './server/audit.ts';
 import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
+import { refreshIfDue } from './server/key-lifecycle.ts';
 import { integrateAfterLogging } from './server/log-trigger.ts';
 import { minimalRequest } from './server/minimal-request.ts';
 import type { Notifier } from './server/notifications.ts';
@@ -95,6 +96,11 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.onError(handleError(relais.log));
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'Nothing here.'));
   app.use('*', integrateAfterLogging(relais));
+  // A member key that expired since the last request drops out before this one is routed.
+  app.use('*', async (_c, next) => {
+    await refreshIfDue(relais);
+    await next();
+  });
 
   app.route('/api/v1', residentRoutes(relais));
   app.route('/api/v1/session', sessionRoutes(relais));

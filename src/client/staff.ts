@@ -15,6 +15,8 @@ export interface StaffMember {
   name: string;
   roles: string[];
   inboxes: string[];
+  /** keys of this member or of members of their inboxes that expire within 30 days */
+  keyWarnings?: { member: string; name: string; expires: string }[];
 }
 
 export async function unlockPrivateKey(armored: string, passphrase: string): Promise<openpgp.PrivateKey> {

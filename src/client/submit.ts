@@ -8,7 +8,7 @@ import type { ContentType } from '../core/envelope.ts';
 import { solveChallenge } from '../core/pow.ts';
 import { readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import type { PublicCategory, PublicConfig } from '../server/public-config.ts';
-import type { ApiClient } from './api.ts';
+import { ApiClientError, type ApiClient } from './api.ts';
 import { setUpFollowUp } from './followup.ts';
 import { reportForm, type SealedReport } from './report-form.ts';
 
@@ -46,6 +46,8 @@ export async function keysFor(config: PublicConfig, fingerprints: string[]): Pro
 export function findCategory(config: PublicConfig, id: string): PublicCategory {
   const category = config.categories.find((c) => c.id === id);
   if (!category) throw new Error(`unknown category "${id}"; known: ${config.categories.map((c) => c.id).join(', ')}`);
+  if (!category.available)
+    throw new Error(`category "${id}" is temporarily unavailable: nobody who reads it has a usable key at the moment`);
   return category;
 }
 
@@ -96,10 +98,27 @@ export async function sealReport(
   };
 }
 
+/**
+ * The whole flow. A config that changed in between (a member key expired, a new deployment) is
+ * answered with stale_config: the config is fetched again and the report sealed again, once.
+ */
 export async function submitReport(
   api: ApiClient,
   input: ReportInput,
   options: SubmitOptions = {},
+): Promise<{ ref: string; receipt: string | null; witness?: string }> {
+  try {
+    return await submitOnce(api, input, options);
+  } catch (e) {
+    if (!(e instanceof ApiClientError && e.code === 'stale_config')) throw e;
+    return submitOnce(api, input, options);
+  }
+}
+
+async function submitOnce(
+  api: ApiClient,
+  input: ReportInput,
+  options: SubmitOptions,
 ): Promise<{ ref: string; receipt: string | null; witness?: string }> {
   const { report, receipt } = await sealReport(await api.config(), input, options);
   const { challenge } = await api.challenge('report');

@@ -4,7 +4,7 @@
 // resolveConfig as on Node, so a bundle that builds is a config the server accepts, with the same
 // hash (promise 8: the config version logged on the edge is the one that was reviewed).
 
-import { ConfigError, resolveConfig, type ConfigSource, type ResolvedConfig } from './resolve.ts';
+import { ConfigError, resolveConfig, textSource, type ConfigSource, type ResolvedConfig } from './resolve.ts';
 
 export const BUNDLE_FORMAT = 'relais-worker-config/1';
 
@@ -20,16 +20,8 @@ export interface ConfigBundle {
 
 /** Resolves a config from its sources (checking it) and records the files it read. */
 export async function buildConfigBundle(source: ConfigSource): Promise<{ bundle: ConfigBundle; resolved: ResolvedConfig }> {
-  const files: Record<string, string> = {};
-  const resolved = await resolveConfig({
-    ...source,
-    readFile: async (path) => {
-      const text = await source.readFile(path);
-      files[path] = text;
-      return text;
-    },
-  });
-  return { bundle: { format: BUNDLE_FORMAT, file: source.file, config: source.json, files }, resolved };
+  const resolved = await resolveConfig(source);
+  return { bundle: { format: BUNDLE_FORMAT, file: source.file, config: source.json, files: resolved.texts.files }, resolved };
 }
 
 /** Resolves a bundled config as of `now` (key expiry is checked again on the edge). */
@@ -40,15 +32,10 @@ export async function resolveConfigBundle(bundle: unknown, now: Date): Promise<R
       { file: 'worker config', path: '', message: `not a ${BUNDLE_FORMAT} bundle; build it with relais worker-config` },
     ]);
   }
-  const files = b.files;
-  return resolveConfig({
-    file: typeof b.file === 'string' ? b.file : 'relais.config.json',
-    json: b.config,
-    now,
-    readFile: async (path) => {
-      const text = Object.hasOwn(files, path) ? files[path] : undefined;
-      if (typeof text !== 'string') throw new Error('not in the bundle');
-      return text;
-    },
-  });
+  return resolveConfig(
+    textSource(
+      { file: typeof b.file === 'string' ? b.file : 'relais.config.json', json: b.config, files: b.files as Record<string, string> },
+      now,
+    ),
+  );
 }

@@ -2,19 +2,34 @@
 // A key must be readable, public, version 4 (GnuPG 2.2 reads neither v5 nor v6), use only
 // algorithms GnuPG 2.2 knows, be neither expired nor revoked, and have a usable encryption
 // subkey (to seal reports) and a usable signing key (to log in). The result lists every key ID
-// that may legitimately appear as a recipient of a part sealed to this member.
+// that may legitimately appear as a recipient of a part sealed to this member, when the key stops
+// being usable, and when its usable set next changes. An expired key is its own refusal
+// (KeyExpired): the config then leaves that member out instead of refusing to load (issue 14).
 
 import * as openpgp from 'openpgp';
 
 export class KeyProblem extends Error {}
+
+/** The key was good but has expired (primary key, or its last encryption or signing key). */
+export class KeyExpired extends KeyProblem {
+  constructor(
+    readonly expired: Date,
+    /** the key as normalised armor, so that the config hash still covers it */
+    readonly armored: string,
+  ) {
+    super(`the key expired on ${expired.toISOString().slice(0, 10)}`);
+  }
+}
 
 export interface CheckedKey {
   armored: string;
   fingerprint: string;
   /** key IDs (16 hex) of every currently valid encryption-capable key, with its algorithm id */
   encryptionKeyIds: { keyId: string; algorithm: number }[];
-  /** when the key stops being usable, if it expires */
+  /** when the key stops being usable (its primary key, or its last encryption or signing key), if it expires */
   expires: Date | null;
+  /** the first future moment its usable keys change (a subkey or the primary key expires), if any */
+  changes: Date | null;
   key: openpgp.PublicKey;
 }
 
@@ -68,8 +83,8 @@ export async function checkMemberKey(armored: string, now: Date): Promise<Checke
   if (key.keyPacket.version !== 4) throw new KeyProblem(`a version ${key.keyPacket.version} key; GnuPG 2.2 reads only version 4 keys`);
   checkAlgorithm(key.keyPacket, 'the primary key');
   if (await key.isRevoked(undefined, undefined, now)) throw new KeyProblem('the key is revoked');
-  const expiration = await key.getExpirationTime().catch(() => null);
-  if (expiration instanceof Date && expiration <= now) throw new KeyProblem(`the key expired on ${expiration.toISOString().slice(0, 10)}`);
+  const primaryExpiry = asDate(await key.getExpirationTime().catch(() => null));
+  if (primaryExpiry && primaryExpiry <= now) throw new KeyExpired(primaryExpiry, key.armor());
   try {
     await key.verifyPrimaryKey(now);
   } catch {
@@ -77,30 +92,72 @@ export async function checkMemberKey(armored: string, now: Date): Promise<Checke
   }
 
   const encryptionKeyIds: CheckedKey['encryptionKeyIds'] = [];
+  const encryptionExpiries: (Date | null)[] = [];
+  /** the latest expiry among subkeys that were once usable for a purpose and no longer are */
+  let lapsed: Date | null = null;
   for (const candidate of [key, ...key.subkeys]) {
     const keyId = candidate.getKeyID();
     const usable = await key.getEncryptionKey(keyId, now).then(
       () => true,
       () => false,
     );
-    if (!usable) continue;
+    const expiry = candidate === key ? primaryExpiry : await subkeyExpiry(candidate as openpgp.Subkey, now);
+    if (!usable) {
+      if (candidate !== key && expiry && expiry <= now && (!lapsed || expiry > lapsed)) lapsed = expiry;
+      continue;
+    }
     checkAlgorithm(candidate.keyPacket, `encryption key ${keyId.toHex()}`);
     const algorithm = algorithmId(candidate.getAlgorithmInfo().algorithm);
     encryptionKeyIds.push({ keyId: keyId.toHex(), algorithm });
+    encryptionExpiries.push(expiry);
   }
-  if (encryptionKeyIds.length === 0) throw new KeyProblem('the key has no usable encryption subkey');
+  if (encryptionKeyIds.length === 0) {
+    if (lapsed) throw new KeyExpired(lapsed, key.armor());
+    throw new KeyProblem('the key has no usable encryption subkey');
+  }
   const signing = await key.getSigningKey(undefined, now).catch(() => null);
-  if (!signing) throw new KeyProblem('the key has no usable signing key, which staff need to log in');
+  if (!signing) {
+    if (lapsed) throw new KeyExpired(lapsed, key.armor());
+    throw new KeyProblem('the key has no usable signing key, which staff need to log in');
+  }
   checkAlgorithm(signing.keyPacket, 'the signing key');
   // The encryption key OpenPGP.js will pick must be among the accepted ones, in a GnuPG 2.2 algorithm.
   const preferred = await key.getEncryptionKey(undefined, now);
   checkAlgorithm(preferred.keyPacket, 'the preferred encryption key');
+  const signingExpiry = signing === key ? primaryExpiry : await subkeyExpiry(signing as openpgp.Subkey, now);
+
+  // Unusable when the primary key, the signing key or the last encryption key expires.
+  const lastEncryption = encryptionExpiries.includes(null) ? null : latest(encryptionExpiries as Date[]);
+  const expires = earliest([primaryExpiry, signingExpiry, lastEncryption]);
+  const changes = earliest([primaryExpiry, signingExpiry, ...encryptionExpiries]);
 
   return {
     armored: key.armor(),
     fingerprint: key.getFingerprint(),
     encryptionKeyIds,
-    expires: expiration instanceof Date ? expiration : null,
+    expires,
+    changes,
     key: key as openpgp.PublicKey,
   };
+}
+
+function asDate(value: Date | number | null): Date | null {
+  return value instanceof Date ? value : null;
+}
+
+/** When a subkey expires (null: never, or its binding cannot be read). */
+async function subkeyExpiry(subkey: openpgp.Subkey, now: Date): Promise<Date | null> {
+  return asDate(await subkey.getExpirationTime(now).catch(() => null));
+}
+
+function earliest(dates: (Date | null)[]): Date | null {
+  let out: Date | null = null;
+  for (const d of dates) if (d && (!out || d < out)) out = d;
+  return out;
+}
+
+function latest(dates: Date[]): Date | null {
+  let out: Date | null = null;
+  for (const d of dates) if (!out || d > out) out = d;
+  return out;
 }

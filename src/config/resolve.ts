@@ -2,12 +2,18 @@
 // uses: every member with their checked key, the recipients of each category, and the config hash
 // that clients send back with each report. Pure (no file system), so the Node entry, the CLI and
 // the Workers entry (config bundled at deploy time) share it. DESIGN "Config", promises 1 and 8.
+//
+// A member whose key has expired is left out (issue 14: intake never stops for one expired key):
+// not in `staff`, in no recipient set, listed in `excluded`. The config keeps the texts it read,
+// so that the server resolves it again, as of a later time, when a key expires while it runs
+// (`resolveAgain`); the hash covers who is left out, so a change of effective routing is a new
+// hash, which clients pick up through the stale_config retry.
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import type * as openpgp from 'openpgp';
 import { toHex, utf8 } from '../core/bytes.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
-import { checkMemberKey, KeyProblem } from './keys.ts';
+import { checkMemberKey, KeyExpired, KeyProblem } from './keys.ts';
 import { ConfigSchema, type Category, type Config, type Inbox } from './schema.ts';
 
 export interface ConfigProblem {
@@ -34,6 +40,8 @@ export interface ResolvedMember {
   key: openpgp.PublicKey;
   encryptionKeyIds: { keyId: string; algorithm: number }[];
   expires: Date | null;
+  /** the next moment the member's usable keys change (a subkey or the key expires) */
+  changes: Date | null;
   /** inboxes this member belongs to (none for auditors) */
   inboxes: string[];
   roles: StaffRole[];
@@ -52,15 +60,41 @@ export interface Routing {
   identity: RecipientSet | null;
 }
 
+/** A member of the config left out of the routing and of staff, and why. */
+export interface ExcludedMember {
+  id: string;
+  name: string;
+  reason: 'key-expired';
+  since: Date;
+}
+
+/** The config file and the text of every file it named, as read: enough to resolve it again. */
+export interface ConfigTexts {
+  file: string;
+  json: unknown;
+  files: Record<string, string>;
+}
+
 export interface ResolvedConfig {
   config: Config;
   hash: string;
   inboxes: Map<string, Inbox>;
   categories: Map<string, Category>;
-  /** inbox members and auditors, by member id */
+  /** inbox members and auditors whose keys are usable, by member id */
   staff: Map<string, ResolvedMember>;
+  /** members left out, by member id (their key expired) */
+  excluded: Map<string, ExcludedMember>;
   routing: Map<string, Routing>;
   logVerifierKey: string;
+  /** when (ms) some member's usable keys next change, so the config must be resolved again */
+  nextChange: number | null;
+  /** what it was resolved from */
+  texts: ConfigTexts;
+}
+
+/** Whether residents can file in a category now: someone can read each of its parts. */
+export function isAvailable(routing: Routing): boolean {
+  return routing.main.members.length > 0 && (routing.identity === null || routing.identity.members.length > 0);
 }
 
 export interface ConfigSource {
@@ -81,14 +115,22 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
   const config = parsed.data;
   const problems: ConfigProblem[] = [];
   const staff = new Map<string, ResolvedMember>();
+  const excluded = new Map<string, ExcludedMember>();
   const keyTexts: Record<string, string> = {};
+  const files: Record<string, string> = {};
+  const readFile = async (path: string) => {
+    const text = await source.readFile(path);
+    files[path] = text;
+    return text;
+  };
 
   const addMember = async (m: { id: string; name: string; key: string }, path: string, inbox: Inbox | 'auditor' | 'analyst') => {
+    if (excluded.has(m.id)) return;
     let member = staff.get(m.id);
     if (!member) {
       let armored: string;
       try {
-        armored = await source.readFile(m.key);
+        armored = await readFile(m.key);
       } catch {
         problems.push({ file: m.key, path, message: 'cannot read the key file' });
         return;
@@ -99,6 +141,11 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
         member = { id: m.id, name: m.name, ...checked, inboxes: [], roles: [] };
         staff.set(m.id, member);
       } catch (e) {
+        if (e instanceof KeyExpired) {
+          keyTexts[m.key] = e.armored;
+          excluded.set(m.id, { id: m.id, name: m.name, reason: 'key-expired', since: e.expired });
+          return;
+        }
         problems.push({ file: m.key, path, message: e instanceof KeyProblem ? e.message : 'unreadable key' });
         return;
       }
@@ -119,7 +166,7 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
 
   let logVerifierKey = '';
   try {
-    logVerifierKey = (await source.readFile(config.log.publicKey)).trim();
+    logVerifierKey = (await readFile(config.log.publicKey)).trim();
   } catch {
     problems.push({ file: config.log.publicKey, path: 'log.publicKey', message: 'cannot read the log’s public key' });
   }
@@ -138,7 +185,11 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
   const inboxes = new Map(config.inboxes.map((i) => [i.id, i]));
   const recipients = (ids: string[]): RecipientSet => {
     const members = new Map<string, ResolvedMember>();
-    for (const id of ids) for (const m of inboxes.get(id)?.members ?? []) members.set(m.id, staff.get(m.id) as ResolvedMember);
+    for (const id of ids)
+      for (const m of inboxes.get(id)?.members ?? []) {
+        const member = staff.get(m.id);
+        if (member) members.set(m.id, member);
+      }
     return { inboxes: ids, members: [...members.values()] };
   };
   const routing = new Map<string, Routing>();
@@ -150,15 +201,51 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
         : { main: recipients(c.inboxes), identity: null },
     );
   }
-  const hash = toHex(sha256(utf8(canonicalJson({ config: stripSchemaRef(config), keys: keyTexts, log: logVerifierKey }))));
+  // Who is left out is part of the effective config; with nobody left out the hash is what it
+  // always was.
+  const left = [...excluded.keys()].sort();
+  const hash = toHex(
+    sha256(
+      utf8(
+        canonicalJson({ config: stripSchemaRef(config), keys: keyTexts, log: logVerifierKey, ...(left.length ? { excluded: left } : {}) }),
+      ),
+    ),
+  );
+  let nextChange: number | null = null;
+  for (const m of staff.values()) {
+    const t = m.changes?.getTime();
+    if (t !== undefined && (nextChange === null || t < nextChange)) nextChange = t;
+  }
   return {
     config,
     hash,
     inboxes,
     categories: new Map(config.categories.map((c) => [c.id, c])),
     staff,
+    excluded,
     routing,
     logVerifierKey,
+    nextChange,
+    texts: { file: source.file, json: source.json, files },
+  };
+}
+
+/** The same config resolved as of `now`, from the texts it was read from (no file is read again). */
+export function resolveAgain(resolved: ResolvedConfig, now: Date): Promise<ResolvedConfig> {
+  return resolveConfig(textSource(resolved.texts, now));
+}
+
+/** A source reading only the given texts. */
+export function textSource(texts: ConfigTexts, now: Date): ConfigSource {
+  return {
+    file: texts.file,
+    json: texts.json,
+    now,
+    readFile: async (path) => {
+      const text = Object.hasOwn(texts.files, path) ? texts.files[path] : undefined;
+      if (typeof text !== 'string') throw new Error('not among the texts');
+      return text;
+    },
   };
 }
 

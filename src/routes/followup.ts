@@ -16,6 +16,7 @@ import { RESIDENT_KINDS } from '../core/wire.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { bucketCeil, bucketStart } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
+import { unavailableCategory } from '../server/intake.ts';
 import { LookupKeySchema, PowSchema } from '../server/intake.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
 import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
@@ -103,6 +104,8 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
     if (!report?.replyPublicKey) throw new ApiError(404, 'not_found', 'No such report.');
     const now = relais.clock();
     const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
+    // Every member's key expired: a message sealed to the resident alone would reach nobody.
+    if (members.length === 0) throw unavailableCategory();
     const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
     meta.parts.forEach((role, i) => {
       const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;

@@ -107,6 +107,8 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     const category = config.categories.find((k) => k.id === fields.category && k.kind === 'tip');
     const what = (fields.what ?? '').trim();
     if (!category) return notice(c, ctx, ctx.t('form.error.category'), 400, back);
+    if (!relais.publicConfig.categories.find((k) => k.id === category.id)?.available)
+      return notice(c, ctx, ctx.t('form.error.unavailable'), 409, back);
     if (!what) return notice(c, ctx, ctx.t('form.error.what'), 400, back);
     const text = composeReportText(reportLabels, {
       category: category.labels[officerLang] ?? category.id,
@@ -176,6 +178,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
       if (e instanceof ConstraintError) return false; // the form token was already used
       throw e;
     });
+    if (sent === 'unavailable') return notice(c, ctx, ctx.t('form.error.unavailable'), 409, back);
     if (!sent) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
     return page(c, ctx, ctx.t('followup.sent'), 'notice', noticeBody(ctx, ctx.t('followup.sent'), ctx.t('followup.sent'), back), 201);
   });

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import * as openpgp from 'openpgp';
 import { z } from 'zod';
+import { EXPIRY_WARNING_MS, expiringMembers } from '../config/expiry.ts';
 import type { ResolvedMember } from '../config/resolve.ts';
 import { sessionLogId } from '../core/audit-entry.ts';
 import { checkLoginChallenge, issueLoginChallenge } from '../core/login-challenge.ts';
@@ -37,8 +38,21 @@ function signerOf(relais: Relais, signature: openpgp.Signature): ResolvedMember 
   return null;
 }
 
-export function memberView(member: ResolvedMember) {
-  return { id: member.id, name: member.name, roles: member.roles, inboxes: member.inboxes };
+/**
+ * Who is logged in, and whose keys expire within 30 days among them and the other members of their
+ * inboxes (the console's banner, issue 14): an expired key drops out of the routing.
+ */
+export function memberView(relais: Relais, member: ResolvedMember) {
+  const near = expiringMembers(relais.config, relais.clock(), EXPIRY_WARNING_MS).filter(
+    (m) => m.id === member.id || m.inboxes.some((i) => member.inboxes.includes(i)),
+  );
+  return {
+    id: member.id,
+    name: member.name,
+    roles: member.roles,
+    inboxes: member.inboxes,
+    keyWarnings: near.map((m) => ({ member: m.id, name: m.name, expires: (m.expires as Date).toISOString() })),
+  };
 }
 
 export function sessionRoutes(relais: Relais): Hono<Env> {
@@ -102,14 +116,14 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
       if (e instanceof ConstraintError) throw new ApiError(401, 'login_challenge_replayed', 'This challenge was already used.');
       throw e;
     }
-    return c.json({ token, expires, idleSeconds: SESSION_IDLE_MS / 1000, member: memberView(member) }, 201);
+    return c.json({ token, expires, idleSeconds: SESSION_IDLE_MS / 1000, member: memberView(relais, member) }, 201);
   });
 
   const anyStaff = requireStaff(relais, ['officer', 'custodian', 'auditor', 'analyst'], { data: false });
 
   app.get('/', anyStaff, (c) => {
     const { member, expires } = c.get('staff');
-    return c.json({ member: memberView(member), expires });
+    return c.json({ member: memberView(relais, member), expires });
   });
 
   app.delete('/', anyStaff, async (c) => {

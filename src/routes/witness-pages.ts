@@ -14,6 +14,7 @@ import { NoJsLimiter } from '../server/nojs-limiter.ts';
 import { fileWitnessOnServer } from '../server/witness-nojs.ts';
 import { pageKit } from './page-kit.ts';
 import type { PageContext } from '../../web/pages/layout.ts';
+import { noticeBody } from '../../web/pages/nojs.ts';
 import { WISHES, witnessBody, witnessReceiptBody, type Wish } from '../../web/pages/witness.ts';
 
 const NOJS_WITNESS_PER_MINUTE = 10;
@@ -24,7 +25,8 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
   const { config } = relais.config;
   const limiter = new NoJsLimiter(NOJS_WITNESS_PER_MINUTE, relais.clock);
   const { officerLang, officerT, reportLabels, categoryLabels, page, readNoScriptForm, admit, ...kit } = pageKit(relais);
-  const categories = relais.publicConfig.categories.filter((c) => c.kind === 'witness');
+  // Read per request: a category can become unavailable while the server runs (expired keys).
+  const witnessCategories = () => relais.publicConfig.categories.filter((c) => c.kind === 'witness');
   const identityLabels = {
     name: officerT('witness.text.name'),
     contact: officerT('witness.text.contact'),
@@ -39,6 +41,16 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
 
   app.get('/temoigner', (c) => {
     const ctx = context(c);
+    const all = witnessCategories();
+    const categories = all.filter((k) => k.available);
+    if (all.length > 0 && categories.length === 0)
+      return page(
+        c,
+        ctx,
+        ctx.t('witness.title'),
+        'notice',
+        noticeBody(ctx, ctx.t('witness.title'), ctx.t('witness.error.temporarilyUnavailable'), `/?lang=${ctx.lang}`),
+      );
     const body = witnessBody(ctx, { categories, formToken: kit.formToken('report'), maxTextBytes: config.limits.maxTextBytes });
     const data = {
       reportLabels,
@@ -55,8 +67,9 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
     const ctx = context(c);
     const fields = await readNoScriptForm(c);
     if (!fields) return notice(c, ctx, ctx.t('form.errors.title'), 400);
-    const category = categories.find((k) => k.id === fields.category);
+    const category = witnessCategories().find((k) => k.id === fields.category);
     if (!category) return notice(c, ctx, ctx.t('witness.error.unavailable'), 400);
+    if (!category.available) return notice(c, ctx, ctx.t('witness.error.temporarilyUnavailable'), 409);
     const what = (fields.what ?? '').trim();
     const name = (fields.name ?? '').trim();
     const contact = (fields.contact ?? '').trim();

@@ -5,7 +5,7 @@
 // batch that also spends the proof of work. Nothing about the request but its body is read.
 
 import { z } from 'zod';
-import type { RecipientSet, Routing } from '../config/resolve.ts';
+import { isAvailable, type RecipientSet, type Routing } from '../config/resolve.ts';
 import { fromBase64Url } from '../core/bytes.ts';
 import { verifySolution } from '../core/pow.ts';
 import { lookupHash } from '../core/receipt.ts';
@@ -60,6 +60,11 @@ function checkRoles(roles: PartRole[], routing: Routing, maxAttachments: number)
   if (count('attachment') > maxAttachments) throw new ApiError(422, 'too_many_attachments', `At most ${maxAttachments} attachments.`);
 }
 
+/** A category nobody can read at the moment (every reader's key expired). */
+export function unavailableCategory(): ApiError {
+  return new ApiError(422, 'category_unavailable', 'Nobody can receive reports in this category at the moment; try again later.');
+}
+
 /** Checks a submission against the config; returns the report to store. */
 export async function checkSubmission(relais: Relais, { meta, parts }: SealedForm<ReportMeta>, now: number): Promise<NewReport> {
   const { config } = relais.config;
@@ -70,6 +75,7 @@ export async function checkSubmission(relais: Relais, { meta, parts }: SealedFor
   }
   const routing = relais.config.routing.get(meta.category);
   if (!routing) throw new ApiError(422, 'unknown_category', 'There is no such category.');
+  if (!isAvailable(routing)) throw unavailableCategory();
   const pow = verifySolution(relais.secrets.pow, meta.pow.challenge, meta.pow.counter, 'report', config.proofOfWork.reportBits, now);
   if (pow) throw new ApiError(422, pow, 'The proof of work is not valid; ask for a new challenge.');
   checkRoles(meta.parts, routing, config.limits.maxAttachments);

@@ -6,6 +6,8 @@
 // - spent challenges and sessions past their expiry are dropped.
 // - the transparency log integrates new entries and signs a checkpoint (src/server/log.ts);
 // - members who opted in get a content-free notice for the period just closed.
+// - member keys: the config is resolved again if a key expired, the change logged
+//   (key-lifecycle.ts, config-change.ts), and keys expiring within 30 days named once a day.
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { auditEntryJson } from '../core/audit-entry.ts';
@@ -15,6 +17,8 @@ import type { Statement } from '../store/driver.ts';
 import { bucketStart, type Relais } from './context.ts';
 import { SESSION_IDLE_MS } from './auth.ts';
 import { sendNotices } from './notifications.ts';
+import { recordConfigVersion } from './config-change.ts';
+import { refreshIfDue, warnAboutKeysDaily } from './key-lifecycle.ts';
 
 const RETENTION_BATCH = 100;
 
@@ -92,6 +96,9 @@ export async function deleteExpiredReports(relais: Relais): Promise<number> {
 }
 
 export async function runMaintenance(relais: Relais): Promise<{ logged: number; deleted: number }> {
+  await refreshIfDue(relais);
+  await recordConfigVersion(relais);
+  warnAboutKeysDaily(relais);
   // Receipts are logged before retention runs, so that every deleted report was first logged.
   const logged = await logClosedBuckets(relais);
   // Content-free notices for the period just closed (src/server/notifications.ts).

@@ -15,6 +15,7 @@ import { FORM_MAX_AGE_MS } from '../core/form-token.ts';
 import { CONTENT_TYPES, type ContentType } from '../core/envelope.ts';
 import { type CleanResult, cleanFile, detectType, StripError, type RemovedCode } from '../core/strip/index.ts';
 import * as openpgp from 'openpgp';
+import { isAvailable } from '../config/resolve.ts';
 import { bucketCeil, bucketStart, type Relais } from './context.ts';
 import { membersOf } from './sealed-parts.ts';
 import { ConstraintError } from '../store/driver.ts';
@@ -78,6 +79,8 @@ export async function fileReportOnServer(
 ): Promise<{ ref: string; receipt: string } | { error: 'unknown_category' | 'form_token_spent' }> {
   const routing = relais.config.routing.get(input.category);
   if (!routing || routing.identity) return { error: 'unknown_category' };
+  // The page checked this first; a key may have expired in between.
+  if (!isAvailable(routing)) return { error: 'unknown_category' };
   const now = relais.clock();
   const keys = routing.main.members.map((m) => m.key);
   const sealed = await sealEnvelope({ kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.text) }, keys);
@@ -140,10 +143,12 @@ export async function addMessageOnServer(
   ref: string,
   text: string,
   form: { nonce: string; issued: number },
-): Promise<boolean> {
+): Promise<boolean | 'unavailable'> {
   const report = await relais.store.reports.get(ref);
   if (!report?.replyPublicKey) return false;
   const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
+  // Every member's key expired: nobody could read it.
+  if (members.length === 0) return 'unavailable';
   const keys = [...members.map((m) => m.key), ...(await readPublicKeys([report.replyPublicKey]))];
   const sealed = await sealEnvelope({ kind: 'message', contentType: TEXT, content: new TextEncoder().encode(text) }, keys);
   const now = relais.clock();

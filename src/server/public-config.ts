@@ -1,13 +1,16 @@
 // What GET /api/v1/config tells a resident's browser (DESIGN "Flows: Tip"): the categories with
 // their labels, for each one the fingerprints of the keys every part must be sealed to, the keys
 // themselves, the inbox names that will read it, the proof-of-work difficulty, the size limits
-// and the config hash to send back. Member names and auditors are not in it.
+// and the config hash to send back. Member names and auditors are not in it. A category whose
+// readers all have expired keys is `available: false`, with nobody to seal to (issue 14).
 
-import type { ResolvedConfig } from '../config/resolve.ts';
+import { isAvailable, type ResolvedConfig } from '../config/resolve.ts';
 
 export interface PublicCategory {
   id: string;
   kind: 'tip' | 'witness';
+  /** false while nobody who can read it has a usable key: residents see it as temporarily unavailable */
+  available: boolean;
   labels: Record<string, string>;
   hints: Record<string, string>;
   /** fingerprints of the keys the report, attachments and messages are sealed to */
@@ -40,6 +43,7 @@ export function publicConfig(resolved: ResolvedConfig): PublicConfig {
     return {
       id: c.id,
       kind: c.kind,
+      available: isAvailable(routing),
       labels: c.labels,
       hints: c.hints ?? {},
       sealTo: routing.main.members.map((m) => m.fingerprint),

@@ -8,6 +8,7 @@ import { FORM_MAX_AGE_MS } from '../core/form-token.ts';
 import { lookupHash, newReceipt, deriveReceiptSecrets } from '../core/receipt.ts';
 import { generateResidentKey } from '../core/resident-key.ts';
 import { sealEnvelope } from '../core/seal.ts';
+import { isAvailable } from '../config/resolve.ts';
 import { bucketCeil, bucketStart, type Relais } from './context.ts';
 import { witnessNumbering } from './witness-intake.ts';
 
@@ -21,6 +22,8 @@ export async function fileWitnessOnServer(
   const routing = relais.config.routing.get(input.category);
   const numbering = witnessNumbering(relais, input.category);
   if (!routing?.identity || !numbering) return { error: 'unknown_category' };
+  // The page checked this first; a key may have expired in between.
+  if (!isAvailable(routing)) return { error: 'unknown_category' };
   const testimony = await sealEnvelope(
     { kind: 'report', contentType: TEXT, content: new TextEncoder().encode(input.testimony) },
     routing.main.members.map((m) => m.key),

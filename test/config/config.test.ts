@@ -87,7 +87,7 @@ describe('loading relais.config.json', () => {
     expect(await refusal(await withOfficerKey(publicKey))).toMatch(/keys\/officer-a\.asc: .*no usable encryption subkey/);
   });
 
-  it('refuses an expired key', async () => {
+  it('leaves out a member whose key has expired, instead of refusing the config, and gives the config another hash', async () => {
     const { publicKey } = await openpgp.generateKey({
       type: 'ecc',
       userIDs: [{ name: 'expired' }],
@@ -95,7 +95,14 @@ describe('loading relais.config.json', () => {
       date: new Date(Date.now() - 3_600_000),
       format: 'armored',
     });
-    expect(await refusal(await withOfficerKey(publicKey))).toMatch(/keys\/officer-a\.asc: .*expired/);
+    const valid = await loadConfigFile((await makeFixture({ keys: base })).configPath);
+    const fx = await makeFixture({ keys: base });
+    writeFileSync(join(fx.dir, 'keys', 'officer-a.asc'), publicKey);
+    const config = await loadConfigFile(fx.configPath);
+    expect(config.staff.has('officer-a')).toBe(false);
+    expect(config.excluded.get('officer-a')).toMatchObject({ reason: 'key-expired' });
+    expect(config.routing.get('armes')?.main.members.map((m) => m.id)).toEqual(['officer-b']);
+    expect(config.hash).not.toBe(valid.hash);
   });
 
   it('refuses a revoked key', async () => {

@@ -102,9 +102,9 @@ ${options.categories.some((c) => c.kind === 'witness') ? html`<p class="switch w
     <legend>${t('form.category.legend')}</legend>
     <p class="error" id="category-error" hidden></p>
     ${tips.map(
-      (c) => html`<label class="choice"><input type="radio" name="category" value="${c.id}" required>
+      (c) => html`<label class="choice"><input type="radio" name="category" value="${c.id}" required${c.available ? '' : html` disabled`}>
       <span class="choice-text"><span class="choice-label">${c.labels[ctx.lang] ?? c.id}</span>
-      <span class="choice-hint">${t('form.category.readBy', { inboxes: c.readBy.join(', ') })}</span></span></label>`,
+      <span class="choice-hint">${c.available ? t('form.category.readBy', { inboxes: c.readBy.join(', ') }) : t('form.category.unavailable')}</span></span></label>`,
     )}
   </fieldset>
   ${field('what', t('form.what.label'), t('form.what.hint'), null, html`<textarea id="what" name="what" rows="6" required maxlength="${Math.floor(options.maxTextBytes / 4)}" aria-describedby="what-hint what-error" autocomplete="off" spellcheck="false"></textarea>`)}

@@ -11,6 +11,7 @@ import type { ConsoleContext } from './context.ts';
 import { showCustodian } from './custodian.ts';
 import { showFigures } from './figures.ts';
 import { showInbox } from './inbox.ts';
+import { showKeyBanner } from './key-banner.ts';
 import { showReport } from './report-view.ts';
 
 const data = readPageData<{ lang: string; strings: StaffCatalogue }>();
@@ -26,6 +27,7 @@ async function start(session: StaffSession): Promise<void> {
     config,
     list: { page: 1, perPage: 50, category: '', status: '', view: 'open', sort: 'received', q: '' },
   };
+  showKeyBanner(ctx, session.member);
   const inbox = (): void => void showInbox(ctx, open);
   const open = (ref: string): void => void showReport(ctx, ref, inbox);
   // Typing and clicking count as activity; the session keeps the server's side alive meanwhile.
