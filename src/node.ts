@@ -64,6 +64,19 @@ function staticAssets(webRoot: string): MiddlewareHandler {
     });
 }
 
+/** A port that cannot be listened on, said in one line (issue 14: no stack trace for a busy port). */
+export class ListenError extends Error {}
+
+function listenProblem(e: unknown, host: string, port: number): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'EADDRINUSE')
+    return new ListenError(`port ${port} on ${host} is already in use: stop what listens there or choose another --port`);
+  if (code === 'EACCES')
+    return new ListenError(`not allowed to listen on port ${port} on ${host}: ports below 1024 need privileges; choose another --port`);
+  if (code === 'EADDRNOTAVAIL') return new ListenError(`${host} is not an address of this machine: choose another --host`);
+  return e;
+}
+
 export interface NodeServerOptions {
   config: ResolvedConfig;
   dbPath: string;
@@ -156,12 +169,20 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   );
   timer.unref();
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve(
-      { fetch: (req: Request) => fetch(req).then(closeAfterRefusedBody), port: options.port, hostname: options.hostname ?? '127.0.0.1' },
-      () => resolve(s),
-    );
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = serve(
+        { fetch: (req: Request) => fetch(req).then(closeAfterRefusedBody), port: options.port, hostname: options.hostname ?? '127.0.0.1' },
+        () => resolve(s),
+      );
+      s.once('error', reject);
+    });
+  } catch (e) {
+    clearInterval(timer);
+    await store.db.close();
+    throw listenProblem(e, options.hostname ?? '127.0.0.1', options.port);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {

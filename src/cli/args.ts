@@ -1,5 +1,7 @@
-// Command-line parsing for `relais`, on node:util parseArgs: unknown options are errors, and
-// every command prints its own usage.
+// Command-line conventions for `relais` (issue 14 §6), on node:util parseArgs: unknown options and
+// unexpected arguments are refused with the command's usage (exit 2), `--help` prints the usage on
+// standard output (exit 0), messages for people go to standard error so standard output stays for
+// data, and progress is shown only when standard error is a terminal.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -7,7 +9,20 @@ export class UsageError extends Error {}
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parse<O extends Options>(argv: string[], options: O, usage: string) {
+/**
+ * Parses `argv` strictly. `positionals` is how many plain arguments the command takes (none by
+ * default); more are refused rather than silently ignored.
+ */
+export function parse<O extends Options>(argv: string[], options: O, usage: string, positionals = 0) {
+  const parsed = parseStrict(argv, options, usage);
+  if (!(parsed.values as { help?: boolean }).help && parsed.positionals.length > positionals) {
+    const extra = parsed.positionals.slice(positionals).map((p) => JSON.stringify(p));
+    throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(' ')}\n\n${usage}`);
+  }
+  return parsed;
+}
+
+function parseStrict<O extends Options>(argv: string[], options: O, usage: string) {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
@@ -29,4 +44,34 @@ export function say(line = ''): void {
 export function exitWith(code: number, line: string): number {
   say(line);
   return code;
+}
+
+/** What `--help` does: the usage on standard output, exit 0. */
+export function help(usage: string): number {
+  process.stdout.write(`${usage}\n`);
+  return 0;
+}
+
+/**
+ * A progress line on standard error, redrawn in place, only when standard error is a terminal
+ * (never in logs, pipes or tests). At most a few redraws a second.
+ */
+export function progress(label: string): { update(done: number, total?: number): void; done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 200 && done !== total) return;
+      last = now;
+      shown = true;
+      const count = total === undefined ? `${done}` : `${done}/${total}`;
+      process.stderr.write(`\r\u001b[2K${label}: ${count}`);
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\r\u001b[2K');
+    },
+  };
 }

@@ -5,10 +5,10 @@
 // Nothing is written if verification fails.
 // The rows, CSV and JSON are those of src/client/audit-rows.ts, shared with the auditor page.
 
-import { writeFileSync, renameSync } from 'node:fs';
 import { base64Encode } from '../core/tlog/index.ts';
 import { rowOf, toCsv, toJson, type Row } from '../client/audit-rows.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { writePrivateFile } from './files.ts';
+import { exitWith, help, parse, required, say, UsageError } from './args.ts';
 import {
   auditorSession,
   nodeTreeHasher,
@@ -49,7 +49,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const keyFile = required(values.key, 'key', USAGE);
   const verifier = readLogVerifier(required(values['log-key'], 'log-key', USAGE));
@@ -85,8 +85,7 @@ export async function auditExportCommand(argv: string[]): Promise<number> {
   }
   const text = format === 'csv' ? toCsv(rows) : toJson(rows);
   if (values.out) {
-    writeFileSync(`${values.out}.partial`, text, { mode: 0o600 });
-    renameSync(`${values.out}.partial`, values.out);
+    writePrivateFile(values.out, text);
   } else {
     process.stdout.write(text);
   }

@@ -14,7 +14,7 @@ import { sessionLogId } from '../core/audit-entry.ts';
 import { ruleSummaryLines } from '../client/audit-rules.ts';
 import { LogApi } from '../client/audit-log-client.ts';
 import { VerificationFailure } from '../client/audit-verifier.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { exitWith, help, parse, required, say, UsageError } from './args.ts';
 import {
   auditorSession,
   nodeTreeHasher,
@@ -59,7 +59,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const statePath = required(values.state, 'state', USAGE);
   const keyFile = required(values.key, 'key', USAGE);

@@ -2,7 +2,7 @@
 // `verify` (audit-verify.ts) and `export` (audit-export.ts). Both log in with the auditor's
 // OpenPGP key and check the log against the auditor's own copy of the log's public key.
 
-import { say } from './args.ts';
+import { help, say } from './args.ts';
 import { auditExportCommand } from './audit-export.ts';
 import { auditVerifyCommand } from './audit-verify.ts';
 
@@ -15,6 +15,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'verify') return auditVerifyCommand(rest);
   if (sub === 'export') return auditExportCommand(rest);
-  say(USAGE);
-  return sub === '--help' || sub === '-h' ? 0 : 2;
+  if (sub === '--help' || sub === '-h') return help(USAGE);
+  say(sub === undefined ? USAGE : `unknown step "${sub}"\n\n${USAGE}`);
+  return 2;
 }

@@ -5,7 +5,7 @@
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type CleanResult, cleanFile, removedLabel, StripError } from '../core/strip/index.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { parse, required, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais clean FILE --out CLEANED [--lang en|fr]
 
@@ -15,8 +15,8 @@ cleaned file to CLEANED and prints what was removed. Exits with 1, writing nothi
 cannot clean (videos, HEIC and other picture formats that need converting, damaged files).`;
 
 export async function cleanCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, lang: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  const { values, positionals } = parse(argv, { out: { type: 'string', short: 'o' }, lang: { type: 'string' } }, USAGE, 1);
+  if (values.help) return help(USAGE);
   if (positionals.length !== 1) throw new UsageError(`give exactly one FILE\n\n${USAGE}`);
   const input = positionals[0] as string;
   const out = required(values.out, 'out', USAGE);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadConfigFile } from '../config/load-node.ts';
 import { keyWarnings } from '../config/expiry.ts';
 import { ConfigSchema } from '../config/schema.ts';
-import { parse, exitWith, say, UsageError } from './args.ts';
+import { parse, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais config check [--config relais.config.json]
 relais config schema [--out relais.config.schema.json]`;
@@ -17,15 +17,18 @@ export function configJsonSchema(): Record<string, unknown> {
 
 export async function configCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  const { values } = parse(rest, { config: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (sub === '--help' || sub === '-h') return help(USAGE);
   if (sub === 'schema') {
+    const { values } = parse(rest, { out: { type: 'string' } }, USAGE);
+    if (values.help) return help(USAGE);
     const out = values.out ?? 'relais.config.schema.json';
     writeFileSync(out, `${JSON.stringify({ title: 'relais.config.json', ...configJsonSchema() }, null, 2)}\n`);
     say(`wrote ${out}`);
     return 0;
   }
-  if (sub !== 'check') throw new UsageError(USAGE);
+  if (sub !== 'check') throw new UsageError(sub === undefined ? USAGE : `unknown step "${sub}"\n\n${USAGE}`);
+  const { values } = parse(rest, { config: { type: 'string' } }, USAGE);
+  if (values.help) return help(USAGE);
   const path = values.config ?? 'relais.config.json';
   const now = new Date();
   const resolved = await loadConfigFile(path, now);

@@ -3,11 +3,11 @@
 // the passphrase "demo"), a server secret and a log key — then serves it on localhost with a loud
 // banner. demo/ is git-ignored; nothing in it may ever be used for real reports.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, toBase64 } from '../core/bytes.ts';
 import { generateSignerKey } from '../core/tlog/index.ts';
-import { parse, exitWith, say } from './args.ts';
+import { parse, say, help } from './args.ts';
 import { buildWeb } from './build-web.ts';
 import { generateStaffKey } from './keygen.ts';
 import { portOption, serveWith } from './serve.ts';
@@ -105,6 +105,19 @@ export async function createDemo(dir: string, port: number): Promise<void> {
   );
 }
 
+/**
+ * Staff logins are bound to site.origin: a demo started again on another port moves its origin
+ * there (a config change, logged as one). The log's origin stays: it names the log key.
+ */
+export function followPort(configPath: string, port: number): void {
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { site?: { origin?: string } };
+  const origin = `http://localhost:${port}`;
+  if (!config.site || config.site.origin === origin) return;
+  config.site.origin = origin;
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  say(`the demo now runs on port ${port}: its origin is ${origin}`);
+}
+
 export function banner(url: string, dir: string): string {
   const lines = [
     'RELAIS DEMO — NOT FOR REAL REPORTS',
@@ -123,12 +136,14 @@ export function banner(url: string, dir: string): string {
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { dir: { type: 'string' }, port: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const dir = values.dir ?? 'demo';
   const port = portOption(values.port ?? process.env.PORT, 8787);
   if (!existsSync(join(dir, 'relais.config.json'))) {
     say(`creating a demo setup in ${dir}/ …`);
     await createDemo(dir, port);
+  } else if (port !== 0) {
+    followPort(join(dir, 'relais.config.json'), port);
   }
   await buildWeb({ quiet: true }).catch((e: unknown) => {
     // An install without the development dependencies has no esbuild: it serves the web/dist

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ApiClient } from '../client/api.ts';
 import { openConversation, readMessages, sendMessage } from '../client/followup.ts';
 import { fromUtf8 } from '../core/bytes.ts';
-import { parse, required, exitWith, UsageError } from './args.ts';
+import { parse, required, UsageError, help } from './args.ts';
 import { readAttachment } from './submit.ts';
 
 const USAGE = `relais followup --server URL (--receipt-file FILE | RELAIS_RECEIPT=…) [--text TEXT] [--attach FILE]...
@@ -25,7 +25,7 @@ export async function followupCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const receipt = values['receipt-file'] ? readFileSync(values['receipt-file'], 'utf8').trim() : process.env.RELAIS_RECEIPT;
   if (!receipt) throw new UsageError(`no receipt: use --receipt-file or RELAIS_RECEIPT\n\n${USAGE}`);

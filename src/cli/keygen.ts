@@ -5,7 +5,7 @@
 
 import * as openpgp from 'openpgp';
 import { existsSync, writeFileSync } from 'node:fs';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { parse, required, say, UsageError, help } from './args.ts';
 import { readPassphrase } from './prompt.ts';
 
 const USAGE = `relais keygen --name NAME --out PREFIX [--passphrase-file FILE]
@@ -32,7 +32,7 @@ export async function generateStaffKey(
 
 export async function keygenCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { name: { type: 'string' }, out: { type: 'string' }, 'passphrase-file': { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const name = required(values.name, 'name', USAGE);
   const out = required(values.out, 'out', USAGE);
   for (const f of [`${out}.pub.asc`, `${out}.key.asc`]) if (existsSync(f)) throw new UsageError(`${f} exists; not overwriting it`);

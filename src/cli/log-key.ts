@@ -5,7 +5,7 @@
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { generateSignerKey, isValidKeyName } from '../core/tlog/index.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { parse, required, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais log-key --origin ORIGIN --out PREFIX
 
@@ -15,7 +15,7 @@ the server's --log-key-file or RELAIS_LOG_KEY).`;
 
 export async function logKeyCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { origin: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const origin = required(values.origin, 'origin', USAGE);
   const out = required(values.out, 'out', USAGE);
   if (!isValidKeyName(origin)) throw new UsageError('the origin must not contain spaces, "+" or control characters');

@@ -3,7 +3,7 @@
 // imported only when that command runs, so `relais --help` (or any one command) does not pay for
 // loading OpenPGP.js, SQLite, the strippers and every other command (issue 16 item 4).
 
-import { exitWith, say, UsageError } from './args.ts';
+import { exitWith, help, say, UsageError } from './args.ts';
 
 type Run = (argv: string[]) => Promise<number>;
 
@@ -111,10 +111,8 @@ async function explain(e: unknown): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    say(usage());
-    return name ? 0 : 2;
-  }
+  if (name === 'help' || name === '--help' || name === '-h') return help(usage());
+  if (!name) return exitWith(2, usage());
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     say(`unknown command "${name}"\n\n${usage()}`);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ApiClient } from '../client/api.ts';
 import { login, logout, reply, unlockPrivateKey } from '../client/staff.ts';
 import type { ReportStatus } from '../store/reports.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { parse, required, say, UsageError, help } from './args.ts';
 import { readPassphrase } from './prompt.ts';
 import { readAttachment } from './submit.ts';
 
@@ -35,7 +35,7 @@ export async function replyCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const ref = required(values.ref, 'ref', USAGE);
   if (values.text !== undefined && values.file !== undefined) throw new UsageError(`give --text or --file, not both\n\n${USAGE}`);

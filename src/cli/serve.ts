@@ -8,7 +8,7 @@ import { type NoteSigner, parseSignerKey } from '../core/tlog/index.ts';
 import { startNodeServer, type RunningServer } from '../node.ts';
 import { UNSIGNED_LOG_WARNING } from '../server/log.ts';
 import { parseServerSecret } from '../server/secrets.ts';
-import { parse, exitWith, say, UsageError } from './args.ts';
+import { parse, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais serve [--config relais.config.json] [--db relais.db] [--secret-file FILE]
              [--log-key-file FILE] [--smtp-password-file FILE] [--port 8787] [--host 127.0.0.1]
@@ -78,7 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = await serveWith({
     config: values.config ?? 'relais.config.json',
     db: values.db ?? 'relais.db',

@@ -7,7 +7,7 @@ import { ApiClient } from '../client/api.ts';
 import { submitReport, type AttachmentInput } from '../client/submit.ts';
 import { CONTENT_TYPES, type ContentType } from '../core/envelope.ts';
 import { cleanFile, removedLabel } from '../core/strip/index.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { parse, required, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais submit --server URL --category ID (--text TEXT | --file FILE) [--attach FILE]...
               [--identity-file FILE]
@@ -43,7 +43,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const category = required(values.category, 'category', USAGE);
   if ((values.text === undefined) === (values.file === undefined))

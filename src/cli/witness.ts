@@ -4,7 +4,7 @@
 // review and approve or refuse another custodian's request, withdraw one; investigators fetch an
 // approved identity, decrypted or sealed for `gpg --decrypt`. Every step is logged by the server.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ApiClient } from '../client/api.ts';
 import { login, logout, unlockPrivateKey } from '../client/staff.ts';
 import {
@@ -22,7 +22,8 @@ import { fromUtf8 } from '../core/bytes.ts';
 import { openSealedPart } from '../core/seal.ts';
 import { justificationLine } from '../core/witness-text.ts';
 import type { DisclosureState } from '../store/disclosures.ts';
-import { parse, required, exitWith, say, UsageError } from './args.ts';
+import { exitWith, help, parse, required, say, UsageError } from './args.ts';
+import { writePrivateFile } from './files.ts';
 import { readPassphrase } from './prompt.ts';
 
 const USAGE = `relais witness <step> --server URL --key PRIVATE_KEY.asc [--passphrase-file FILE] …
@@ -62,10 +63,12 @@ export async function witnessCommand(argv: string[]): Promise<number> {
       sealed: { type: 'boolean' },
     },
     USAGE,
+    1,
   );
   const step = positionals[0];
-  if (values.help || !step) return exitWith(values.help ? 0 : 2, USAGE);
-  if (!['list', 'show', 'disclosures', 'request', 'approve', 'refuse', 'withdraw', 'fetch'].includes(step) || positionals.length > 1)
+  if (values.help) return help(USAGE);
+  if (!step) return exitWith(2, USAGE);
+  if (!['list', 'show', 'disclosures', 'request', 'approve', 'refuse', 'withdraw', 'fetch'].includes(step))
     throw new UsageError(`unknown step "${positionals.join(' ')}"\n\n${USAGE}`);
   if (values.state !== undefined && !STATES.includes(values.state as DisclosureState))
     throw new UsageError(`--state is one of ${STATES.join(', ')}`);
@@ -81,7 +84,8 @@ export async function witnessCommand(argv: string[]): Promise<number> {
   );
   const api = new ApiClient({ server });
   const { member } = await login(api, key, new URL(server).origin);
-  const out = (data: string | Uint8Array) => (values.out ? writeFileSync(values.out, data) : process.stdout.write(data));
+  // An identity is written for this user alone (0600), never left readable by others.
+  const out = (data: string | Uint8Array) => (values.out ? writePrivateFile(values.out, data) : process.stdout.write(data));
   try {
     switch (step) {
       case 'list': {

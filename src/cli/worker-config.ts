@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildConfigBundle, type ConfigBundle } from '../config/bundled.ts';
 import { readConfigSource } from '../config/load-node.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
-import { parse, exitWith, say } from './args.ts';
+import { parse, say, help } from './args.ts';
 
 const USAGE = `relais worker-config [--config relais.config.json] [--out build/worker-config.json]
 
@@ -34,7 +34,7 @@ export async function writeWorkerConfig(configPath: string, out: string): Promis
 
 export async function workerConfigCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { config: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const configPath = values.config ?? 'relais.config.json';
   const out = values.out ?? DEFAULT_WORKER_CONFIG;
   const resolved = await writeWorkerConfig(configPath, out);

@@ -1,5 +1,7 @@
 // A small typed client for the Relais HTTP API, on fetch only, shared by the CLI and the web
-// pages. Errors from the server arrive as ApiClientError with the server's stable code.
+// pages. Errors from the server arrive as ApiClientError with the server's stable code; a server
+// that cannot be reached, as NetworkError naming the URL and the cause (ECONNREFUSED, ENOTFOUND,
+// a certificate problem…).
 
 import type { PublicConfig } from '../server/public-config.ts';
 
@@ -12,6 +14,35 @@ export class ApiClientError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The request never got an answer. A TypeError, as fetch's own network failures are, so code that
+ * retries those keeps working.
+ */
+export class NetworkError extends TypeError {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach ${url}: ${reason}`);
+  }
+}
+
+/** The most telling words for why fetch failed: Node's error code and message, or fetch's own. */
+export function networkReason(e: unknown): string {
+  const seen = new Set<unknown>();
+  let current: unknown = e;
+  let fallback = e instanceof Error ? e.message : String(e);
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    const { code, message } = current as Error & { code?: unknown };
+    if (typeof code === 'string') return message && !message.includes(code) ? `${code} (${message})` : message || code;
+    if (current instanceof AggregateError && current.errors.length > 0) current = current.errors[0];
+    else current = (current as Error & { cause?: unknown }).cause;
+    if (current instanceof Error && current.message) fallback = current.message;
+  }
+  return fallback;
 }
 
 export interface ApiClientOptions {
@@ -38,14 +69,21 @@ export class ApiClient {
     if (contentType) headers['Content-Type'] = contentType;
     if (authorization) headers.Authorization = authorization;
     else if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    const res = await this.doFetch(`${this.base}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      referrerPolicy: 'no-referrer',
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    const url = `${this.base}${path}`;
+    let res: Response;
+    try {
+      res = await this.doFetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        referrerPolicy: 'no-referrer',
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new NetworkError(url, networkReason(e));
+    }
     if (!res.ok) {
       let data: Record<string, unknown> = {};
       try {

@@ -129,16 +129,21 @@ export function getReport(api: ApiClient, ref: string): Promise<ReportDetail> {
   return api.json('GET', `/api/v1/reports/${encodeURIComponent(ref)}`);
 }
 
-export function fetchSealedPart(api: ApiClient, ref: string, idx: number): Promise<Uint8Array> {
-  return api.bytes(`/api/v1/reports/${encodeURIComponent(ref)}/parts/${idx}`);
+/** `keepUnread`: the report stays unread until markRead (for a client that saves it first). */
+export function fetchSealedPart(api: ApiClient, ref: string, idx: number, options: { keepUnread?: boolean } = {}): Promise<Uint8Array> {
+  return api.bytes(`/api/v1/reports/${encodeURIComponent(ref)}/parts/${idx}${options.keepUnread ? '?keepUnread=1' : ''}`);
+}
+
+export async function markRead(api: ApiClient, ref: string): Promise<void> {
+  await api.request('PUT', `/api/v1/reports/${encodeURIComponent(ref)}/read`);
 }
 
 export async function openPart(api: ApiClient, ref: string, idx: number, key: openpgp.PrivateKey): Promise<Envelope> {
   return openSealedPart(await fetchSealedPart(api, ref, idx), key);
 }
 
-export function fetchSealedMessage(api: ApiClient, ref: string, idx: number): Promise<Uint8Array> {
-  return api.bytes(`/api/v1/reports/${encodeURIComponent(ref)}/messages/${idx}`);
+export function fetchSealedMessage(api: ApiClient, ref: string, idx: number, options: { keepUnread?: boolean } = {}): Promise<Uint8Array> {
+  return api.bytes(`/api/v1/reports/${encodeURIComponent(ref)}/messages/${idx}${options.keepUnread ? '?keepUnread=1' : ''}`);
 }
 
 export interface ReplyInput {

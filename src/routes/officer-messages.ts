@@ -15,7 +15,7 @@ import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
 import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
-import { checkRef } from './officer.ts';
+import { checkRef, keepUnread } from './officer.ts';
 
 const ReplyMeta = z
   .object({
@@ -51,6 +51,7 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
     const idxText = c.req.param('idx');
     const message = /^[0-9]{1,6}$/.test(idxText) ? await relais.store.messages.get(ref, Number(idxText)) : null;
     if (!message?.bytes) throw new ApiError(404, 'not_found', 'No such message.');
+    const unread = keepUnread(c.req.query());
     await relais.store.batch([
       relais.audit.statement({
         action: READ_ACTION[message.kind],
@@ -58,8 +59,9 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
         report: ref,
         details: { message: message.idx },
       }),
-      relais.store.reports.markReadStatement(ref, member.id),
-      relais.store.reportList.seenStatement(ref, member.id, message.idx),
+      ...(unread
+        ? []
+        : [relais.store.reports.markReadStatement(ref, member.id), relais.store.reportList.seenStatement(ref, member.id, message.idx)]),
     ]);
     return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });

@@ -2,6 +2,9 @@
 // your inboxes, see one, fetch its sealed parts. A report routed elsewhere answers exactly like a
 // report that does not exist (404). Every fetch of sealed content is written to the audit log
 // before the bytes are sent, and so is every read of a report's details (src/server/staff-log.ts).
+// A fetch marks the report read for that member, unless the client asks `?keepUnread=1` and marks
+// it read itself once it has saved what it fetched (`relais pull`, PUT /:ref/read), so a report
+// that could not be saved stays unread (issue 14).
 
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -37,6 +40,14 @@ const PART_ACTION: Record<PartRole, AuditAction> = {
   attachment: 'attachment.download',
   identity: 'witness.identity.read',
 };
+
+/** `?keepUnread=1`, or no query at all; anything else is refused. */
+export function keepUnread(query: Record<string, string>): boolean {
+  const keys = Object.keys(query);
+  if (keys.length === 0) return false;
+  if (keys.length === 1 && query.keepUnread === '1') return true;
+  throw new ApiError(400, 'bad_query', 'The query parameters are not valid.');
+}
 
 export function checkRef(ref: string): string {
   if (!REPORT_REF_PATTERN.test(ref)) throw new ApiError(404, 'not_found', 'No such report.');
@@ -125,6 +136,7 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     const idxText = c.req.param('idx');
     if (!/^[0-9]{1,3}$/.test(idxText)) throw new ApiError(404, 'not_found', 'No such part.');
     const idx = Number(idxText);
+    const unread = keepUnread(c.req.query());
     const { member } = c.get('staff');
     const audiences = await relais.store.reports.audiences(ref, member.inboxes);
     const report = audiences.length > 0 ? await relais.store.reports.get(ref) : null;
@@ -135,9 +147,23 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     if (!bytes) throw new ApiError(404, 'not_found', 'No such part.');
     await relais.store.batch([
       relais.audit.statement({ action: PART_ACTION[part.role], actor: `member:${member.id}`, report: ref, details: { part: idx } }),
-      relais.store.reports.markReadStatement(ref, member.id),
+      ...(unread ? [] : [relais.store.reports.markReadStatement(ref, member.id)]),
     ]);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
+  });
+
+  // The client saved the report: it is read for this member.
+  app.put('/:ref/read', staff, async (c) => {
+    const ref = checkRef(c.req.param('ref'));
+    const { member } = c.get('staff');
+    if ((await relais.store.reports.audiences(ref, member.inboxes)).length === 0) throw new ApiError(404, 'not_found', 'No such report.');
+    // Read, and its conversation seen up to its last message.
+    const last = (await relais.store.messages.list(ref, ['message', 'status', 'note', 'attachment'])).at(-1);
+    await relais.store.batch([
+      relais.store.reports.markReadStatement(ref, member.id),
+      ...(last ? [relais.store.reportList.seenStatement(ref, member.id, last.idx)] : []),
+    ]);
+    return c.body(null, 204);
   });
 
   return app;

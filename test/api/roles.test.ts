@@ -113,6 +113,12 @@ const TABLE: Row[] = [
     expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
   },
   {
+    method: 'PUT',
+    pattern: '/api/v1/reports/:ref/read',
+    path: () => `/api/v1/reports/${ref}/read`,
+    expect: staffOnly({ routedOfficer: 204, otherOfficer: 404, custodian: 404 }),
+  },
+  {
     method: 'POST',
     pattern: '/api/v1/reports/:ref/messages',
     path: () => `/api/v1/reports/${ref}/messages`,
