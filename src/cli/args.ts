@@ -35,8 +35,15 @@ export function required(value: string | undefined, name: string, usage: string)
   return value;
 }
 
+/** The progress line on the terminal, if one is shown: a message clears it first. */
+let progressShown = false;
+
 /** Writes a line to standard error: messages for people, so standard output stays for data. */
 export function say(line = ''): void {
+  if (progressShown) {
+    process.stderr.write('\r\u001b[2K');
+    progressShown = false;
+  }
   process.stderr.write(`${line}\n`);
 }
 
@@ -59,19 +66,19 @@ export function help(usage: string): number {
 export function progress(label: string): { update(done: number, total?: number): void; done(): void } {
   const tty = process.stderr.isTTY === true;
   let last = 0;
-  let shown = false;
   return {
     update(done, total) {
       if (!tty) return;
       const now = Date.now();
       if (now - last < 200 && done !== total) return;
       last = now;
-      shown = true;
+      progressShown = true;
       const count = total === undefined ? `${done}` : `${done}/${total}`;
       process.stderr.write(`\r\u001b[2K${label}: ${count}`);
     },
     done() {
-      if (tty && shown) process.stderr.write('\r\u001b[2K');
+      if (progressShown) process.stderr.write('\r\u001b[2K');
+      progressShown = false;
     },
   };
 }

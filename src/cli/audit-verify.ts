@@ -14,7 +14,7 @@ import { sessionLogId } from '../core/audit-entry.ts';
 import { ruleSummaryLines } from '../client/audit-rules.ts';
 import { LogApi } from '../client/audit-log-client.ts';
 import { VerificationFailure } from '../client/audit-verifier.ts';
-import { exitWith, help, parse, required, say, UsageError } from './args.ts';
+import { exitWith, help, parse, progress, required, say, UsageError } from './args.ts';
 import {
   auditorSession,
   nodeTreeHasher,
@@ -78,6 +78,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
   const session = await auditorSession(server, keyFile, values['passphrase-file']);
   const counts = new Map<string, number>();
   const started = performance.now();
+  const bar = progress('verified entries');
   let run: Awaited<ReturnType<typeof auditRun>>;
   try {
     run = await auditRun({
@@ -90,6 +91,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
       hasher,
       onWait: (reason) => say(`waiting for a fresher checkpoint: ${reason}`),
       onEntry: (index, entry) => {
+        bar.update(index + 1);
         if (index < previous) return;
         const { actor, action } = fieldsOf(entry);
         const key = `${actor}\u0000${action}`;
@@ -100,6 +102,7 @@ export async function auditVerifyCommand(argv: string[]): Promise<number> {
     if (e instanceof VerificationFailure) return reportFailure(e);
     throw e;
   } finally {
+    bar.done();
     await session.close();
   }
   const { result } = run;

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { BUILD_FORMAT, type BuildManifest, fileEntry, integrityOf } from '../core/site-manifest.ts';
 import { BUILD_FILE, sourcesDigest } from '../node-web-build.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
-import { exitWith, parse, say } from './args.ts';
+import { help, parse, say } from './args.ts';
 
 const USAGE = `relais build-web [--out web/dist]
 
@@ -126,7 +126,7 @@ function collect(
 
 export async function buildWebCommand(argv: string[] = []): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   await buildWeb(values.out ? { out: resolve(values.out) } : {});
   return 0;
 }

@@ -210,7 +210,6 @@ export async function pullCommand(argv: string[]): Promise<number> {
         try {
           ref = serverName(summary.ref, REPORT_REF_PATTERN, 'a report reference');
         } catch (e) {
-          bar.done();
           say((e as Error).message);
           troubled++;
           continue;
@@ -219,7 +218,6 @@ export async function pullCommand(argv: string[]): Promise<number> {
         if (result.isNew && result.parts > 0) written++;
         if (result.problems > 0) troubled++;
         if (result.parts > 0 || result.messages > 0) {
-          bar.done();
           say(
             `${ref}: ${result.isNew ? `${result.parts} part(s)` : 'updated'}${result.messages ? `, ${result.messages} new message(s)` : ''}`,
           );

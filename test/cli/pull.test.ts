@@ -4,6 +4,7 @@
 // one), the junk part is kept sealed in quarantine with its reason, the good reports are saved and
 // marked read, the junk one stays unread, and the run exits 1. Files 0600, folders 0700.
 import * as openpgp from 'openpgp';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../src/client/staff.ts';
 import { randomBytes } from '../../src/core/bytes.ts';
-import { relais } from '../helpers/cli.ts';
+import { BIN, relais } from '../helpers/cli.ts';
 import { freePort, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { keysOf, publicConfigOf, send, solvedPow, validSubmission } from '../helpers/intake.ts';
 import { staffClient } from '../helpers/staff.ts';
@@ -156,6 +157,30 @@ describe('relais pull with a junk report on a real server', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`${junkRef}: report kept sealed in`);
     expect(again.stderr).not.toContain(goodRef);
+    // Not a terminal: no progress line.
+    expect(again.stderr).not.toContain('\r');
+  });
+
+  it('shows its progress when standard error is a terminal', async () => {
+    const args = [
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-a.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      join(work, 'tty'),
+      '--all',
+    ];
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+    // script(1) runs it on a pseudo-terminal and copies the terminal's output to its own stdout.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(output).toMatch(/\r\u001b\[2Kpull: [12]\/2/);
   });
 
   it('names the URL and the cause when the server cannot be reached', async () => {
