@@ -13,6 +13,7 @@ import { figureRoutes } from './routes/figures.ts';
 import { followUpRoutes } from './routes/followup.ts';
 import { caseExportRoutes } from './routes/case-export.ts';
 import { officerCaseworkRoutes } from './routes/officer-casework.ts';
+import { grantRoutes } from './routes/grant.ts';
 import { officerMessageRoutes } from './routes/officer-messages.ts';
 import { officerRoutes } from './routes/officer.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1/reports', officerRoutes(relais));
   app.route('/api/v1/log', auditorRoutes(relais));
   app.route('/api/v1/reports', officerMessageRoutes(relais));
+  app.route('/api/v1/reports', grantRoutes(relais));
   app.route('/api/v1/followup', followUpRoutes(relais));
   app.route('/api/v1', figureRoutes(relais));
   app.route('/api/v1/witnesses', witnessRoutes(relais));

@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { run: Run; summary: string }> = {
     run: async (argv) => (await import('./pull.ts')).pullCommand(argv),
     summary: 'log in with your key, download and decrypt your new reports',
   },
+  grant: {
+    run: async (argv) => (await import('./grant.ts')).grantCommand(argv),
+    summary: 'give the current members of an inbox access to earlier reports (after members changed)',
+  },
   reply: {
     run: async (argv) => (await import('./reply.ts')).replyCommand(argv),
     summary: 'answer a resident (or write an internal note) and set the status they see',

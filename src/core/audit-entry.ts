@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'report.status',
   'report.note',
   'report.deleted',
+  'report.grant',
   'witness.detail',
   'report.assigned',
   'report.exported',

@@ -54,3 +54,27 @@ export type DisclosureAction = 'approved' | 'refused' | 'withdrawn' | 'fetched';
 
 /** The message kinds a resident sees in their conversation (internal notes are staff-only). */
 export const RESIDENT_KINDS: MessageKind[] = ['message', 'status', 'attachment'];
+
+/** One sealed object of a report a member may grant access to (`relais grant`, issue 14). */
+export interface GrantItem {
+  /** a part of the report, or a message of its conversation */
+  target: 'part' | 'message';
+  idx: number;
+  audience: Audience;
+  /** sealed to the resident's reply key too (their messages and the replies they read) */
+  resident: boolean;
+  /** its key packets are already exactly for the current members: nothing to do */
+  current: boolean;
+}
+
+/** GET /api/v1/reports/:ref/grant: what the member may grant, and the keys to seal to. */
+export interface GrantStatus {
+  ref: string;
+  /** the inboxes the report was routed to, for the audiences the member may grant */
+  inboxes: string[];
+  items: GrantItem[];
+  /** the current members' public keys for each audience the member may grant */
+  keys: { main?: string[]; identity?: string[] };
+  /** the resident's reply key, for items with `resident` */
+  residentKey: string | null;
+}

@@ -6,6 +6,7 @@ import { randomBytes, toBase64Url } from '../core/bytes.ts';
 import type { BlobStore } from './blobs.ts';
 import { sql, type SqlDriver, type Statement } from './driver.ts';
 import type { MessageInfo, MessageKind, ReportStatus } from '../core/wire.ts';
+import { rewrite, type SealedRewrite } from './reports.ts';
 
 export type { MessageInfo, MessageKind } from '../core/wire.ts';
 
@@ -100,6 +101,16 @@ export class MessageRepository {
     if (!r) return null;
     const bytes = r.data ?? (r.blob_key ? await this.blobs.get(r.blob_key) : null);
     return { idx: r.idx, author: r.author, memberId: r.member_id, kind: r.kind, status: r.status, at: r.at, size: r.size, bytes };
+  }
+
+  /** As ReportRepository.rewriteSealedStatements, for a message of the conversation. */
+  async rewriteSealedStatements(ref: string, idx: number, bytes: Uint8Array): Promise<SealedRewrite | null> {
+    const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
+      'SELECT data, blob_key FROM messages WHERE ref = ? AND idx = ?',
+      [ref, idx],
+    );
+    if (!row || (row.data === null && row.blob_key === null)) return null;
+    return rewrite(this.blobs, 'messages', ref, idx, row, bytes);
   }
 
   async blobKeys(ref: string): Promise<string[]> {

@@ -163,6 +163,21 @@ export class ReportRepository {
     return sql('UPDATE reports SET status = ? WHERE ref = ?', status, ref);
   }
 
+  /**
+   * Statements that replace a stored part's bytes (a grant's new key packets before the same
+   * encrypted packet; issue 14), guarded so they apply only if the part is still as it was read.
+   * Attachment bytes go to a new blob first: `added` is deleted if the batch fails, `replaced`
+   * once it has succeeded. The one place that knows where a part's bytes live.
+   */
+  async rewriteSealedStatements(ref: string, idx: number, bytes: Uint8Array): Promise<SealedRewrite | null> {
+    const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
+      'SELECT data, blob_key FROM parts WHERE ref = ? AND idx = ?',
+      [ref, idx],
+    );
+    if (!row) return null;
+    return rewrite(this.blobs, 'parts', ref, idx, row, bytes);
+  }
+
   async partBytes(ref: string, idx: number): Promise<Uint8Array | null> {
     const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
       'SELECT data, blob_key FROM parts WHERE ref = ? AND idx = ?',
@@ -208,6 +223,42 @@ export class ReportRepository {
   markReadStatement(ref: string, memberId: string): Statement {
     return sql('INSERT OR IGNORE INTO report_reads (ref, member_id) VALUES (?, ?)', ref, memberId);
   }
+}
+
+/** A rewrite of a stored sealed object: the statements, and blob keys to clean up after. */
+export interface SealedRewrite {
+  statements: Statement[];
+  /** a blob written for the new bytes: delete it if the batch fails */
+  added: string | null;
+  /** the blob the new bytes replace: delete it once the batch has succeeded */
+  replaced: string | null;
+}
+
+/** Shared by parts and messages, which store bytes the same way (inline, or in a blob). */
+export async function rewrite(
+  blobs: BlobStore,
+  table: 'parts' | 'messages',
+  ref: string,
+  idx: number,
+  row: { data: Uint8Array | null; blob_key: string | null },
+  bytes: Uint8Array,
+): Promise<SealedRewrite> {
+  const guard = sql(
+    `INSERT INTO key_packet_guard (ok) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE ref = ? AND idx = ? AND data IS ? AND blob_key IS ?)`,
+    ref,
+    idx,
+    row.data,
+    row.blob_key,
+  );
+  let added: string | null = null;
+  if (row.blob_key) {
+    added = toBase64Url(randomBytes(18));
+    await blobs.put(added, bytes);
+  }
+  const update = added
+    ? sql(`UPDATE ${table} SET size = ?, blob_key = ? WHERE ref = ? AND idx = ?`, bytes.length, added, ref, idx)
+    : sql(`UPDATE ${table} SET size = ?, data = ? WHERE ref = ? AND idx = ?`, bytes.length, bytes, ref, idx);
+  return { statements: [guard, update], added, replaced: row.blob_key };
 }
 
 function placeholders(values: unknown[]): string {

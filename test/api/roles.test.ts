@@ -113,6 +113,20 @@ const TABLE: Row[] = [
     expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
   },
   {
+    method: 'GET',
+    pattern: '/api/v1/reports/:ref/grant',
+    path: () => `/api/v1/reports/${ref}/grant`,
+    expect: staffOnly({ routedOfficer: 200, otherOfficer: 404, custodian: 404 }),
+  },
+  // An empty grant is refused for its shape, once the report is known to be the member's.
+  {
+    method: 'POST',
+    pattern: '/api/v1/reports/:ref/grant',
+    path: () => `/api/v1/reports/${ref}/grant`,
+    body: json({ items: [] }),
+    expect: staffOnly({ routedOfficer: 400, otherOfficer: 404, custodian: 404 }),
+  },
+  {
     method: 'PUT',
     pattern: '/api/v1/reports/:ref/read',
     path: () => `/api/v1/reports/${ref}/read`,

@@ -52,6 +52,27 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     );
   });
 
+  it('rewrites a part’s bytes only if the part is still as it was read, and never orphans a blob', async () => {
+    const inserted = await store.reports.insert(report());
+    if (!inserted.ok) throw new Error('not inserted');
+    const { ref } = inserted;
+    for (const idx of [0, 1]) {
+      const first = await store.reports.rewriteSealedStatements(ref, idx, new Uint8Array([7, 7, idx]));
+      // A second grant computed from the same state as the first, which lands first.
+      const racing = await store.reports.rewriteSealedStatements(ref, idx, new Uint8Array([8, 8, idx]));
+      await store.batch(first!.statements);
+      await store.blobs.delete(first!.replaced ? [first!.replaced] : []);
+      await expect(store.batch(racing!.statements)).rejects.toBeInstanceOf(ConstraintError);
+      if (racing!.added) await store.blobs.delete([racing!.added]);
+      expect(await store.reports.partBytes(ref, idx)).toEqual(new Uint8Array([7, 7, idx]));
+      expect((await store.reports.get(ref))?.parts.find((p) => p.idx === idx)?.size).toBe(3);
+    }
+    // The attachment's first blob is gone, its new one is the only one.
+    expect(await db.all('SELECT key FROM blobs')).toHaveLength(1);
+    expect(await store.reports.rewriteSealedStatements(ref, 5, new Uint8Array([1]))).toBeNull();
+    expect(await db.all('SELECT ok FROM key_packet_guard')).toEqual([]);
+  });
+
   it('runs a batch all or nothing', async () => {
     await expect(
       db.batch([
