@@ -14,6 +14,7 @@ import type { ReportStatus } from '../../../src/core/wire.ts';
 import { el, formatBytes } from '../staff/dom.ts';
 import { bucketRange, bucketText, categoryLabel, type ConsoleContext } from './context.ts';
 import { disclosureSection } from './disclosure-investigator.ts';
+import { grantPanel } from './grant-panel.ts';
 
 const EXTENSIONS: Record<string, string> = CONTENT_EXTENSIONS;
 
@@ -118,6 +119,8 @@ export async function showReport(ctx: ConsoleContext, ref: string, back: () => v
   const reload = () => void showReport(ctx, ref, back, cache);
   const assignment = assignSection(ctx, detail, reload);
   if (assignment) sections.push(assignment);
+  const access = await grantPanel(ctx, ref, reload);
+  if (access) sections.push(access);
   if (detail.inboxKeys.length > 0) sections.push(exportSection(ctx, detail));
   if (detail.inboxKeys.length > 0) sections.push(await conversation(ctx, detail, decrypt, cache.fresh), replyForms(ctx, detail, reload));
 
