@@ -10,7 +10,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createApp, siteManifestOf, type AppDeps, type RelaisApp } from './app.ts';
@@ -20,6 +20,7 @@ import type { Relais } from './server/context.ts';
 import { loadWebBuild } from './node-web-build.ts';
 import { MIGRATIONS_DIR, WEB_DIST_DIR } from './paths.ts';
 import { recordConfigVersion } from './server/config-change.ts';
+import { DOCTOR_PATH, doctorProbe } from './server/doctor-probe.ts';
 import type { Notifier } from './server/notifications.ts';
 import { recordSiteDeployment } from './server/site.ts';
 import { runMaintenance } from './server/maintenance.ts';
@@ -36,6 +37,9 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 export async function openNodeStore(dbPath: string): Promise<Store> {
+  // A new database is created for this user alone (SQLite gives its -wal and -shm files the same
+  // mode), whatever the umask: it holds sealed reports and staff times.
+  if (!existsSync(dbPath)) closeSync(openSync(dbPath, 'wx', 0o600));
   const db = openSqlite(dbPath);
   await applyMigrations(db, readMigrations());
   return new Store(db, new SqlBlobStore(db));
@@ -173,7 +177,15 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   try {
     server = await new Promise((resolve, reject) => {
       const s = serve(
-        { fetch: (req: Request) => fetch(req).then(closeAfterRefusedBody), port: options.port, hostname: options.hostname ?? '127.0.0.1' },
+        {
+          fetch: (req: Request) =>
+            // `relais doctor`'s probe reads the header names of its own request, before the app strips it.
+            new URL(req.url).pathname === DOCTOR_PATH
+              ? doctorProbe(req, relais.secrets.doctor, relais.clock())
+              : fetch(req).then(closeAfterRefusedBody),
+          port: options.port,
+          hostname: options.hostname ?? '127.0.0.1',
+        },
         () => resolve(s),
       );
       s.once('error', reject);

@@ -9,81 +9,12 @@ import { randomBytes, toBase64 } from '../core/bytes.ts';
 import { generateSignerKey } from '../core/tlog/index.ts';
 import { parse, say, help } from './args.ts';
 import { buildWeb } from './build-web.ts';
+import { AUDITORS, INBOXES, setupConfig } from './config-template.ts';
 import { generateStaffKey } from './keygen.ts';
 import { portOption, serveWith } from './serve.ts';
 
 const USAGE = `relais demo [--dir demo] [--port 8787]`;
 export const DEMO_PASSPHRASE = 'demo-passphrase';
-
-const INBOXES = [
-  {
-    id: 'police-stup',
-    name: 'Police nationale — brigade des stupéfiants',
-    kind: 'police',
-    members: [
-      ['liaison-police-1', 'Police — liaison 1'],
-      ['liaison-police-2', 'Police — liaison 2'],
-    ],
-  },
-  {
-    id: 'mairie-prevention',
-    name: 'Mairie — prévention de la délinquance',
-    kind: 'city',
-    members: [['prevention-1', 'Mairie — prévention 1']],
-  },
-  { id: 'protection-enfance', name: 'Aide sociale à l’enfance', kind: 'child-protection', members: [['ase-1', 'ASE — référent 1']] },
-  {
-    id: 'garde-temoins',
-    name: 'Protection des témoins',
-    kind: 'witness-custody',
-    members: [
-      ['gardien-1', 'Garde des témoins 1'],
-      ['gardien-2', 'Garde des témoins 2'],
-    ],
-  },
-] as const;
-const AUDITORS = [['auditeur-1', 'Audit — inspection 1']] as const;
-
-function demoConfig(port: number) {
-  const member = ([id, name]: readonly [string, string]) => ({ id, name, key: `keys/${id}.asc` });
-  return {
-    $schema: '../relais.config.schema.json',
-    site: { name: 'Relais — DÉMONSTRATION', languages: ['fr', 'en'], origin: `http://localhost:${port}` },
-    timeBucketSeconds: 3600,
-    retentionDays: 365,
-    inboxes: INBOXES.map((i) => ({ id: i.id, name: i.name, kind: i.kind, members: i.members.map(member) })),
-    categories: [
-      {
-        id: 'point-de-deal',
-        labels: { fr: 'Point de deal', en: 'Drug dealing spot' },
-        hints: {
-          fr: 'Où, quand, combien de personnes, quels signes (guetteurs, allées et venues).',
-          en: 'Where, when, how many people, what signs (lookouts, comings and goings).',
-        },
-        inboxes: ['police-stup', 'mairie-prevention'],
-      },
-      {
-        id: 'recrutement-mineurs',
-        labels: { fr: 'Recrutement de mineurs', en: 'Recruitment of minors' },
-        hints: {
-          fr: 'Ce que vous avez vu, sans donner le nom des enfants si vous ne le connaissez pas avec certitude.',
-          en: 'What you saw; do not name children unless you are sure.',
-        },
-        inboxes: ['police-stup', 'protection-enfance'],
-      },
-      { id: 'armes', labels: { fr: 'Armes', en: 'Weapons' }, inboxes: ['police-stup'] },
-      {
-        id: 'temoin-protege',
-        kind: 'witness',
-        labels: { fr: 'Je veux témoigner sous protection', en: 'I want to testify under protection' },
-        testimony: ['police-stup'],
-        identity: ['garde-temoins'],
-      },
-    ],
-    auditors: AUDITORS.map(member),
-    log: { origin: `localhost:${port}/relais-demo-log`, publicKey: 'keys/log.pub' },
-  };
-}
 
 export async function createDemo(dir: string, port: number): Promise<void> {
   for (const sub of ['keys', 'private', 'secrets']) mkdirSync(join(dir, sub), { recursive: true });
@@ -93,7 +24,12 @@ export async function createDemo(dir: string, port: number): Promise<void> {
     writeFileSync(join(dir, 'keys', `${id}.asc`), key.publicKey);
     writeFileSync(join(dir, 'private', `${id}.key.asc`), key.privateKey, { mode: 0o600 });
   }
-  const config = demoConfig(port);
+  const config = setupConfig({
+    name: 'Relais — DÉMONSTRATION',
+    origin: `http://localhost:${port}`,
+    logOrigin: `localhost:${port}/relais-demo-log`,
+    schema: '../relais.config.schema.json',
+  });
   const log = generateSignerKey(config.log.origin);
   writeFileSync(join(dir, 'keys', 'log.pub'), `${log.verifierKey}\n`);
   writeFileSync(join(dir, 'secrets', 'log.key'), `${log.signerKey}\n`, { mode: 0o600 });

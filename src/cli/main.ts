@@ -21,6 +21,18 @@ const COMMANDS: Record<string, { run: Run; summary: string }> = {
     summary: 'create a demo setup in ./demo if there is none, and serve it',
   },
   serve: { run: async (argv) => (await import('./serve.ts')).serveCommand(argv), summary: 'run the server on a SQLite file' },
+  init: {
+    run: async (argv) => (await import('./init.ts')).initCommand(argv),
+    summary: 'make a production folder: config, keys, secrets, systemd unit, proxy examples',
+  },
+  doctor: {
+    run: async (argv) => (await import('./doctor.ts')).doctorCommand(argv),
+    summary: 'check a running setup: permissions, keys, log key, proxy headers, clock',
+  },
+  backup: {
+    run: async (argv) => (await import('./backup.ts')).backupCommand(argv),
+    summary: 'copy the database while the server runs (and what a restore means for auditors)',
+  },
   config: {
     run: async (argv) => (await import('./config-cmd.ts')).configCommand(argv),
     summary: 'check relais.config.json and its keys, or write its JSON Schema',

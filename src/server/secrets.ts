@@ -1,7 +1,7 @@
 // The server's secrets. One random 32-byte server secret (a file or an environment variable,
 // never in the config or the repository) is split with HKDF-SHA-256 (RFC 5869) into a key for
-// proof-of-work challenges, login challenges, residents' follow-up tokens and no-JavaScript form
-// tokens, so none can stand in for another.
+// proof-of-work challenges, login challenges, residents' follow-up tokens, no-JavaScript form
+// tokens and `relais doctor`'s probe token, so none can stand in for another.
 
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -12,6 +12,8 @@ export interface ServerSecrets {
   login: Uint8Array;
   followUp: Uint8Array;
   form: Uint8Array;
+  /** `relais doctor`'s probe of what headers reach the server (doctor-probe.ts) */
+  doctor: Uint8Array;
 }
 
 export function deriveSecrets(serverSecret: Uint8Array): ServerSecrets {
@@ -21,6 +23,7 @@ export function deriveSecrets(serverSecret: Uint8Array): ServerSecrets {
     login: hkdf(sha256, serverSecret, undefined, utf8('relais staff login v1'), 32),
     followUp: hkdf(sha256, serverSecret, undefined, utf8('relais resident follow-up v1'), 32),
     form: hkdf(sha256, serverSecret, undefined, utf8('relais no-javascript form v1'), 32),
+    doctor: hkdf(sha256, serverSecret, undefined, utf8('relais doctor probe v1'), 32),
   };
 }
 
