@@ -176,7 +176,7 @@ ${host} {
 	}
 	header -Server
 	reverse_proxy 127.0.0.1:${l.port} {
-${STRIPPED.map((h) => `\t\theader_up -${h}`).join('\n')}
+${STRIPPED.map((h) => (h === 'User-Agent' ? '\t\t# empty, not removed: a removed one would be replaced by Go\'s own\n\t\theader_up User-Agent ""' : `\t\theader_up -${h}`)).join('\n')}
 	}
 }
 `;
@@ -208,9 +208,9 @@ server {
 }
 
 server {
-    listen 443 ssl;
-    listen [::]:443 ssl;
-    http2 on;
+    # (nginx 1.25.1+ prefers "http2 on;"; this form works on Debian 12's nginx 1.22 and later)
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
     server_name ${host};
     ssl_certificate /etc/letsencrypt/live/${host}/fullchain.pem;
     ssl_certificate_key /etc/letsencrypt/live/${host}/privkey.pem;

@@ -42,14 +42,14 @@ function writeGenerated(dir: string, layout: Layout, json: unknown): void {
   const parsed = ConfigSchema.safeParse(json);
   if (!parsed.success) throw new UsageError(`${dir}/relais.config.json is not a valid config; run relais config check`);
   const config = parsed.data;
-  const host = new URL(config.site.origin).host;
+  const { host, hostname } = new URL(config.site.origin);
   const bodyMb = proxyBodyLimitMb(config.limits);
   mkdirSync(`${dir}/proxy`, { recursive: true });
   writeFileSync(`${dir}/relais.service`, systemdUnit(layout));
   writeFileSync(`${dir}/relais-backup.service`, backupService(layout));
   writeFileSync(`${dir}/relais-backup.timer`, backupTimer());
   writeFileSync(`${dir}/proxy/Caddyfile`, caddyfile(host, layout, bodyMb));
-  writeFileSync(`${dir}/proxy/nginx.conf`, nginxConf(host, layout, bodyMb));
+  writeFileSync(`${dir}/proxy/nginx.conf`, nginxConf(hostname, layout, bodyMb));
   writeFileSync(
     `${dir}/README.md`,
     initReadme({ dir, origin: config.site.origin, port: layout.port, user: layout.user, bin: layout.bin, bodyMb }),
