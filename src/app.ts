@@ -24,6 +24,7 @@ import { staffPageRoutes } from './routes/staff-pages.ts';
 import { witnessPageRoutes } from './routes/witness-pages.ts';
 import { witnessRoutes } from './routes/witness.ts';
 import { Audit } from './server/audit.ts';
+import { type Counters, MemoryCounters } from './core/counters.ts';
 import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
 import { refreshIfDue } from './server/key-lifecycle.ts';
@@ -51,6 +52,8 @@ export interface AppDeps {
   notifier?: Notifier;
   /** web/dist/build.json: the built files and their hashes (pages cannot render without it) */
   build?: BuildManifest;
+  /** counters shared by the deployment (Workers: a Durable Object); this process's memory by default */
+  counters?: Counters;
 }
 
 const NO_BUILD: BuildManifest = { format: BUILD_FORMAT, version: '0', commit: null, sources: '', files: {} };
@@ -79,6 +82,7 @@ export function createRelais(deps: AppDeps): Relais {
     }),
     notifier: deps.notifier,
     site: new Site(deps.build ?? NO_BUILD),
+    counters: deps.counters ?? new MemoryCounters(clock),
   };
 }
 

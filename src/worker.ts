@@ -23,6 +23,7 @@ import { runMaintenance } from './server/maintenance.ts';
 import { recordSiteDeployment } from './server/site.ts';
 import { deriveSecrets, parseServerSecret } from './server/secrets.ts';
 import { D1Driver, type D1Like } from './store/d1.ts';
+import { DurableCounters, type DurableNamespaceLike } from './store/durable-counters.ts';
 import { R2BlobStore, type R2Like } from './store/r2.ts';
 import { Store } from './store/store.ts';
 
@@ -37,7 +38,12 @@ export interface WorkerEnv {
   RELAIS_SERVER_SECRET?: string;
   /** the audit log's checkpoint signer key, made by `relais log-key` (`wrangler secret put RELAIS_LOG_KEY`) */
   RELAIS_LOG_KEY?: string;
+  /** the Durable Object that counts for the whole deployment (no-JS cap, failed logins) */
+  COUNTERS?: DurableNamespaceLike;
 }
+
+/** The Durable Object class wrangler.toml binds as COUNTERS (memory only). */
+export { RelaisCounters } from './store/durable-counters.ts';
 
 interface ScheduledController {
   readonly cron: string;
@@ -95,6 +101,7 @@ async function start(env: WorkerEnv): Promise<RelaisApp> {
     // Without it the log is stored but no checkpoint is signed (and a warning is logged).
     ...(env.RELAIS_LOG_KEY ? { logSigner: signerOf(env.RELAIS_LOG_KEY) } : {}),
     ...(env.ASSETS ? { assets: workersAssets(env.ASSETS) } : {}),
+    ...(env.COUNTERS ? { counters: new DurableCounters(env.COUNTERS, log) } : {}),
   };
   const relaisApp = createApp(deps);
   // As the Node entry does at start: log the config version and the served code if they are

@@ -59,7 +59,7 @@ export function pageKit(relais: Relais) {
   };
 
   /** Checks the form token and the server-wide cap; returns a refusal page or the token's nonce. */
-  const admit = (
+  const admit = async (
     c: Context<Env>,
     ctx: PageContext,
     fields: Record<string, string>,
@@ -70,7 +70,7 @@ export function pageKit(relais: Relais) {
     const checked = checkFormToken(relais.secrets.form, fields.formToken, purpose, relais.clock());
     if (checked === 'form_token_early') return notice(c, ctx, ctx.t('nojs.wait'), 429, back);
     if (typeof checked === 'string') return notice(c, ctx, ctx.t('nojs.expired'), 400, back);
-    if (!limiter.take()) return notice(c, ctx, ctx.t('nojs.busy'), 429, back);
+    if (!(await limiter.take())) return notice(c, ctx, ctx.t('nojs.busy'), 429, back);
     return checked;
   };
 

@@ -27,7 +27,7 @@ const FORM_BODY_MAX = 512 * 1024;
 export function pageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { config } = relais.config;
-  const limiter = new NoJsLimiter(NOJS_PER_MINUTE, relais.clock);
+  const limiter = new NoJsLimiter(relais.counters, 'nojs', NOJS_PER_MINUTE);
   const kit = pageKit(relais);
   const { officerLang, officerT, reportLabels, categoryLabels, context, page, notice, formToken: token, readNoScriptForm: readForm } = kit;
   const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) =>
@@ -119,7 +119,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
     if (files.length > limits.maxAttachments)
       return notice(c, ctx, ctx.t('files.error.countNoJs', { max: limits.maxAttachments }), 413, back);
-    const admitted = admit(c, ctx, fields, 'report', back);
+    const admitted = await admit(c, ctx, fields, 'report', back);
     if (admitted instanceof Response) return admitted;
     const cleaned = await cleanFilesOnServer(await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer()))), limits);
     if ('total' in cleaned) return tooLargeNotice(c);
@@ -149,7 +149,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     const fields = await readForm(c);
     const receipt = fields ? normalizeReceipt(fields.receipt ?? '') : null;
     if (!fields || !receipt) return notice(c, ctx, ctx.t('followup.error.format'), 400, back);
-    const admitted = admit(c, ctx, fields, 'lookup', back);
+    const admitted = await admit(c, ctx, fields, 'lookup', back);
     if (admitted instanceof Response) return admitted;
     if (!(await spendFormToken(relais, admitted))) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
     const conversation = await openOnServer(relais, receipt);
@@ -172,7 +172,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     const text = (fields.text ?? '').trim();
     if (!text) return notice(c, ctx, ctx.t('form.error.what'), 400, back);
     if (new TextEncoder().encode(text).length > config.limits.maxTextBytes) return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
-    const admitted = admit(c, ctx, fields, 'message', back);
+    const admitted = await admit(c, ctx, fields, 'message', back);
     if (admitted instanceof Response) return admitted;
     const sent = await addMessageOnServer(relais, ref, text, admitted).catch((e: unknown) => {
       if (e instanceof ConstraintError) return false; // the form token was already used

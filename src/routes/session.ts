@@ -58,15 +58,15 @@ export function memberView(relais: Relais, member: ResolvedMember) {
 export function sessionRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const origin = new URL(relais.config.config.site.origin).origin;
-  const throttle = new LoginThrottle(relais.config.config.proofOfWork.loginBits, relais.clock);
+  const throttle = new LoginThrottle(relais.config.config.proofOfWork.loginBits, relais.counters);
   /** Refuses a login and makes the next ones a little costlier. */
-  const refuse = (status: 400 | 401, code: string, message: string): never => {
-    throttle.recordFailure();
+  const refuse = async (status: 400 | 401, code: string, message: string): Promise<never> => {
+    await throttle.recordFailure();
     throw new ApiError(status, code, message);
   };
 
-  app.post('/challenge', (c) => {
-    const challenge = issueLoginChallenge(relais.secrets.login, origin, relais.clock(), CHALLENGE_TTL_SECONDS, throttle.bits());
+  app.post('/challenge', async (c) => {
+    const challenge = issueLoginChallenge(relais.secrets.login, origin, relais.clock(), CHALLENGE_TTL_SECONDS, await throttle.bits());
     return c.json({ challenge: challenge.token, text: challenge.text, bits: challenge.bits, expires: challenge.expires }, 201);
   });
 

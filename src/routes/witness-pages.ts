@@ -23,7 +23,7 @@ const FORM_BODY_MAX = 512 * 1024;
 export function witnessPageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { config } = relais.config;
-  const limiter = new NoJsLimiter(NOJS_WITNESS_PER_MINUTE, relais.clock);
+  const limiter = new NoJsLimiter(relais.counters, 'nojs-witness', NOJS_WITNESS_PER_MINUTE);
   const { officerLang, officerT, reportLabels, categoryLabels, page, readNoScriptForm, admit, ...kit } = pageKit(relais);
   // Read per request: a category can become unavailable while the server runs (expired keys).
   const witnessCategories = () => relais.publicConfig.categories.filter((c) => c.kind === 'witness');
@@ -93,7 +93,7 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
     const bytes = (s: string) => new TextEncoder().encode(s).length;
     if (bytes(testimony) > config.limits.maxTextBytes || bytes(identity) > config.limits.maxTextBytes)
       return notice(c, ctx, ctx.t('form.error.tooLong'), 413);
-    const checked = admit(c, ctx, fields, 'report', `/temoigner?lang=${ctx.lang}`, limiter);
+    const checked = await admit(c, ctx, fields, 'report', `/temoigner?lang=${ctx.lang}`, limiter);
     if (checked instanceof Response) return checked;
     const filed = await fileWitnessOnServer(relais, { category: category.id, testimony, identity }, checked);
     if ('error' in filed) return notice(c, ctx, ctx.t('nojs.expired'), 409);

@@ -5,6 +5,7 @@ import type { ResolvedConfig, ResolvedMember } from '../config/resolve.ts';
 import type { Store } from '../store/store.ts';
 import type { Audit } from './audit.ts';
 import type { Notifier } from './notifications.ts';
+import type { Counters } from '../core/counters.ts';
 import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
 import type { ServerSecrets } from './secrets.ts';
@@ -24,6 +25,8 @@ export interface Relais {
   notifier?: Notifier | undefined;
   /** the built files and the manifest of the code this server serves (promise 11) */
   site: Site;
+  /** the no-JS cap and the failed logins, shared by the whole deployment */
+  counters: Counters;
 }
 
 export interface StaffSession {

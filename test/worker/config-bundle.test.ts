@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfigBundle } from '../../src/config/bundled.ts';
 import { loadConfigFile } from '../../src/config/load-node.ts';
-import { buildWorkerConfig } from '../../src/cli/worker-config.ts';
+import { buildWorkerConfig, workersLimitWarnings } from '../../src/cli/worker-config.ts';
 import { relais } from '../helpers/cli.ts';
 import { makeFixture } from '../helpers/fixture.ts';
 
@@ -18,6 +18,10 @@ describe('the config bundled into the worker', () => {
     const bundle = JSON.parse(readFileSync(out, 'utf8'));
     const node = await loadConfigFile(fx.configPath);
     expect(res.stderr).toContain(node.hash);
+    // The default limits ask more of a Worker than it may give; the CPU note is always there.
+    expect(res.stderr).toContain('warning: limits.maxReportBytes is 50 MB; a Worker holds the whole body in its 128 MB of memory');
+    expect(res.stderr).toContain('the Workers Free plan stops a request after 10 ms of CPU');
+    expect(workersLimitWarnings({ ...node.config, limits: { ...node.config.limits, maxReportBytes: 20 * 1024 * 1024 } })).toHaveLength(1);
     expect((await resolveConfigBundle(bundle, new Date())).hash).toBe(node.hash);
     expect(Object.keys(bundle.files).sort()).toEqual([
       'keys/analyst-g.asc',
