@@ -13,7 +13,10 @@ import { AUDITORS, INBOXES, setupConfig } from './config-template.ts';
 import { generateStaffKey } from './keygen.ts';
 import { portOption, serveWith } from './serve.ts';
 
-const USAGE = `relais demo [--dir demo] [--port 8787]`;
+const USAGE = `relais demo [--dir demo] [--port 8787] [--prepare]
+
+Makes the demo setup in DIR if there is none and serves it. --prepare only makes it (and
+web/dist), for running the same demo in another runtime (wrangler dev).`;
 export const DEMO_PASSPHRASE = 'demo-passphrase';
 
 export async function createDemo(dir: string, port: number): Promise<void> {
@@ -71,7 +74,7 @@ export function banner(url: string, dir: string): string {
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { dir: { type: 'string' }, port: { type: 'string' } }, USAGE);
+  const { values } = parse(argv, { dir: { type: 'string' }, port: { type: 'string' }, prepare: { type: 'boolean' } }, USAGE);
   if (values.help) return help(USAGE);
   const dir = values.dir ?? 'demo';
   const port = portOption(values.port ?? process.env.PORT, 8787);
@@ -87,6 +90,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
     say('note: esbuild is not installed, so the demo serves the web assets already built in web/dist');
   });
+  if (values.prepare) {
+    say(`demo setup ready in ${dir}/ (web/dist built)`);
+    return 0;
+  }
   const server = await serveWith({
     config: join(dir, 'relais.config.json'),
     db: join(dir, 'relais.db'),
