@@ -8,7 +8,7 @@
 import { base64Encode } from '../core/tlog/index.ts';
 import { rowOf, toCsv, toJson, type Row } from '../client/audit-rows.ts';
 import { writePrivateFile } from './files.ts';
-import { exitWith, help, parse, required, say, UsageError } from './args.ts';
+import { help, parse, required, say, UsageError } from './args.ts';
 import {
   auditorSession,
   nodeTreeHasher,

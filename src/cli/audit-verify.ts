@@ -14,7 +14,7 @@ import { sessionLogId } from '../core/audit-entry.ts';
 import { ruleSummaryLines } from '../client/audit-rules.ts';
 import { LogApi } from '../client/audit-log-client.ts';
 import { VerificationFailure } from '../client/audit-verifier.ts';
-import { exitWith, help, parse, progress, required, say, UsageError } from './args.ts';
+import { help, parse, progress, required, say, UsageError } from './args.ts';
 import {
   auditorSession,
   nodeTreeHasher,

@@ -18,8 +18,9 @@ const NAME = /^relais-\d{8}-\d{6}\.db$/;
 
 export const RESTORE_NOTE =
   'To restore: stop the server, replace the database file (and remove its -wal and -shm), start it. ' +
-  'A restore is a ROLLBACK of the audit log: every auditor’s next `relais audit verify` fails with "rollback", as it must. ' +
-  'Tell the auditors before restoring; reports received after the copy are lost.';
+  'A restore is a ROLLBACK of the audit log: every auditor’s next `relais audit verify` fails with "rollback", as it must, ' +
+  'and cosigners will not cosign the restored log: going on means a new log (new log.origin and `relais log-key`). ' +
+  'Tell the auditors and cosigners before restoring; reports received after the copy are lost.';
 
 export async function backupCommand(argv: string[]): Promise<number> {
   const { values } = parse(

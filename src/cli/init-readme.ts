@@ -53,6 +53,15 @@ export const CONFIG_FIELDS: [path: string, text: string][] = [
   ['log', 'the audit log.'],
   ['log.origin', 'the log’s name in its signed checkpoints; the log key is made for this name and it never changes.'],
   ['log.publicKey', 'the log’s public key (keys/log.pub), which every auditor keeps their own copy of.'],
+  [
+    'log.cosigners',
+    'the independent bodies (city inspection, prefecture, an NGO) that cosign each checkpoint; each runs `relais cosigner serve`.',
+  ],
+  ['log.cosigners[].name', 'the cosigner’s name, as in its key.'],
+  ['log.cosigners[].url', 'where its witness API answers (POST <url>/add-checkpoint).'],
+  ['log.cosigners[].key', 'its verifier key, from `relais cosigner keygen`, received from the cosigner itself.'],
+  ['log.quorum', 'how many cosignatures a checkpoint needs to count as witnessed (default 1 with cosigners, else 0).'],
+  ['log.maxCheckpointAgeSeconds', 'the server gets a freshly cosigned checkpoint at least this often (default 900).'],
 ];
 
 export function initReadme(o: { dir: string; origin: string; port: number; user: string; bin: string; bodyMb: number }): string {
@@ -126,9 +135,12 @@ keep the server, and delete it once older than the retention period, since reten
 reach into backups.
 
 **A restore is a rollback of the audit log.** Every auditor's state file holds a later signed
-checkpoint; their next \`relais audit verify\` fails with "rollback", as it must. Before restoring,
-tell every auditor what you restore, from when and why; afterwards they start again from the
-restored log (a new state file) and keep the old one as evidence. Reports that arrived after the
+checkpoint; their next \`relais audit verify\` fails with "rollback", as it must. With cosigners
+(\`log.cosigners\`), the restored log cannot be cosigned again either: they hold a larger tree
+(the server logs \`LOG ALERT\`). Going on after a restore therefore means a new log: a new
+\`log.origin\` and key (\`relais log-key\`), the new public key given to the cosigners and the
+auditors, who start new state files and keep the old ones as evidence. Before restoring, tell
+every auditor and cosigner what you restore, from when and why. Reports that arrived after the
 backup are lost to the server (their residents' receipts no longer open anything).
 
 ## Logs

@@ -42,6 +42,8 @@ const AUDIENCE: Record<string, Audience> = {
   'report.reply': 'main',
   'report.note': 'main',
   'report.status': 'main',
+  'report.seen': 'any',
+  'report.grant': 'any',
   'witness.detail': 'identity',
   'witness.identity.read': 'identity',
   'disclosure.requested': 'identity',

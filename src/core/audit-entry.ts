@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'report.list',
   'report.detail',
   'report.read',
+  'report.seen',
   'attachment.download',
   'report.reply',
   'report.status',

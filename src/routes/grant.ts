@@ -20,6 +20,7 @@ import { requireStaff } from '../server/auth.ts';
 import { jsonLimit, readJson } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
+import { logRefusals, staffRead } from '../server/staff-log.ts';
 import { checkSealedPart, expectedMembers, expectedResident, membersOf } from '../server/sealed-parts.ts';
 import { ConstraintError } from '../store/driver.ts';
 import type { SealedRewrite } from '../store/reports.ts';
@@ -101,7 +102,7 @@ export function grantRoutes(relais: Relais): Hono<Env> {
     return { expected, resident: false };
   }
 
-  app.get('/:ref/grant', staff, async (c) => {
+  app.get('/:ref/grant', staff, logRefusals(relais), async (c) => {
     const ref = checkRef(c.req.param('ref'));
     const { member } = c.get('staff');
     const audiences = await audiencesOf(ref, member);
@@ -126,10 +127,12 @@ export function grantRoutes(relais: Relais): Hono<Env> {
       keys[audience] = membersOf(relais.config, routed).members.map((m) => m.armored);
     }
     const status: GrantStatus = { ref, inboxes, items, keys, residentKey: items.some((i) => i.resident) ? replyKey : null };
+    // A read of the report's metadata (who it is sealed to), logged before it is served.
+    await staffRead(relais, c, { action: 'report.detail', report: ref, details: { audiences: [...audiences].sort(), grant: true } });
     return c.json(status);
   });
 
-  app.post('/:ref/grant', staff, jsonLimit(GRANT_BATCH * (KEY_PACKETS_MAX * 2) + 4096), async (c) => {
+  app.post('/:ref/grant', staff, logRefusals(relais), jsonLimit(GRANT_BATCH * (KEY_PACKETS_MAX * 2) + 4096), async (c) => {
     const ref = checkRef(c.req.param('ref'));
     const { member } = c.get('staff');
     const audiences = await audiencesOf(ref, member);

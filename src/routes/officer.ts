@@ -162,6 +162,7 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     await relais.store.batch([
       relais.store.reports.markReadStatement(ref, member.id),
       ...(last ? [relais.store.reportList.seenStatement(ref, member.id, last.idx)] : []),
+      relais.audit.statement({ action: 'report.seen', actor: `member:${member.id}`, report: ref }),
     ]);
     return c.body(null, 204);
   });
