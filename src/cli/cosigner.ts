@@ -10,7 +10,7 @@ import { generateCosignerKey, isValidKeyName, parseCosignerKey, parseVerifierKey
 import { cosigner, MAX_ADD_CHECKPOINT_BYTES } from '../server/cosigner.ts';
 import { CosignerTable } from '../store/cosigner-table.ts';
 import { openSqlite } from '../store/sqlite.ts';
-import { exitWith, parse, required, say, UsageError } from './args.ts';
+import { exitWith, help, parse, required, say, UsageError } from './args.ts';
 
 const USAGE = `relais cosigner keygen --name NAME --out PREFIX
 relais cosigner serve --key PREFIX.key --db FILE --log-key LOG.pub [--log-key …] [--port 7380] [--host 127.0.0.1]
@@ -32,7 +32,7 @@ function readKeyFile(path: string, what: string): string {
 
 async function keygen(argv: string[]): Promise<number> {
   const { values } = parse(argv, { name: { type: 'string' }, out: { type: 'string' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const name = required(values.name, 'name', USAGE);
   const out = required(values.out, 'out', USAGE);
   if (!isValidKeyName(name)) throw new UsageError('the name must not contain spaces, "+" or control characters');
@@ -74,7 +74,7 @@ async function serve(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const signer = (() => {
     try {
       return parseCosignerKey(readKeyFile(required(values.key, 'key', USAGE), 'cosigner key'));
@@ -135,6 +135,7 @@ export async function cosignerCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'keygen') return keygen(rest);
   if (sub === 'serve') return serve(rest);
-  say(USAGE);
-  return sub === '--help' || sub === '-h' ? 0 : 2;
+  if (sub === '--help' || sub === '-h') return help(USAGE);
+  say(sub === undefined ? USAGE : `unknown step "${sub}"\n\n${USAGE}`);
+  return 2;
 }

@@ -35,7 +35,7 @@ afterEach(() => vi.restoreAllMocks());
 async function commands(): Promise<string[][]> {
   const { stdout } = await run(['--help']);
   const names = [...stdout.matchAll(/^ {2}([a-z-]+) {2}/gm)].map((m) => m[1] as string);
-  const steps: Record<string, string> = { config: 'check', audit: 'verify', witness: 'list' };
+  const steps: Record<string, string> = { config: 'check', audit: 'verify', witness: 'list', cosigner: 'keygen' };
   return names.map((n) => (steps[n] ? [n, steps[n]] : [n]));
 }
 
