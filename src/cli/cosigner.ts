@@ -10,7 +10,7 @@ import { generateCosignerKey, isValidKeyName, parseCosignerKey, parseVerifierKey
 import { cosigner, MAX_ADD_CHECKPOINT_BYTES } from '../server/cosigner.ts';
 import { CosignerTable } from '../store/cosigner-table.ts';
 import { openSqlite } from '../store/sqlite.ts';
-import { exitWith, help, parse, required, say, UsageError } from './args.ts';
+import { help, parse, required, say, UsageError } from './args.ts';
 
 const USAGE = `relais cosigner keygen --name NAME --out PREFIX
 relais cosigner serve --key PREFIX.key --db FILE --log-key LOG.pub [--log-key …] [--port 7380] [--host 127.0.0.1]
