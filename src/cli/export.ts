@@ -11,7 +11,7 @@ import { ApiClient } from '../client/api.ts';
 import { buildCaseExport } from '../client/case-export.ts';
 import { login, logout, unlockPrivateKey } from '../client/staff.ts';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
-import { exitWith, parse, required, say, UsageError } from './args.ts';
+import { help, parse, required, say, UsageError } from './args.ts';
 import { readPassphrase } from './prompt.ts';
 
 const USAGE = `relais export --server URL --key PRIVATE_KEY.asc --ref R-XXXX-XXXX-XXXX --out DIR
@@ -33,7 +33,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const ref = required(values.ref, 'ref', USAGE);
   if (!REPORT_REF_PATTERN.test(ref)) throw new UsageError('--ref is a reference R-XXXX-XXXX-XXXX');

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ApiClient } from '../client/api.ts';
 import { getFigures, getFiguresCsv, login, logout, unlockPrivateKey } from '../client/staff.ts';
-import { exitWith, parse, required, say } from './args.ts';
+import { help, parse, required, say } from './args.ts';
 import { readPassphrase } from './prompt.ts';
 
 const USAGE = `relais stats --server URL --key PRIVATE_KEY.asc [--csv] [--out FILE] [--passphrase-file FILE]
@@ -25,7 +25,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const key = await unlockPrivateKey(
     readFileSync(required(values.key, 'key', USAGE), 'utf8'),

@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { ExportInvalid, verifyCaseExport } from '../core/case-verify.ts';
 import { TlogProofError } from '../core/tlog-proof.ts';
-import { exitWith, parse, required, say, UsageError } from './args.ts';
+import { exitWith, help, parse, required, say, UsageError } from './args.ts';
 
 const USAGE = `relais verify-export DIR|FILE.zip --log-key log.pub [--cosigner KEY_FILE]...
 
@@ -31,7 +31,7 @@ function readTree(dir: string): Map<string, Uint8Array> {
 
 export async function verifyExportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { 'log-key': { type: 'string' }, cosigner: { type: 'string', multiple: true } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const [target] = positionals;
   if (!target || positionals.length > 1) throw new UsageError(USAGE);
   const logVerifierKey = readFileSync(required(values['log-key'], 'log-key', USAGE), 'utf8');
