@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sourcesDigest } from '../node-web-build.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
-import { exitWith, parse, say } from './args.ts';
+import { help, parse, say } from './args.ts';
 import { buildWeb } from './build-web.ts';
 
 const USAGE = `relais build
@@ -57,7 +57,7 @@ export async function buildServer(
 
 export async function buildCommand(argv: string[] = []): Promise<number> {
   const { values } = parse(argv, {}, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const web = await buildWeb();
   await buildServer(web.manifest.sources, Object.keys(web.inputs));
   return 0;

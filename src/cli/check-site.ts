@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { checkSite, type Problem } from '../client/site-check.ts';
 import { checkDeployments, type LogCheck } from '../client/site-log-check.ts';
 import { type BuildManifest, groupedHash, manifestHash, parseSiteManifest, type SiteManifest } from '../core/site-manifest.ts';
-import { exitWith, parse, say, UsageError } from './args.ts';
+import { help, parse, say, UsageError } from './args.ts';
 import { POLICY_OPTIONS, readLogVerifier, resolvePolicy } from './audit-common.ts';
 
 const USAGE = `relais check-site URL (--log-key keys/log.pub [--cosigner FILE]… [--quorum N] [--max-age S] | --no-log)
@@ -94,8 +94,9 @@ export async function checkSiteCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
     },
     USAGE,
+    1,
   );
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const [url, ...extra] = positionals;
   if (!url || extra.length > 0) throw new UsageError(`give one site URL\n\n${USAGE}`);
   let base: URL;

@@ -12,7 +12,7 @@ import { openNodeStore } from '../node.ts';
 import { loadWebBuild } from '../node-web-build.ts';
 import { WEB_DIST_DIR } from '../paths.ts';
 import { deriveSecrets } from '../server/secrets.ts';
-import { exitWith, parse, say } from './args.ts';
+import { help, parse, say } from './args.ts';
 
 const USAGE = `relais site-manifest [--config relais.config.json] [--web web/dist] [--hash]
 
@@ -22,7 +22,7 @@ publishes).`;
 
 export async function siteManifestCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { config: { type: 'string' }, web: { type: 'string' }, hash: { type: 'boolean' } }, USAGE);
-  if (values.help) return exitWith(0, USAGE);
+  if (values.help) return help(USAGE);
   const build = loadWebBuild(values.web ?? WEB_DIST_DIR);
   const config = await loadConfigFile(values.config ?? 'relais.config.json');
   const store = await openNodeStore(':memory:');

@@ -30,7 +30,7 @@ function readTree(dir: string): Map<string, Uint8Array> {
 }
 
 export async function verifyExportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { 'log-key': { type: 'string' }, cosigner: { type: 'string', multiple: true } }, USAGE);
+  const { values, positionals } = parse(argv, { 'log-key': { type: 'string' }, cosigner: { type: 'string', multiple: true } }, USAGE, 1);
   if (values.help) return help(USAGE);
   const [target] = positionals;
   if (!target || positionals.length > 1) throw new UsageError(USAGE);

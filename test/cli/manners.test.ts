@@ -65,8 +65,13 @@ describe('relais', () => {
       const unknown = await run([...command, '--no-such-option']);
       expect(unknown.code, command.join(' ')).toBe(2);
       expect(unknown.stderr, command.join(' ')).toContain("Unknown option '--no-such-option'");
-      // clean takes one FILE, init one DIR, witness one step: a second plain argument is one too many.
-      const stray = await run([...command, ...(['clean', 'init'].includes(command[0] as string) ? ['a'] : []), 'stray-argument']);
+      // clean takes one FILE, init one DIR, check-site one URL, verify-export one folder, witness one
+      // step: a second plain argument is one too many.
+      const stray = await run([
+        ...command,
+        ...(['clean', 'init', 'check-site', 'verify-export'].includes(command[0] as string) ? ['a'] : []),
+        'stray-argument',
+      ]);
       expect(stray.code, command.join(' ')).toBe(2);
       expect(stray.stderr, command.join(' ')).toMatch(/unexpected argument "stray-argument"|unknown (step|command)/);
     }
