@@ -102,7 +102,9 @@ describe('content-free notifications', () => {
 
   it('says nothing of the category, the count, the references or the inbox', () => {
     const { raw } = mails[0] as Mail;
-    const body = raw.replace(/=\r?\n/g, '');
+    // The Date header is the sending time (after the bucket closed), not data about the bucket:
+    // left out, since a time such as "…:13 +0000" would contain the counts checked below.
+    const body = raw.replace(/^Date: .*\r?\n/m, '').replace(/=\r?\n/g, '');
     for (const word of ['armes', 'Armes', 'Weapons', 'Police', 'stupéfiants', 'R-', '3 ', '4 ', 'rapport'])
       expect(body.includes(word), word).toBe(false);
     expect(raw).toMatch(/^Subject: Relais : du nouveau dans votre =?|^Subject: =\?UTF-8\?/m);
