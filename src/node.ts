@@ -16,6 +16,7 @@ import nodemailer from 'nodemailer';
 import { createApp, siteManifestOf, type AppDeps, type RelaisApp } from './app.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
+import type { BuildManifest } from './core/site-manifest.ts';
 import type { Relais } from './server/context.ts';
 import { loadWebBuild } from './node-web-build.ts';
 import { MIGRATIONS_DIR, WEB_DIST_DIR } from './paths.ts';
@@ -58,14 +59,19 @@ function closeAfterRefusedBody(res: Response): Response {
  * web/dist/assets from disk, gzip-compressed (scripts and styles hold no secret, so no BREACH-style
  * leak; pages and API answers are not compressed). On Workers the platform compresses.
  */
-function staticAssets(webRoot: string): MiddlewareHandler {
+function staticAssets(webRoot: string, build: BuildManifest): MiddlewareHandler {
   const gzip = compress({ encoding: 'gzip' });
   const files = serveStatic({ root: relative(process.cwd(), webRoot) || '.' });
-  return (c, next) =>
-    gzip(c, async () => {
+  // Only the files the checked build lists, and only to GET and HEAD: any other path or method is
+  // the app's own answer (404, 405) without touching the disk or the compressor (an unlisted path
+  // through both answered 500).
+  return (c, next) => {
+    if (!Object.hasOwn(build.files, c.req.path) || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return next();
+    return gzip(c, async () => {
       const res = await files(c, next);
       if (res) c.res = res;
     });
+  };
 }
 
 /** A port that cannot be listened on, said in one line (issue 14: no stack trace for a busy port). */
@@ -151,7 +157,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logSigner ? { logSigner: options.logSigner } : {}),
     ...(options.config.config.notifications ? { notifier: nodeNotifier(options.config, options.smtpPassword) as Notifier } : {}),
-    assets: staticAssets(webRoot),
+    assets: staticAssets(webRoot, build),
   };
   const { fetch, relais, app } = createApp(deps);
   await recordConfigVersion(relais);

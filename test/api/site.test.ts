@@ -165,6 +165,26 @@ describe('the site manifest', () => {
 });
 
 describe('the public site routes', () => {
+  it('answers a path under /assets/ that the build does not list, the folder itself and a write to an asset with a stable 4xx, never a 500', async () => {
+    for (const [method, path, status, code] of [
+      ['GET', '/assets/x', 404, 'not_found'],
+      ['GET', '/assets/', 404, 'not_found'],
+      ['GET', '/assets', 404, 'not_found'],
+      ['GET', '/assets/sub/', 404, 'not_found'],
+      ['GET', '/assets/resident.js.map', 404, 'not_found'],
+      ['POST', '/assets/resident.js', 404, 'not_found'],
+    ] as const) {
+      const res = await fetch(`${server.url}${path}`, { method, headers: { 'accept-encoding': 'gzip' } });
+      expect(res.status, `${method} ${path}`).toBe(status);
+      expect(((await res.json()) as { error: string }).error, `${method} ${path}`).toBe(code);
+      expect(res.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+    }
+    const listed = await fetch(`${server.url}/assets/resident.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('content-encoding')).toBe('gzip');
+    expect((await fetch(`${server.url}/assets/resident.js`, { method: 'HEAD' })).status).toBe(200);
+  });
+
   it.each([['/.well-known/relais/manifest?x=CANARY'], ['/.well-known/relais/deployments?start=CANARY'], ['/.well-known/relais/manifest?']])(
     'refuse any query (%s) with bad_query and no echo',
     async (path) => {
