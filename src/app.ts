@@ -31,7 +31,8 @@ import { refreshIfDue } from './server/key-lifecycle.ts';
 import { integrateAfterLogging } from './server/log-trigger.ts';
 import { minimalRequest } from './server/minimal-request.ts';
 import type { Notifier } from './server/notifications.ts';
-import { errorResponse, handleError, requestLog, securityHeaders } from './server/http.ts';
+import { errorResponse, handleError, securityHeaders } from './server/http.ts';
+import { RequestLog } from './server/request-log.ts';
 import { publicConfig } from './server/public-config.ts';
 import type { ServerSecrets } from './server/secrets.ts';
 import { pagePaths, renderSiteManifest, Site } from './server/site.ts';
@@ -42,7 +43,7 @@ export interface AppDeps {
   store: Store;
   secrets: ServerSecrets;
   clock?: () => number;
-  /** one line per request: method, route pattern, status, duration */
+  /** where the operator's lines go (stdout on Node); see server/request-log.ts for which lines */
   log?: (line: string) => void;
   /** serves web/dist/assets (runtime-specific, compression included); answers nothing for unknown paths */
   assets?: MiddlewareHandler;
@@ -69,6 +70,7 @@ export function createRelais(deps: AppDeps): Relais {
     secrets: deps.secrets,
     clock,
     log,
+    requests: new RequestLog(log, clock, deps.config.config.timeBucketSeconds),
     audit: new Audit(deps.store, clock),
     tlog: new TransparencyLog({
       store: deps.store,
@@ -96,9 +98,9 @@ export interface RelaisApp {
 export function createApp(deps: AppDeps): RelaisApp {
   const relais = createRelais(deps);
   const app = new Hono<Env>();
-  app.use('*', requestLog(relais.log, relais.clock));
+  app.use('*', relais.requests.middleware());
   app.use('*', securityHeaders({ onion: deps.config.config.site.onion }));
-  app.onError(handleError(relais.log));
+  app.onError(handleError((c, text) => relais.requests.problem(c, text)));
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'Nothing here.'));
   app.use('*', integrateAfterLogging(relais));
   // A member key that expired since the last request drops out before this one is routed.

@@ -40,6 +40,8 @@ export interface WorkerEnv {
   RELAIS_LOG_KEY?: string;
   /** the Durable Object that counts for the whole deployment (no-JS cap, failed logins) */
   COUNTERS?: DurableNamespaceLike;
+  /** "none": write no log line at all (a [vars] entry in wrangler.toml) */
+  RELAIS_LOG?: string;
 }
 
 /** The Durable Object class wrangler.toml binds as COUNTERS (memory only). */
@@ -54,8 +56,15 @@ interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** One line per request or failure, never about the caller (see createApp's request log). */
-const log = (line: string) => console.log(line);
+/**
+ * The operator's lines (server/request-log.ts: staff requests, one summary per closed bucket,
+ * start problems), never about the caller; none with RELAIS_LOG = "none". Counts live in the
+ * isolate's memory, so each isolate summarizes only the requests it answered, at the first cron
+ * run after the bucket closed; an isolate evicted before that takes its counts with it.
+ */
+function logFor(env: WorkerEnv): (line: string) => void {
+  return env.RELAIS_LOG === 'none' ? () => {} : (line) => console.log(line);
+}
 
 /** Serves web/dist through the app, for GET and HEAD only; unknown paths fall through to 404. */
 export function workersAssets(assets: NonNullable<WorkerEnv['ASSETS']>): MiddlewareHandler {
@@ -96,7 +105,7 @@ async function start(env: WorkerEnv): Promise<RelaisApp> {
     config,
     store: new Store(db, new R2BlobStore(env.BLOBS)),
     secrets: deriveSecrets(parseServerSecret(env.RELAIS_SERVER_SECRET)),
-    log,
+    log: logFor(env),
     build,
     // Without it the log is stored but no checkpoint is signed (and a warning is logged).
     ...(env.RELAIS_LOG_KEY ? { logSigner: signerOf(env.RELAIS_LOG_KEY) } : {}),
@@ -133,11 +142,14 @@ function relaisOf(env: WorkerEnv): Promise<RelaisApp> {
   return ready;
 }
 
-function unavailable(e: unknown): Response {
-  // Config problems and our own messages are safe to log; of anything else only the class,
-  // since its message could quote a secret.
+/** Config problems and our own messages are safe to log; of anything else only the class, since its message could quote a secret. */
+function startFailure(e: unknown): string {
   const safe = e instanceof StartProblem || e instanceof ConfigError;
-  log(`start failed: ${safe ? e.message : e instanceof Error ? e.name : 'error'}`);
+  return `start failed: ${safe ? e.message : e instanceof Error ? e.name : 'error'}`;
+}
+
+/** The answer while the Worker cannot start. Nothing is logged here, at a resident's request time: the cron run says why. */
+function unavailable(): Response {
   return new Response(JSON.stringify({ error: 'unavailable', message: 'The service is not available.' }), {
     status: 503,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
@@ -149,8 +161,8 @@ export default {
     let relaisApp: RelaisApp;
     try {
       relaisApp = await relaisOf(env);
-    } catch (e) {
-      return unavailable(e);
+    } catch {
+      return unavailable();
     }
     return relaisApp.fetch(request);
   },
@@ -160,7 +172,13 @@ export default {
    * integration of the audit log with a signed checkpoint, purges.
    */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, _ctx: ExecutionContext): Promise<void> {
-    const relaisApp = await relaisOf(env);
+    let relaisApp: RelaisApp;
+    try {
+      relaisApp = await relaisOf(env);
+    } catch (e) {
+      logFor(env)(startFailure(e));
+      return;
+    }
     await runMaintenance(relaisApp.relais);
   },
 };

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfigFile } from '../config/load-node.ts';
 import { keyWarnings } from '../config/expiry.ts';
+import { describeStripped } from '../config/keys.ts';
 import { ConfigSchema } from '../config/schema.ts';
 import { parse, say, UsageError, help } from './args.ts';
 
@@ -42,6 +43,11 @@ export async function configCommand(argv: string[]): Promise<number> {
     );
   }
   say(`  auditors: ${config.auditors.map((a) => a.id).join(', ') || 'none'}`);
+  // GET /api/v1/config serves each key with only what sealing needs (src/config/keys.ts).
+  for (const m of resolved.staff.values()) {
+    const stripped = describeStripped(m.stripped);
+    if (stripped && m.inboxes.length > 0) say(`  served key of ${m.id}: without ${stripped}`);
+  }
   // The server starts with these too (an expired key is left out, intake goes on), so they are
   // warnings, not refusals.
   for (const w of keyWarnings(resolved, now.getTime())) say(`  warning: ${w.line}`);

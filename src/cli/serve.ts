@@ -11,12 +11,17 @@ import { parseServerSecret } from '../server/secrets.ts';
 import { parse, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais serve [--config relais.config.json] [--db relais.db] [--secret-file FILE]
-             [--log-key-file FILE] [--smtp-password-file FILE] [--port 8787] [--host 127.0.0.1]
+             [--log-key-file FILE] [--smtp-password-file FILE] [--port 8787] [--host 127.0.0.1] [--quiet]
 
 The server secret (32 random bytes, base64) comes from --secret-file or RELAIS_SERVER_SECRET.
 The log's signer key comes from --log-key-file or RELAIS_LOG_KEY; without it the audit log is
 stored but no checkpoint is signed. The SMTP relay's password for notifications comes from
---smtp-password-file or RELAIS_SMTP_PASSWORD.`;
+--smtp-password-file or RELAIS_SMTP_PASSWORD.
+
+Standard output gets one line per staff request and, after each time bucket closes, one summary
+of the residents' requests (counts per route and status); never a line per resident request.
+--quiet writes nothing to standard output at all (start-up messages and warnings still go to
+standard error).`;
 
 export interface ServeSettings {
   config: string;
@@ -26,6 +31,8 @@ export interface ServeSettings {
   smtpPasswordFile?: string | undefined;
   port: number;
   host: string;
+  /** nothing on stdout */
+  quiet?: boolean;
 }
 
 export async function serveWith(settings: ServeSettings): Promise<RunningServer> {
@@ -47,6 +54,7 @@ export async function serveWith(settings: ServeSettings): Promise<RunningServer>
     port: settings.port,
     hostname: settings.host,
     smtpPassword: settings.smtpPasswordFile ? readFileSync(settings.smtpPasswordFile, 'utf8').trim() : process.env.RELAIS_SMTP_PASSWORD,
+    ...(settings.quiet ? { log: () => {} } : {}),
   });
   if (!logSigner) say(UNSIGNED_LOG_WARNING);
   const stop = () => {
@@ -75,6 +83,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'smtp-password-file': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      quiet: { type: 'boolean' },
     },
     USAGE,
   );
@@ -87,6 +96,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     smtpPasswordFile: values['smtp-password-file'],
     port: portOption(values.port ?? process.env.PORT, 8787),
     host: values.host ?? '127.0.0.1',
+    quiet: values.quiet === true,
   });
   say(`Relais is listening on ${server.url}`);
   return new Promise<number>(() => {});

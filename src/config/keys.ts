@@ -5,6 +5,12 @@
 // that may legitimately appear as a recipient of a part sealed to this member, when the key stops
 // being usable, and when its usable set next changes. An expired key is its own refusal
 // (KeyExpired): the config then leaves that member out instead of refusing to load (issue 14).
+// The key is served to every visitor with only what sealing needs (issue 13, item 4): the primary
+// key with its own signatures, its primary user ID with its self-certifications, and the
+// encryption subkeys usable now with their bindings (RFC 9580 §10.1). Certifications by other
+// keys (which would show every visitor who vouched for whom), user attributes (photos), other
+// user IDs and subkeys that do not encrypt are left out, and counted so `relais config check` can
+// say so.
 
 import * as openpgp from 'openpgp';
 
@@ -21,8 +27,24 @@ export class KeyExpired extends KeyProblem {
   }
 }
 
+/** What the served key leaves out of the key file. */
+export interface StrippedParts {
+  /** certifications of user IDs made by other keys */
+  certifications: number;
+  /** user attributes (photo IDs) */
+  userAttributes: number;
+  /** user IDs other than the primary one */
+  userIds: number;
+  /** subkeys that cannot encrypt now (signing, authentication, expired or revoked ones) */
+  subkeys: number;
+}
+
 export interface CheckedKey {
+  /** the key as served to visitors and sealed to: only what sealing needs */
   armored: string;
+  /** the whole key as read from its file (re-armored), which the config hash covers */
+  full: string;
+  stripped: StrippedParts;
   fingerprint: string;
   /** key IDs (16 hex) of every currently valid encryption-capable key, with its algorithm id */
   encryptionKeyIds: { keyId: string; algorithm: number }[];
@@ -131,8 +153,11 @@ export async function checkMemberKey(armored: string, now: Date): Promise<Checke
   const expires = earliest([primaryExpiry, signingExpiry, lastEncryption]);
   const changes = earliest([primaryExpiry, signingExpiry, ...encryptionExpiries]);
 
+  const served = await servedKey(key as openpgp.PublicKey, now);
   return {
-    armored: key.armor(),
+    armored: served.armored,
+    full: key.armor(),
+    stripped: served.stripped,
     fingerprint: key.getFingerprint(),
     encryptionKeyIds,
     expires,
@@ -160,4 +185,48 @@ function latest(dates: Date[]): Date | null {
   let out: Date | null = null;
   for (const d of dates) if (!out || d > out) out = d;
   return out;
+}
+
+/** The key with only what sealing to it needs (see the top of this file). */
+export async function servedKey(key: openpgp.PublicKey, now: Date): Promise<{ armored: string; stripped: StrippedParts }> {
+  const copy = await openpgp.readKey({ binaryKey: key.write() });
+  const primaryId = copy.getKeyID();
+  const own = (s: openpgp.SignaturePacket) => s.issuerKeyID.equals(primaryId);
+  const primaryUser = await copy.getPrimaryUser(now);
+  const stripped: StrippedParts = { certifications: 0, userAttributes: 0, userIds: 0, subkeys: 0 };
+  for (const user of copy.users) {
+    if (!user.userID) stripped.userAttributes++;
+    else if (user !== primaryUser.user) stripped.userIds++;
+    else stripped.certifications += user.otherCertifications.length;
+  }
+  const user = primaryUser.user;
+  user.otherCertifications = [];
+  user.revocationSignatures = user.revocationSignatures.filter(own);
+  copy.users = [user];
+  // Direct-key signatures are in the key object, not in OpenPGP.js's typings.
+  const direct = copy as unknown as { directSignatures: openpgp.SignaturePacket[] };
+  direct.directSignatures = direct.directSignatures.filter(own);
+  copy.revocationSignatures = copy.revocationSignatures.filter(own);
+  const kept = [];
+  for (const subkey of copy.subkeys) {
+    const encrypts = await copy.getEncryptionKey(subkey.getKeyID(), now).then(
+      () => true,
+      () => false,
+    );
+    if (encrypts) kept.push(subkey);
+    else stripped.subkeys++;
+  }
+  copy.subkeys = kept;
+  return { armored: copy.armor(), stripped };
+}
+
+/** "1 certification by another key, 1 photo (user attribute)", or '' when nothing was left out. */
+export function describeStripped(s: StrippedParts): string {
+  const n = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
+  return [
+    ...n(s.certifications, 'certification by another key', 'certifications by other keys'),
+    ...n(s.userAttributes, 'photo (user attribute)', 'photos (user attributes)'),
+    ...n(s.userIds, 'other user ID', 'other user IDs'),
+    ...n(s.subkeys, 'subkey that does not encrypt', 'subkeys that do not encrypt'),
+  ].join(', ');
 }

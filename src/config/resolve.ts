@@ -13,7 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type * as openpgp from 'openpgp';
 import { toHex, utf8 } from '../core/bytes.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
-import { checkMemberKey, KeyExpired, KeyProblem } from './keys.ts';
+import { checkMemberKey, KeyExpired, KeyProblem, type StrippedParts } from './keys.ts';
 import { ConfigSchema, type Category, type Config, type Inbox } from './schema.ts';
 
 export interface ConfigProblem {
@@ -36,7 +36,10 @@ export interface ResolvedMember {
   id: string;
   name: string;
   fingerprint: string;
+  /** the key as served (only what sealing needs, config/keys.ts) */
   armored: string;
+  /** what the served key leaves out of the key file */
+  stripped: StrippedParts;
   key: openpgp.PublicKey;
   encryptionKeyIds: { keyId: string; algorithm: number }[];
   expires: Date | null;
@@ -137,8 +140,10 @@ export async function resolveConfig(source: ConfigSource): Promise<ResolvedConfi
       }
       try {
         const checked = await checkMemberKey(armored, source.now);
-        keyTexts[m.key] = checked.armored;
-        member = { id: m.id, name: m.name, ...checked, inboxes: [], roles: [] };
+        // The hash covers the key as its file holds it, whatever the served copy leaves out.
+        keyTexts[m.key] = checked.full;
+        const { full: _full, ...kept } = checked;
+        member = { id: m.id, name: m.name, ...kept, inboxes: [], roles: [] };
         staff.set(m.id, member);
       } catch (e) {
         if (e instanceof KeyExpired) {

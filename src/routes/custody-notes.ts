@@ -60,6 +60,8 @@ export function custodyNoteRoutes(relais: Relais): Hono<Env> {
     const number = c.req.param('number');
     const { member } = c.get('staff');
     const ref = await witnessRef(number, member);
+    // A note refers to the witness number: a request still staged moves to the main tables first.
+    await relais.store.settle(ref);
     await relais.store.batch([
       relais.store.custodyNotes.appendStatement(number, member.id, 'contacted', Math.floor(relais.clock() / 1000), null),
       relais.audit.statement({ action: 'witness.contacted', actor: `member:${member.id}`, report: ref, details: { witness: number } }),
@@ -74,6 +76,7 @@ export function custodyNoteRoutes(relais: Relais): Hono<Env> {
     const { parts } = await readSealedForm(c.req.raw, NoteMeta);
     const custodians = expectedMembers(await custodiansOf(relais, ref));
     checkSealedPart(parts[0] as Uint8Array, custodians, maxSealedSize(limits.maxTextBytes, custodians.length), 0);
+    await relais.store.settle(ref);
     await relais.store.batch([
       relais.store.custodyNotes.appendStatement(number, member.id, 'note', Math.floor(relais.clock() / 1000), parts[0] as Uint8Array),
       relais.audit.statement({ action: 'witness.note', actor: `member:${member.id}`, report: ref, details: { witness: number } }),

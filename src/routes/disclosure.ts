@@ -105,6 +105,8 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     checkDisclosureParts(relais, sealed, review, membersOf(relais.config, [meta.inbox]).members, await custodiansOf(relais, ref));
     const id = newDisclosureId(randomBytes);
     const encryptedSha256 = encryptedDigest(sealed);
+    // A disclosure refers to the witness number: a staged request moves to the main tables first.
+    await relais.store.settle(ref);
     try {
       await relais.store.batch([
         relais.store.disclosures.createStatement({

@@ -112,24 +112,13 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
       checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
     });
     const at = bucketStart(now, config.timeBucketSeconds);
-    const { statements, blobKeys } = await relais.store.messages.appendStatements(
-      ref,
-      meta.parts.map((role, i) => ({
-        author: 'resident' as const,
-        memberId: null,
-        kind: role,
-        status: null,
-        at,
-        bytes: parts[i] as Uint8Array,
-      })),
+    // Into the staging area until the bucket closes; staff see the report as unread at once.
+    await relais.store.batch(
+      relais.store.messages.residentStatements(
+        ref,
+        meta.parts.map((role, i) => ({ kind: role, status: null, at, bytes: parts[i] as Uint8Array })),
+      ),
     );
-    try {
-      // Staff see the report as unread again.
-      await relais.store.batch([...statements, relais.store.reports.clearReadsStatement(ref)]);
-    } catch (e) {
-      await relais.store.blobs.delete(blobKeys);
-      throw e;
-    }
     return c.json({ ok: true }, 201);
   });
 

@@ -39,6 +39,9 @@ export function officerCaseworkRoutes(relais: Relais): Hono<Env> {
     const ref = checkRef(c.req.param('ref'));
     const { member } = c.get('staff');
     const body = await readJson(c.req.raw, AssignBody);
+    // An assignment is a staff write: a report still staged moves to the main tables first.
+    if (member.inboxes.includes(body.inbox) && (await relais.store.reports.audiences(ref, [body.inbox])).length > 0)
+      await relais.store.settle(ref);
     const routed = member.inboxes.includes(body.inbox) ? await relais.store.reportList.assignees(ref, [body.inbox]) : {};
     if (!(body.inbox in routed)) throw new ApiError(404, 'not_found', 'No such report.');
     const inbox = relais.config.inboxes.get(body.inbox);
@@ -66,6 +69,7 @@ export function officerCaseworkRoutes(relais: Relais): Hono<Env> {
         throw new ApiError(404, 'not_found', 'One of these reports does not exist.');
     const at = Math.floor(relais.clock() / 1000);
     const statements: Statement[] = [];
+    for (const ref of refs) await relais.store.settle(ref);
     for (const ref of refs) {
       const { statements: rows } = await relais.store.messages.appendStatements(ref, [
         { author: 'staff', memberId: member.id, kind: 'status', status: body.status, at, bytes: null },

@@ -51,6 +51,7 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
     const idxText = c.req.param('idx');
     const message = /^[0-9]{1,6}$/.test(idxText) ? await relais.store.messages.get(ref, Number(idxText)) : null;
     if (!message?.bytes) throw new ApiError(404, 'not_found', 'No such message.');
+    await relais.store.settle(ref);
     const unread = keepUnread(c.req.query());
     await relais.store.batch([
       relais.audit.statement({
@@ -105,6 +106,8 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
     }));
     if (rows.length === 0 && meta.status)
       rows.push({ author: 'staff', memberId: member.id, kind: 'status', status: meta.status, at, bytes: null });
+    // Staff messages go to the main tables at once: a staged report moves there first.
+    await relais.store.settle(ref);
     const { statements, blobKeys } = await relais.store.messages.appendStatements(ref, rows);
     const actor = `member:${member.id}`;
     const audit: Statement[] = [];

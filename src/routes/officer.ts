@@ -145,6 +145,8 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     if (!part || !audiences.includes(PART_AUDIENCE[part.role])) throw new ApiError(404, 'not_found', 'No such part.');
     const bytes = await relais.store.reports.partBytes(ref, idx);
     if (!bytes) throw new ApiError(404, 'not_found', 'No such part.');
+    // The read mark is a staff write: a staged report moves to the main tables first.
+    await relais.store.settle(ref);
     await relais.store.batch([
       relais.audit.statement({ action: PART_ACTION[part.role], actor: `member:${member.id}`, report: ref, details: { part: idx } }),
       ...(unread ? [] : [relais.store.reports.markReadStatement(ref, member.id)]),

@@ -17,6 +17,7 @@ import { newSessionToken, requireStaff, SESSION_IDLE_MS, SESSION_MAX_MS, tokenHa
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { jsonLimit, readJson } from '../server/bodies.ts';
+import { staffRoute } from '../server/request-log.ts';
 
 const CHALLENGE_TTL_SECONDS = 120;
 /**
@@ -57,6 +58,8 @@ export function memberView(relais: Relais, member: ResolvedMember) {
 
 export function sessionRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
+  // Logins are staff requests: each gets its own log line (request-log.ts).
+  app.use('*', staffRoute);
   const origin = new URL(relais.config.config.site.origin).origin;
   const throttle = new LoginThrottle(relais.config.config.proofOfWork.loginBits, relais.counters);
   /** Refuses a login and makes the next ones a little costlier. */

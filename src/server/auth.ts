@@ -30,6 +30,8 @@ export function tokenHash(token: string): string {
 export function requireStaff(relais: Relais, roles: StaffRole[], options: { data?: boolean } = {}): MiddlewareHandler<Env> {
   const data = options.data ?? true;
   return async (c, next) => {
+    // A staff route, answered or refused: logged with a line of its own (request-log.ts).
+    c.set('staffRoute', true);
     const header = c.req.header('Authorization') ?? '';
     const m = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(header);
     if (!m) throw new ApiError(401, 'unauthorized', 'Log in first.');

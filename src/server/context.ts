@@ -8,6 +8,7 @@ import type { Notifier } from './notifications.ts';
 import type { Counters } from '../core/counters.ts';
 import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
+import type { RequestLog } from './request-log.ts';
 import type { ServerSecrets } from './secrets.ts';
 import type { Site } from './site.ts';
 
@@ -17,7 +18,10 @@ export interface Relais {
   store: Store;
   secrets: ServerSecrets;
   clock: () => number;
+  /** a line for the operator now: never call it while answering a resident (see request-log.ts) */
   log: (line: string) => void;
+  /** resident requests counted per bucket, staff requests logged, problems noted for the summary */
+  requests: RequestLog;
   audit: Audit;
   /** the Merkle tree over the audit log and its signed checkpoints */
   tlog: TransparencyLog;
@@ -35,7 +39,7 @@ export interface StaffSession {
   expires: number;
 }
 
-export type Env = { Variables: { staff: StaffSession } };
+export type Env = { Variables: { staff: StaffSession; staffRoute: boolean } };
 
 /** Start of the time bucket containing `nowMs`, in unix seconds (DESIGN promise 2). */
 export function bucketStart(nowMs: number, bucketSeconds: number): number {

@@ -1,11 +1,10 @@
 // HTTP plumbing shared by every route: stable error answers (DESIGN promise 10: a 4xx with a
-// stable code and no echo of the input), security headers (promise 9) and the request log, whose
-// lines carry the method, the route pattern, the status and the duration, and nothing else
-// (promise 2: no address, no header, no query string, no concrete path).
+// stable code and no echo of the input) and security headers (promise 9). What is logged about
+// requests, and when, is request-log.ts's job (promise 2).
 
 import type { Context, MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Env } from './context.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -28,14 +27,18 @@ export function errorResponse(
   return c.json({ error: code, message, ...extra }, status);
 }
 
-/** Turns any error into an answer. Only ApiError texts reach the client; others become 500. */
-export function handleError(log: (line: string) => void) {
-  return (err: Error, c: Context): Response => {
+/**
+ * Turns any error into an answer. Only ApiError texts reach the client; others become 500 and
+ * are reported through `problem` (RequestLog.problem: a line now for staff routes, the bucket's
+ * summary for resident routes).
+ */
+export function handleError(problem: (c: Context<Env>, text: string) => void) {
+  return (err: Error, c: Context<Env>): Response => {
     if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.extra);
     // A library's message may quote the input, so only the error's class and the place it was
-    // thrown are logged.
+    // thrown are reported.
     const where = (err.stack ?? '').split('\n').find((l) => l.trim().startsWith('at ')) ?? '';
-    log(`internal error: ${err.name} ${where.trim()}`);
+    problem(c, `internal error: ${err.name} ${where.trim()}`);
     return errorResponse(c, 500, 'internal', 'The server could not complete this request.');
   };
 }
@@ -76,15 +79,5 @@ export function securityHeaders(options: { onion?: string | undefined }): Middle
     if (options.onion && (h.get('Content-Type') ?? '').startsWith('text/html')) {
       h.set('Onion-Location', options.onion + new URL(c.req.url).pathname);
     }
-  };
-}
-
-export function requestLog(log: (line: string) => void, clock: () => number): MiddlewareHandler {
-  return async (c, next) => {
-    const start = clock();
-    await next();
-    // The pattern of the handler that answered (e.g. /api/v1/reports/:ref), never the real path.
-    const route = matchedRoutes(c)[c.req.routeIndex]?.path ?? '-';
-    log(`${c.req.method} ${route} ${c.res.status} ${Math.max(0, clock() - start)}ms`);
   };
 }

@@ -153,13 +153,11 @@ export async function addMessageOnServer(
   const sealed = await sealEnvelope({ kind: 'message', contentType: TEXT, content: new TextEncoder().encode(text) }, keys);
   const now = relais.clock();
   const { timeBucketSeconds } = relais.config.config;
-  const { statements } = await relais.store.messages.appendStatements(ref, [
-    { author: 'resident', memberId: null, kind: 'message', status: null, at: bucketStart(now, timeBucketSeconds), bytes: sealed },
-  ]);
   await relais.store.batch([
     relais.store.spendChallengeStatement(`form:${form.nonce}`, bucketCeil(form.issued + FORM_MAX_AGE_MS / 1000, timeBucketSeconds)),
-    ...statements,
-    relais.store.reports.clearReadsStatement(ref),
+    ...relais.store.messages.residentStatements(ref, [
+      { kind: 'message', status: null, at: bucketStart(now, timeBucketSeconds), bytes: sealed },
+    ]),
   ]);
   return true;
 }

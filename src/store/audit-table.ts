@@ -11,6 +11,16 @@ export class AuditTable {
     return sql('INSERT INTO audit_entries (idx, entry) VALUES ((SELECT COALESCE(MAX(idx), -1) + 1 FROM audit_entries), ?)', entry);
   }
 
+  /** Appends `entry` only if `when` (a query) returns a row when the batch reaches it. */
+  appendWhenStatement(entry: string, when: Statement): Statement {
+    return sql(
+      `INSERT INTO audit_entries (idx, entry)
+       SELECT (SELECT COALESCE(MAX(idx), -1) + 1 FROM audit_entries), ? WHERE EXISTS (${when.sql})`,
+      entry,
+      ...when.params,
+    );
+  }
+
   /**
    * Appends `entry` only if `configHash` is not already the latest recorded config version, so
    * that several processes starting with the same new config (Workers isolates) log its change

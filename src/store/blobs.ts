@@ -1,6 +1,7 @@
 // Where attachment bytes live, apart from report rows (DESIGN "Shape of the code"): in the same
 // SQL database on Node and in tests, in R2 object storage on the edge. Keys are random, so a
-// blob's key says nothing about its report or its time of arrival.
+// blob's key says nothing about its report or its time of arrival; bytes come here only when their
+// row leaves the staging area (staging.ts), so put() may be repeated under the same key.
 
 import type { SqlDriver } from './driver.ts';
 
@@ -14,7 +15,7 @@ export class SqlBlobStore implements BlobStore {
   constructor(private readonly db: SqlDriver) {}
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
-    await this.db.run('INSERT INTO blobs (key, data) VALUES (?, ?)', [key, bytes]);
+    await this.db.run('INSERT OR REPLACE INTO blobs (key, data) VALUES (?, ?)', [key, bytes]);
   }
 
   async get(key: string): Promise<Uint8Array | null> {

@@ -23,10 +23,20 @@ export interface SqlDriver {
   all<T = Record<string, SqlValue>>(sql: string, params?: SqlValue[]): Promise<T[]>;
   first<T = Record<string, SqlValue>>(sql: string, params?: SqlValue[]): Promise<T | null>;
   run(sql: string, params?: SqlValue[]): Promise<RunResult>;
-  /** Runs the statements in order, all or nothing. */
-  batch(statements: Statement[]): Promise<RunResult[]>;
+  /**
+   * Runs the statements in order, all or nothing. `redoable`: the batch is maintenance that runs
+   * again if it is lost (the bucket-close move, retention), so a power cut may undo it as long as
+   * it never undoes anything later (SQLite: committed without its own fsync, made durable by the
+   * next durable commit or checkpoint, in WAL order).
+   */
+  batch(statements: Statement[], options?: { redoable?: boolean }): Promise<RunResult[]>;
   /** Runs a script of several statements (migrations) atomically. */
   exec(script: string): Promise<void>;
+  /**
+   * Optional: removes from the files what deleted rows and superseded pages left there (SQLite:
+   * a truncating WAL checkpoint and a fresh wal-index); true if nothing was left. D1 has none.
+   */
+  scrub?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

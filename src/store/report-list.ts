@@ -5,6 +5,10 @@
 // A view's total comes from the counters the triggers keep (list_counts); a count with a filter,
 // a search or several inboxes stops at COUNT_CAP and then says "more than", which keeps it as
 // cheap as the page. Only reports routed to the member's inboxes are ever read (promise 8).
+// What waits in the staging area until its bucket closes (issue 13, staging.ts) is merged in:
+// staged reports (staged_inbox_reports: received, unassigned, unread for all) and reports with a
+// resident's message still staged (unread for all, active at the message's bucket) — a bucket's
+// worth of rows, read apart and added to each inbox's rows and counts.
 
 import { ALPHABET } from '../core/refs.ts';
 import type { ReportStatus, ReportSummary } from '../core/wire.ts';
@@ -85,7 +89,7 @@ export class ReportList {
       params.push(q.search.prefix, `${q.search.prefix}~`);
     } else if (q.search) {
       // Witness numbers first, from their own primary key; then only those reports.
-      const found = await this.db.all<{ ref: string }>('SELECT ref FROM witnesses WHERE number >= ? AND number < ? LIMIT ?', [
+      const found = await this.db.all<{ ref: string }>('SELECT ref FROM all_witnesses WHERE number >= ? AND number < ? LIMIT ?', [
         q.search.prefix,
         `${q.search.prefix}~`,
         SEARCH_CANDIDATES,
@@ -126,13 +130,20 @@ export class ReportList {
         unread ? [q.memberId, inbox, ...params, want] : [inbox, ...params, want],
       );
       for (const r of rows) seen.set(r.ref, Math.max(seen.get(r.ref) ?? r.k, r.k));
+      for (const r of await this.stagedRows(inbox, view, sortColumn, filter, params, want))
+        seen.set(r.ref, Math.max(seen.get(r.ref) ?? r.k, r.k));
     }
     const page = [...seen.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0))
       .slice(q.offset, want)
       .map(([ref]) => ref);
 
-    const exact = q.inboxIds.length === 1 && !q.search && !q.category ? await this.exactCount(q.inboxIds[0] as string, view, q) : null;
+    const exact =
+      q.inboxIds.length === 1 && !q.search && !q.category
+        ? await this.exactCount(q.inboxIds[0] as string, view, q).then(async (n) =>
+            n === null ? null : n + (await this.stagedCount(q.inboxIds, view, q.memberId, filter, params)),
+          )
+        : null;
     let n = exact;
     if (n === null) {
       const marks = q.inboxIds.map(() => '?').join(', ');
@@ -143,10 +154,58 @@ export class ReportList {
           : `SELECT COUNT(*) AS n FROM (SELECT DISTINCT ir.ref FROM inbox_reports ir WHERE ir.inbox_id IN (${marks})${filter} LIMIT ?)`,
         unread ? [q.memberId, ...q.inboxIds, ...params, COUNT_CAP + 1] : [...q.inboxIds, ...params, COUNT_CAP + 1],
       );
+      // Staged rows are a bucket's worth: counted apart.
+      if (counted) counted.n += await this.stagedCount(q.inboxIds, view, q.memberId, filter, params);
       n = counted?.n ?? 0;
     }
     const capped = exact === null && n > COUNT_CAP;
     return { total: capped ? COUNT_CAP : n, totalCapped: capped, reports: await this.summaries(page, q.inboxIds, q.memberId) };
+  }
+
+  /**
+   * Rows of one inbox still in the staging area, for a view: staged reports (none is assigned),
+   * and for the unread view and the activity sort the reports with a resident's message staged.
+   */
+  private async stagedRows(
+    inbox: string,
+    view: ListView,
+    sortColumn: string,
+    filter: string,
+    params: SqlValue[],
+    want: number,
+  ): Promise<{ ref: string; k: number }[]> {
+    if (view === 'mine') return [];
+    const reports = await this.db.all<{ ref: string; k: number }>(
+      `SELECT ir.ref, ir.${sortColumn} AS k FROM staged_inbox_reports ir WHERE ir.inbox_id = ?${filter} ORDER BY ir.${sortColumn} DESC, ir.ref DESC LIMIT ?`,
+      [inbox, ...params, want],
+    );
+    if (view !== 'unread' && sortColumn !== 'activity') return reports;
+    const messaged = await this.db.all<{ ref: string; k: number }>(
+      `SELECT ir.ref, ${sortColumn === 'activity' ? 'MAX(ir.activity, MAX(m.at))' : 'ir.received_bucket'} AS k
+       FROM staged_messages m JOIN inbox_reports ir ON ir.ref = m.ref AND ir.inbox_id = ?
+       WHERE m.author = 'resident'${filter} GROUP BY ir.ref ORDER BY k DESC LIMIT ?`,
+      [inbox, ...params, want],
+    );
+    return [...reports, ...messaged];
+  }
+
+  /** How many reports of these inboxes are still in the staging area for a view (see stagedRows), each once. */
+  private async stagedCount(inboxIds: string[], view: ListView, memberId: string, filter: string, params: SqlValue[]): Promise<number> {
+    if (view === 'mine') return 0;
+    const marks = inboxIds.map(() => '?').join(', ');
+    const staged = await this.db.first<{ n: number }>(
+      `SELECT COUNT(DISTINCT ir.ref) AS n FROM staged_inbox_reports ir WHERE ir.inbox_id IN (${marks})${filter}`,
+      [...inboxIds, ...params],
+    );
+    if (view !== 'unread') return staged?.n ?? 0;
+    // Reports a staged resident message makes unread, not already among the member's unread rows.
+    const messaged = await this.db.first<{ n: number }>(
+      `SELECT COUNT(DISTINCT ir.ref) AS n FROM staged_messages m JOIN inbox_reports ir ON ir.ref = m.ref AND ir.inbox_id IN (${marks})
+       WHERE m.author = 'resident'${filter}
+         AND NOT EXISTS (SELECT 1 FROM unread_reports u WHERE u.member_id = ? AND u.ref = ir.ref)`,
+      [...inboxIds, ...params, memberId],
+    );
+    return (staged?.n ?? 0) + (messaged?.n ?? 0);
   }
 
   /** A view's total from the counters the triggers keep (one inbox, no category or search), or null. */
@@ -209,12 +268,14 @@ export class ReportList {
     const inboxMarks = inboxIds.map(() => '?').join(', ');
     return this.db.all<SummaryRow>(
       `SELECT r.ref, r.category, r.received_bucket, r.status,
-         (SELECT MAX(ir.activity) FROM inbox_reports ir WHERE ir.ref = r.ref AND ir.inbox_id IN (${inboxMarks})) AS activity,
+         MAX(COALESCE((SELECT MAX(ir.activity) FROM inbox_reports ir WHERE ir.ref = r.ref AND ir.inbox_id IN (${inboxMarks})), r.received_bucket),
+             COALESCE((SELECT MAX(m.at) FROM staged_messages m WHERE m.ref = r.ref AND m.author = 'resident'), 0)) AS activity,
          (SELECT MIN(ir.assignee) FROM inbox_reports ir WHERE ir.ref = r.ref AND ir.inbox_id IN (${inboxMarks})) AS assignee,
-         (SELECT COUNT(*) FROM parts p WHERE p.ref = r.ref AND p.role = 'attachment') AS attachments,
-         EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?) AS read,
-         (SELECT w.number FROM witnesses w WHERE w.ref = r.ref) AS witness
-       FROM reports r WHERE r.ref IN (${refMarks})`,
+         (SELECT COUNT(*) FROM all_parts p WHERE p.ref = r.ref AND p.role = 'attachment') AS attachments,
+         EXISTS (SELECT 1 FROM report_reads rr WHERE rr.ref = r.ref AND rr.member_id = ?)
+           AND NOT EXISTS (SELECT 1 FROM staged_messages m WHERE m.ref = r.ref AND m.author = 'resident') AS read,
+         (SELECT w.number FROM all_witnesses w WHERE w.ref = r.ref) AS witness
+       FROM all_reports r WHERE r.ref IN (${refMarks})`,
       [...inboxIds, ...inboxIds, memberId, ...refs],
     );
   }

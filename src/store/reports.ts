@@ -1,12 +1,13 @@
 // Reports, their routes and their sealed parts: written in one batch so that a report is either
 // complete or absent (DESIGN promise 10), read back only through the inboxes it was routed to
-// (promise 8). Attachment bytes go to the blob store first; if the batch then fails they are
-// deleted again.
+// (promise 8). A new report, attachment bytes included, goes to the staging area until its time
+// bucket closes (staging.ts, promise 2); every read here finds a report wherever it is, through
+// the all_* views of migrations/0005_staging.sql.
 
 import { randomBytes, toBase64Url } from '../core/bytes.ts';
-import type { BlobStore } from './blobs.ts';
 import type { Audience, PartInfo, PartRole, ReportStatus } from '../core/wire.ts';
 import { ConstraintError, sql, type SqlDriver, type Statement } from './driver.ts';
+import type { StagedBlobs } from './staging.ts';
 
 export type { Audience, PartInfo, PartRole, ReportStatus, ReportSummary } from '../core/wire.ts';
 
@@ -39,7 +40,7 @@ const INLINE_ROLES: PartRole[] = ['report', 'identity'];
 export class ReportRepository {
   constructor(
     private readonly db: SqlDriver,
-    private readonly blobs: BlobStore,
+    private readonly blobs: StagedBlobs,
     private readonly newRef: () => string,
   ) {}
 
@@ -50,62 +51,50 @@ export class ReportRepository {
   /** `extra`: statements for the same batch, or a function making them for the report's reference. */
   async insert(report: NewReport, extra: Statement[] | ((ref: string) => Statement[]) = []): Promise<InsertOutcome> {
     if (await this.isChallengeSpent(report.spentChallenge.nonce)) return { ok: false, reason: 'challenge_spent' };
-    const blobKeys: (string | null)[] = [];
-    try {
-      for (const part of report.parts) {
-        if (INLINE_ROLES.includes(part.role)) {
-          blobKeys.push(null);
-        } else {
-          const key = toBase64Url(randomBytes(18));
-          await this.blobs.put(key, part.bytes);
-          blobKeys.push(key);
-        }
-      }
-      // A reference collision (2^-60 per pair) is retried with a fresh reference.
-      for (let attempt = 0; ; attempt++) {
-        const ref = this.newRef();
-        try {
-          await this.db.batch([
-            sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', report.spentChallenge.nonce, report.spentChallenge.expires),
-            sql(
-              'INSERT INTO reports (ref, category, received_bucket, config_hash, lookup_hash, reply_public_key, reply_locked_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
-              ref,
-              report.category,
-              report.receivedBucket,
-              report.configHash,
-              report.followUp?.lookupHash ?? null,
-              report.followUp?.publicKey ?? null,
-              report.followUp?.lockedKey ?? null,
-            ),
-            ...report.routes.map((r) =>
-              sql('INSERT INTO report_routes (ref, inbox_id, audience) VALUES (?, ?, ?)', ref, r.inboxId, r.audience),
-            ),
-            ...report.parts.map((p, idx) =>
+    // Attachment bytes are staged in the same batch: nothing to clean up if it fails.
+    const blobKeys = report.parts.map((p) => (INLINE_ROLES.includes(p.role) ? null : toBase64Url(randomBytes(18))));
+    // A reference collision (2^-60 per pair) is retried with a fresh reference.
+    for (let attempt = 0; ; attempt++) {
+      const ref = this.newRef();
+      try {
+        await this.db.batch([
+          sql('INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)', report.spentChallenge.nonce, report.spentChallenge.expires),
+          sql(
+            'INSERT INTO staged_reports (ref, category, received_bucket, config_hash, lookup_hash, reply_public_key, reply_locked_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            ref,
+            report.category,
+            report.receivedBucket,
+            report.configHash,
+            report.followUp?.lookupHash ?? null,
+            report.followUp?.publicKey ?? null,
+            report.followUp?.lockedKey ?? null,
+          ),
+          ...report.routes.map((r) =>
+            sql('INSERT INTO staged_routes (ref, inbox_id, audience) VALUES (?, ?, ?)', ref, r.inboxId, r.audience),
+          ),
+          ...report.parts.flatMap((p, idx) => {
+            const key = blobKeys[idx] ?? null;
+            return [
+              ...(key ? this.blobs.statements(key, p.bytes) : []),
               sql(
-                'INSERT INTO parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)',
+                'INSERT INTO staged_parts (ref, idx, role, size, data, blob_key) VALUES (?, ?, ?, ?, ?, ?)',
                 ref,
                 idx,
                 p.role,
                 p.bytes.length,
-                blobKeys[idx] ? null : p.bytes,
-                blobKeys[idx] ?? null,
+                key ? null : p.bytes,
+                key,
               ),
-            ),
-            ...(typeof extra === 'function' ? extra(ref) : extra),
-          ]);
-          return { ok: true, ref };
-        } catch (e) {
-          if (!(e instanceof ConstraintError)) throw e;
-          if (await this.isChallengeSpent(report.spentChallenge.nonce)) {
-            await this.blobs.delete(blobKeys.filter((k): k is string => k !== null));
-            return { ok: false, reason: 'challenge_spent' };
-          }
-          if (attempt >= 2) throw e;
-        }
+            ];
+          }),
+          ...(typeof extra === 'function' ? extra(ref) : extra),
+        ]);
+        return { ok: true, ref };
+      } catch (e) {
+        if (!(e instanceof ConstraintError)) throw e;
+        if (await this.isChallengeSpent(report.spentChallenge.nonce)) return { ok: false, reason: 'challenge_spent' };
+        if (attempt >= 2) throw e;
       }
-    } catch (e) {
-      await this.blobs.delete(blobKeys.filter((k): k is string => k !== null)).catch(() => {});
-      throw e;
     }
   }
 
@@ -113,7 +102,7 @@ export class ReportRepository {
   async audiences(ref: string, inboxIds: string[]): Promise<Audience[]> {
     if (inboxIds.length === 0) return [];
     const rows = await this.db.all<{ audience: Audience }>(
-      `SELECT DISTINCT audience FROM report_routes WHERE ref = ? AND inbox_id IN (${placeholders(inboxIds)})`,
+      `SELECT DISTINCT audience FROM all_routes WHERE ref = ? AND inbox_id IN (${placeholders(inboxIds)})`,
       [ref, ...inboxIds],
     );
     return rows.map((r) => r.audience);
@@ -126,9 +115,9 @@ export class ReportRepository {
       received_bucket: number;
       status: ReportStatus;
       reply_public_key: string | null;
-    }>('SELECT ref, category, received_bucket, status, reply_public_key FROM reports WHERE ref = ?', [ref]);
+    }>('SELECT ref, category, received_bucket, status, reply_public_key FROM all_reports WHERE ref = ?', [ref]);
     if (!r) return null;
-    const parts = await this.db.all<PartInfo>('SELECT idx, role, size FROM parts WHERE ref = ? ORDER BY idx', [ref]);
+    const parts = await this.db.all<PartInfo>('SELECT idx, role, size FROM all_parts WHERE ref = ? ORDER BY idx', [ref]);
     return {
       ref: r.ref,
       category: r.category,
@@ -142,7 +131,7 @@ export class ReportRepository {
   /** The report a lookup key hash belongs to, with the resident's locked reply key. */
   async findByLookup(lookupHash: string): Promise<(ReportRecord & { lockedKey: string }) | null> {
     const row = await this.db.first<{ ref: string; reply_locked_key: string }>(
-      'SELECT ref, reply_locked_key FROM reports WHERE lookup_hash = ?',
+      'SELECT ref, reply_locked_key FROM all_reports WHERE lookup_hash = ?',
       [lookupHash],
     );
     if (!row) return null;
@@ -153,12 +142,13 @@ export class ReportRepository {
   /** Inbox ids a report was routed to, for one audience. */
   async routes(ref: string, audience: Audience): Promise<string[]> {
     const rows = await this.db.all<{ inbox_id: string }>(
-      'SELECT inbox_id FROM report_routes WHERE ref = ? AND audience = ? ORDER BY inbox_id',
+      'SELECT inbox_id FROM all_routes WHERE ref = ? AND audience = ? ORDER BY inbox_id',
       [ref, audience],
     );
     return rows.map((r) => r.inbox_id);
   }
 
+  /** A staff write: settle the report first (Store.settle), so that it is in the main tables. */
   setStatusStatement(ref: string, status: ReportStatus): Statement {
     return sql('UPDATE reports SET status = ? WHERE ref = ?', status, ref);
   }
@@ -180,24 +170,11 @@ export class ReportRepository {
 
   async partBytes(ref: string, idx: number): Promise<Uint8Array | null> {
     const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
-      'SELECT data, blob_key FROM parts WHERE ref = ? AND idx = ?',
+      'SELECT data, blob_key FROM all_parts WHERE ref = ? AND idx = ?',
       [ref, idx],
     );
     if (!row) return null;
     return row.data ?? (row.blob_key ? this.blobs.get(row.blob_key) : null);
-  }
-
-  /** Reports whose report-received entry is not yet in the log, from buckets before `bucket`. */
-  async unloggedBefore(bucket: number): Promise<{ ref: string; category: string; receivedBucket: number }[]> {
-    const rows = await this.db.all<{ ref: string; category: string; received_bucket: number }>(
-      'SELECT ref, category, received_bucket FROM reports WHERE receipt_logged = 0 AND received_bucket < ?',
-      [bucket],
-    );
-    return rows.map((r) => ({ ref: r.ref, category: r.category, receivedBucket: r.received_bucket }));
-  }
-
-  markReceiptLoggedStatement(ref: string): Statement {
-    return sql('UPDATE reports SET receipt_logged = 1 WHERE ref = ?', ref);
   }
 
   /** References of reports received before `bucket` (for retention). */
@@ -206,20 +183,26 @@ export class ReportRepository {
     return rows.map((r) => r.ref);
   }
 
-  async blobKeys(ref: string): Promise<string[]> {
-    const rows = await this.db.all<{ blob_key: string }>('SELECT blob_key FROM parts WHERE ref = ? AND blob_key IS NOT NULL', [ref]);
-    return rows.map((r) => r.blob_key);
-  }
-
-  /** Deletes a report; its routes, parts and read marks go with it (ON DELETE CASCADE). */
-  deleteStatement(ref: string): Statement {
-    return sql('DELETE FROM reports WHERE ref = ?', ref);
+  /**
+   * Deletes a report that is in the main tables (retention): its routes, parts, read marks,
+   * messages and witness number go with it (ON DELETE CASCADE), so do its messages still in
+   * staging; the keys of its attachment bytes go to the trash in the same batch (Store.sweepBlobs).
+   */
+  deleteStatements(ref: string): Statement[] {
+    return [
+      sql('INSERT OR IGNORE INTO blob_trash (key) SELECT blob_key FROM parts WHERE ref = ? AND blob_key IS NOT NULL', ref),
+      sql('INSERT OR IGNORE INTO blob_trash (key) SELECT blob_key FROM messages WHERE ref = ? AND blob_key IS NOT NULL', ref),
+      sql('DELETE FROM staged_blobs WHERE key IN (SELECT blob_key FROM staged_messages WHERE ref = ? AND blob_key IS NOT NULL)', ref),
+      sql('DELETE FROM staged_messages WHERE ref = ?', ref),
+      sql('DELETE FROM reports WHERE ref = ?', ref),
+    ];
   }
 
   clearReadsStatement(ref: string): Statement {
     return sql('DELETE FROM report_reads WHERE ref = ?', ref);
   }
 
+  /** A staff write: settle the report first (Store.settle), so that it is in the main tables. */
   markReadStatement(ref: string, memberId: string): Statement {
     return sql('INSERT OR IGNORE INTO report_reads (ref, member_id) VALUES (?, ?)', ref, memberId);
   }

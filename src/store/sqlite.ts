@@ -1,24 +1,71 @@
 // SqlDriver on better-sqlite3 for the Node entry: one SQLite file in WAL mode, with
-// secure_delete (deleted reports are overwritten, DESIGN "Retention"), foreign keys and
-// synchronous=FULL so that a report acknowledged with 201 survives a crash or power loss
-// (DESIGN promise 10). Runtime-specific: only node.ts, the CLI and tests import this file.
+// secure_delete (deleted rows and freed pages are overwritten with zeros, DESIGN "Retention"),
+// foreign keys and synchronous=FULL so that a report acknowledged with 201 survives a crash or
+// power loss (DESIGN promise 10); only maintenance batches that are redone if lost skip their
+// fsync (batch's `redoable`), so that they do not hold the synchronous event loop.
+//
+// scrub() makes what was deleted, and the order pages were written in, gone from the files of a
+// running server (issue 13): a TRUNCATE checkpoint copies the pages into the database file and
+// empties the WAL, which holds their older images; closing the connection deletes the WAL and
+// the wal-index (SHM, whose slots keep the order pages were written in); the unused space of
+// every page written since the last scrub is then zeroed (sqlite-pages.ts: secure_delete leaves
+// old cell copies there when SQLite rebuilds a page), and the database is opened again. To know
+// those pages, the driver checkpoints itself (SQLite's automatic checkpoints are off): after a
+// write that takes the WAL past 256 pages it notes the WAL's page numbers, then checkpoints, so
+// no WAL frame is overwritten unseen and no checkpoint holds the synchronous event loop long.
+// Runtime-specific: only node.ts, the CLI and tests import this file.
 
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConstraintError, type RunResult, type SqlDriver, type SqlValue, type Statement } from './driver.ts';
+import { walPages, zeroUnusedSpaceOf } from './sqlite-pages.ts';
 
-export function openSqlite(path: string): SqlDriver {
+/** The driver checkpoints once the WAL holds this many pages (about 1 MiB). */
+const CHECKPOINT_PAGES = 256;
+
+function open(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  return new SqliteDriver(db);
+  db.pragma(`journal_size_limit = ${1 << 20}`);
+  db.pragma('wal_autocheckpoint = 0');
+  return db;
+}
+
+export function openSqlite(path: string): SqlDriver {
+  return new SqliteDriver(path, open(path));
 }
 
 class SqliteDriver implements SqlDriver {
   readonly name = 'sqlite';
-  constructor(private readonly db: Database.Database) {}
+  /** pages written since the last scrub, whose unused space it zeroes */
+  readonly #written = new Set<number>();
+  readonly #wal: string;
+  readonly #pageSize: number;
+
+  constructor(
+    private readonly path: string,
+    private db: Database.Database,
+  ) {
+    this.#wal = `${path}-wal`;
+    this.#pageSize = db.pragma('page_size', { simple: true }) as number;
+  }
+
+  /** Notes the pages in the WAL. */
+  private noteWal(): void {
+    for (const n of walPages(this.#wal)) this.#written.add(n);
+  }
+
+  /** After a write: past CHECKPOINT_PAGES pages, note the WAL's pages, then checkpoint. */
+  private afterWrite(): void {
+    const size = existsSync(this.#wal) ? statSync(this.#wal).size : 0;
+    if (size < 32 + CHECKPOINT_PAGES * (24 + this.#pageSize)) return;
+    this.noteWal();
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
 
   private prepare(sql: string): Database.Statement {
     return this.db.prepare(sql);
@@ -36,15 +83,49 @@ class SqliteDriver implements SqlDriver {
   }
 
   async run(sql: string, params: SqlValue[] = []): Promise<RunResult> {
-    return wrap(() => ({ changes: this.prepare(sql).run(...params).changes }));
+    const result = wrap(() => ({ changes: this.prepare(sql).run(...params).changes }));
+    this.afterWrite();
+    return result;
   }
 
-  async batch(statements: Statement[]): Promise<RunResult[]> {
-    return wrap(() => this.db.transaction(() => statements.map((s) => ({ changes: this.prepare(s.sql).run(...s.params).changes })))());
+  async batch(statements: Statement[], options: { redoable?: boolean } = {}): Promise<RunResult[]> {
+    const run = () =>
+      wrap(() => this.db.transaction(() => statements.map((s) => ({ changes: this.prepare(s.sql).run(...s.params).changes })))());
+    if (!options.redoable) {
+      const results = run();
+      this.afterWrite();
+      return results;
+    }
+    // In WAL mode, synchronous=NORMAL commits without an fsync: a power cut may lose this batch
+    // (it is redone) but never reorders it after a later durable commit. Set and reset within
+    // this synchronous call, so no other batch runs in between.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+      this.afterWrite();
+    }
   }
 
   async exec(script: string): Promise<void> {
     wrap(() => this.db.transaction(() => this.db.exec(script))());
+    this.afterWrite();
+  }
+
+  async scrub(): Promise<boolean> {
+    this.noteWal();
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    // Synchronous from here to the reopen: no other statement can run in between.
+    this.db.close();
+    // With the WAL gone, no other connection has the file open: its pages can be edited in place.
+    const alone = result?.busy === 0 && !existsSync(this.#wal);
+    if (alone) {
+      zeroUnusedSpaceOf(this.path, this.#written);
+      this.#written.clear();
+    }
+    this.db = open(this.path);
+    return alone;
   }
 
   async close(): Promise<void> {

@@ -13,9 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
-import { submitReport } from '../../src/client/submit.ts';
-import { utf8 } from '../../src/core/bytes.ts';
+import { reportForm } from '../../src/client/report-form.ts';
+import { type ReportInput, sealReport } from '../../src/client/submit.ts';
+import { randomBytes, toBase64Url, utf8 } from '../../src/core/bytes.ts';
 import { issueFollowUpToken } from '../../src/core/followup-token.ts';
+import { solveChallenge } from '../../src/core/pow.ts';
+import { generateResidentKey } from '../../src/core/resident-key.ts';
 import { readPublicKeys, sealEnvelope } from '../../src/core/seal.ts';
 import { runMaintenance } from '../../src/server/maintenance.ts';
 import { membersOf } from '../../src/server/sealed-parts.ts';
@@ -44,6 +47,7 @@ function copyFiles(): DiskFiles {
     copyFileSync(from, join(dir, `copy${suffix}`));
     return new Uint8Array(readFileSync(join(dir, `copy${suffix}`)));
   };
+  if (process.env.RELAIS_SHOW_ORDERS) console.log('copy in', dir);
   return { db: read('') as Uint8Array, wal: read('-wal'), shm: read('-shm') };
 }
 
@@ -69,6 +73,18 @@ function describeAll(orderings: Ordering[]): string {
 
 const refs: string[] = [];
 
+/**
+ * Files a report as the browser does, with a reply key and a lookup key of its own, but without
+ * deriving them from a receipt (Argon2id, a second per report): the drill needs no receipt.
+ */
+async function file(api: ApiClient, input: ReportInput): Promise<string> {
+  const { report } = await sealReport(await api.config(), input, { followUp: false });
+  report.followUp = { lookupKey: toBase64Url(randomBytes(32)), ...(await generateResidentKey('drill passphrase')) };
+  const { challenge } = await api.challenge('report');
+  const res = await api.request('POST', '/api/v1/reports', reportForm(report, { challenge, counter: solveChallenge(challenge) }));
+  return ((await res.json()) as { ref: string }).ref;
+}
+
 describe('no arrival order at rest once a bucket has closed', () => {
   it('gives the reports of one closed bucket no order that agrees with their arrival, in any database file', async () => {
     const api = new ApiClient({ server: server.url });
@@ -77,13 +93,14 @@ describe('no arrival order at rest once a bucket has closed', () => {
       const category = categories[i % categories.length] as string;
       const attachments =
         i % 5 === 0 ? [{ contentType: 'application/octet-stream' as const, bytes: crypto.getRandomValues(new Uint8Array(6000)) }] : [];
-      const { ref } = await submitReport(api, {
-        category,
-        text: `signalement numéro ${i}`,
-        attachments,
-        ...(category === 'temoin' ? { identity: `témoin ${i}` } : {}),
-      });
-      refs.push(ref);
+      refs.push(
+        await file(api, {
+          category,
+          text: `signalement numéro ${i}`,
+          attachments,
+          ...(category === 'temoin' ? { identity: `témoin ${i}` } : {}),
+        }),
+      );
     }
     const itemsOf = async (): Promise<DiskItem[]> =>
       Promise.all(
@@ -107,7 +124,8 @@ describe('no arrival order at rest once a bucket has closed', () => {
     const closed = diskOrderings(copyFiles(), await itemsOf());
     expect(closed.found, 'the scan finds every report in the copy').toBe(REPORTS);
     expect(closed.orderings.length).toBeGreaterThan(10);
-    expect(closed.leftovers, 'no report bytes outside live rows').toBe(0);
+    expect(closed.leftoversAt, 'no report bytes outside live rows').toEqual([]);
+    if (process.env.RELAIS_SHOW_ORDERS) console.log(describeAll(closed.orderings));
     const w = worst(closed.orderings);
     expect(Math.abs(w.correlation), `${w.name}\n${describeAll(closed.orderings)}`).toBeLessThan(THRESHOLD);
   });
@@ -150,7 +168,8 @@ describe('no arrival order at rest once a bucket has closed', () => {
     await closeBucket();
     const closed = diskOrderings(copyFiles(), await itemsOf());
     expect(closed.found).toBe(REPORTS);
-    expect(closed.leftovers).toBe(0);
+    expect(closed.leftoversAt).toEqual([]);
+    if (process.env.RELAIS_SHOW_ORDERS) console.log(describeAll(closed.orderings));
     const w = worst(closed.orderings);
     expect(Math.abs(w.correlation), `${w.name}\n${describeAll(closed.orderings)}`).toBeLessThan(THRESHOLD);
   });

@@ -48,7 +48,7 @@ describe('receipts', () => {
   it('never reach the server: only the hash of the lookup key and the locked reply key are stored', async () => {
     const { lookupKey, passphrase } = deriveReceiptSecrets(receipt);
     const row = await server.relais.store.db.first<{ lookup_hash: string; reply_locked_key: string }>(
-      'SELECT lookup_hash, reply_locked_key FROM reports WHERE ref = ?',
+      'SELECT lookup_hash, reply_locked_key FROM all_reports WHERE ref = ?',
       [ref],
     );
     expect(row!.lookup_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -59,7 +59,7 @@ describe('receipts', () => {
   });
 
   it('make a reply key that says nothing about the resident', async () => {
-    const row = await server.relais.store.db.first<{ reply_public_key: string }>('SELECT reply_public_key FROM reports WHERE ref = ?', [
+    const row = await server.relais.store.db.first<{ reply_public_key: string }>('SELECT reply_public_key FROM all_reports WHERE ref = ?', [
       ref,
     ]);
     const key = await openpgp.readKey({ armoredKey: row!.reply_public_key });
@@ -282,9 +282,9 @@ describe('refusals', () => {
     const s = await validSubmission(server.url);
     const keysMade = await make();
     const meta = { ...s.meta, followUp: { lookupKey: 'B'.repeat(43), ...keysMade } };
-    const before = await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports');
+    const before = await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports');
     const res = await send(server.url, formOf({ meta: meta as typeof s.meta, parts: s.parts }));
     expect([res.status, res.body.error]).toEqual([422, 'reply_key_invalid']);
-    expect(await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports')).toEqual(before);
+    expect(await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports')).toEqual(before);
   });
 });

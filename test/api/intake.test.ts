@@ -14,7 +14,7 @@ let outsider: openpgp.PublicKey;
 
 async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ['reports', 'report_routes', 'parts', 'blobs', 'spent_challenges', 'audit_entries']) {
+  for (const table of ['all_reports', 'all_routes', 'all_parts', 'staged_blobs', 'blobs', 'spent_challenges', 'audit_entries']) {
     out[table] = (await server.relais.store.db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n ?? -1;
   }
   return out;
@@ -49,13 +49,13 @@ describe('filing a sealed report', () => {
     expect(res.status).toBe(201);
     expect(res.body.ref).toMatch(/^R-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const after = await counts();
-    expect(after.reports).toBe(before.reports! + 1);
+    expect(after.all_reports).toBe(before.all_reports! + 1);
     expect(after.spent_challenges).toBe(before.spent_challenges! + 1);
   });
 
   it('stores only the hour bucket of the arrival time', async () => {
     const res = await send(server.url, await validSubmission(server.url));
-    const row = await server.relais.store.db.first<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [
+    const row = await server.relais.store.db.first<{ received_bucket: number }>('SELECT received_bucket FROM all_reports WHERE ref = ?', [
       res.body.ref as string,
     ]);
     expect(row!.received_bucket % 3600).toBe(0);
@@ -65,7 +65,7 @@ describe('filing a sealed report', () => {
   it('stores a witness request with its identity part for custody only', async () => {
     const res = await send(server.url, await validSubmission(server.url, 'temoin'));
     expect(res.status).toBe(201);
-    const routes = await server.relais.store.db.all('SELECT inbox_id, audience FROM report_routes WHERE ref = ? ORDER BY inbox_id', [
+    const routes = await server.relais.store.db.all('SELECT inbox_id, audience FROM all_routes WHERE ref = ? ORDER BY inbox_id', [
       res.body.ref as string,
     ]);
     expect(routes).toEqual([

@@ -37,7 +37,7 @@ async function post(files: { bytes: Uint8Array; name: string }[], extra: Record<
 }
 
 async function reportCount(): Promise<number> {
-  return (await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n ?? -1;
+  return (await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports'))?.n ?? -1;
 }
 
 /** Every part of the report a receipt page names, opened with officer A's key. */

@@ -19,7 +19,7 @@ async function post(path: string, fields: Record<string, string>) {
 }
 
 async function reportCount(): Promise<number> {
-  return (await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n ?? -1;
+  return (await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports'))?.n ?? -1;
 }
 
 beforeAll(async () => {

@@ -14,6 +14,8 @@ export interface Cell {
   /** index in the page's cell pointer array (key order) */
   index: number;
   rowid: bigint | null;
+  /** bytes the cell takes in its page */
+  size: number;
   payload: Uint8Array;
   overflowPages: number[];
 }
@@ -104,6 +106,7 @@ export function parseDatabase(file: Uint8Array): ParsedDatabase {
 
   const readPayload = (object: string, b: Uint8Array, o: number, size: number, table: boolean) => {
     const local = localSize(size, table);
+    const localEnd = o + local + (local < size ? 4 : 0);
     const payload = new Uint8Array(size);
     payload.set(b.subarray(o, o + local));
     const overflowPages: number[] = [];
@@ -120,7 +123,7 @@ export function parseDatabase(file: Uint8Array): ParsedDatabase {
         next = u32(op, 0);
       }
     }
-    return { payload, overflowPages };
+    return { payload, overflowPages, localEnd };
   };
 
   const walk = (object: string, n: number, seen: Set<number>) => {
@@ -149,8 +152,8 @@ export function parseDatabase(file: Uint8Array): ParsedDatabase {
         rowid = r.value;
         o += r.size;
       }
-      const { payload, overflowPages } = readPayload(object, b, o, Number(size.value), type === 13);
-      cells.push({ object, page: n, offset, index: i, rowid, payload, overflowPages });
+      const { payload, overflowPages, localEnd } = readPayload(object, b, o, Number(size.value), type === 13);
+      cells.push({ object, page: n, offset, index: i, rowid, size: localEnd - offset, payload, overflowPages });
     }
     if (interior) walk(object, u32(b, h + 8), seen);
   };
@@ -335,15 +338,26 @@ export interface DiskFiles {
   shm?: Uint8Array | undefined;
 }
 
+/** Every offset at which `needle` occurs in `hay`. */
+function occurrences(hay: Buffer, needle: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + 1)) out.push(at);
+  return out;
+}
+
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
 /**
  * Every order the files give the items: per b-tree, the page, the position in the file, the first
  * overflow page and the rowid of their cells, and the offsets of cells sharing a page; the first
  * and last WAL frame holding them; the wal-index slot of their pages; their pages' place in the
- * free list. Also counts needles found outside any live cell (in free pages or unowned bytes).
+ * free list. Also counts needles found outside any live cell: in free pages, in pages no b-tree
+ * owns, or in the free space of a live page.
  */
-export function diskOrderings(files: DiskFiles, items: DiskItem[]): { orderings: Ordering[]; leftovers: number; found: number } {
-  const wal = files.wal ? parseWal(files.wal) : { pageSize: 0, frames: [] };
-  const shm = files.shm ? parseShm(files.shm) : [];
+export function diskOrderings(
+  files: DiskFiles,
+  items: DiskItem[],
+): { orderings: Ordering[]; leftovers: number; leftoversAt: string[]; found: number } {
   const orderings: Ordering[] = [];
   const add = (name: string, pairs: { key: number; truth: number }[], minimum = Math.max(8, Math.floor(items.length / 3))) => {
     if (pairs.length < minimum) return;
@@ -353,85 +367,94 @@ export function diskOrderings(files: DiskFiles, items: DiskItem[]): { orderings:
     );
     if (rho !== null) orderings.push({ name, n: pairs.length, correlation: rho });
   };
-  const holds = (bytes: Uint8Array, item: DiskItem) => item.needles.some((n) => contains(bytes, n));
-
   const itemPages = items.map(() => new Set<number>());
   const seen = items.map(() => false);
+  const wal = files.wal ? parseWal(files.wal) : { pageSize: 0, frames: [] };
   const images: [string, Uint8Array][] = [['main file', files.db]];
   if (files.wal && wal.frames.some((f) => f.current && f.commit)) images.push(['with the WAL applied', applyWal(files.db, files.wal)]);
-  let db = parseDatabase(files.db);
   let leftovers = 0;
+  const leftoversAt: string[] = [];
+  let db = parseDatabase(files.db);
+
   for (const [imageName, image] of images) {
     db = parseDatabase(image);
-    const objects = [...new Set(db.cells.map((c) => c.object))];
-    for (const object of objects) {
-      const label = `${imageName}, ${object}`;
-      const cells = db.cells.filter((c) => c.object === object);
-      const byPage: { page: number; offset: number; position: number; overflow: number | null; rowid: number | null; truth: number }[][] =
-        items.map(() => []);
-      for (const c of cells) {
-        items.forEach((item, i) => {
-          if (!holds(c.payload, item)) return;
-          seen[i] = true;
-          itemPages[i]!.add(c.page);
-          for (const p of c.overflowPages) itemPages[i]!.add(p);
-          byPage[i]!.push({
-            page: c.page,
-            offset: c.offset,
-            position: (c.page - 1) * db.pageSize + c.offset,
-            overflow: c.overflowPages[0] ?? null,
-            rowid: c.rowid === null ? null : Number(c.rowid),
-            truth: item.truth,
-          });
-        });
+    const hay = asBuffer(image);
+    const cellsOfPage = new Map<number, Cell[]>();
+    const cellOfOverflow = new Map<number, Cell>();
+    for (const c of db.cells) {
+      cellsOfPage.set(c.page, [...(cellsOfPage.get(c.page) ?? []), c]);
+      for (const p of c.overflowPages) cellOfOverflow.set(p, c);
+    }
+    // Which cells hold each item: every occurrence of its needles, mapped to the cell around it.
+    const cellsOf = items.map(() => new Set<Cell>());
+    items.forEach((item, i) => {
+      for (const needle of item.needles) {
+        for (const at of occurrences(hay, needle)) {
+          const page = Math.floor(at / db.pageSize) + 1;
+          const within = at % db.pageSize;
+          const overflow = cellOfOverflow.get(page);
+          const cell = overflow ?? (cellsOfPage.get(page) ?? []).find((c) => c.offset <= within && within < c.offset + c.size);
+          if (cell) cellsOf[i]!.add(cell);
+          else {
+            leftovers++;
+            leftoversAt.push(`${imageName}: item ${i} page ${page} (${db.pageOwner.get(page) ?? 'no owner'}) offset ${within}`);
+          }
+        }
       }
-      const firstOf = (i: number) => byPage[i]!.reduce((a, b) => (b.position < a.position ? b : a), byPage[i]![0]!);
-      const placed = items.map((_, i) => i).filter((i) => byPage[i]!.length > 0);
+      if (cellsOf[i]!.size > 0) seen[i] = true;
+      for (const c of cellsOf[i]!) {
+        itemPages[i]!.add(c.page);
+        for (const p of c.overflowPages) itemPages[i]!.add(p);
+      }
+    });
+    for (const object of [...new Set(db.cells.map((c) => c.object))]) {
+      const label = `${imageName}, ${object}`;
+      const mine = items.map((_, i) => [...cellsOf[i]!].filter((c) => c.object === object));
+      const placed = items.map((_, i) => i).filter((i) => mine[i]!.length > 0);
+      const position = (c: Cell) => (c.page - 1) * db.pageSize + c.offset;
+      const first = (i: number) => mine[i]!.reduce((a, b) => (position(b) < position(a) ? b : a));
+      const truth = (i: number) => items[i]!.truth;
       add(
         `${label}: page`,
-        placed.map((i) => ({ key: firstOf(i).page, truth: items[i]!.truth })),
+        placed.map((i) => ({ key: first(i).page, truth: truth(i) })),
       );
       add(
         `${label}: position in file`,
-        placed.map((i) => ({ key: firstOf(i).position, truth: items[i]!.truth })),
+        placed.map((i) => ({ key: position(first(i)), truth: truth(i) })),
       );
-      const withOverflow = placed.filter((i) => byPage[i]!.some((c) => c.overflow !== null));
+      const overflowed = placed.filter((i) => mine[i]!.some((c) => c.overflowPages.length > 0));
       add(
         `${label}: first overflow page`,
-        withOverflow.map((i) => ({
-          key: Math.min(...byPage[i]!.filter((c) => c.overflow !== null).map((c) => c.overflow as number)),
-          truth: items[i]!.truth,
-        })),
+        overflowed.map((i) => ({ key: Math.min(...mine[i]!.flatMap((c) => c.overflowPages)), truth: truth(i) })),
       );
-      const withRowid = placed.filter((i) => byPage[i]!.some((c) => c.rowid !== null));
+      const rowids = placed.filter((i) => mine[i]!.some((c) => c.rowid !== null));
       add(
         `${label}: rowid`,
-        withRowid.map((i) => ({ key: Math.min(...byPage[i]!.map((c) => c.rowid ?? Infinity)), truth: items[i]!.truth })),
+        rowids.map((i) => ({ key: Math.min(...mine[i]!.map((c) => Number(c.rowid ?? Infinity))), truth: truth(i) })),
       );
-      const within = pooledKendall(placed.map((i) => ({ group: firstOf(i).page, key: firstOf(i).offset, truth: items[i]!.truth })));
+      const within = pooledKendall(placed.map((i) => ({ group: first(i).page, key: first(i).offset, truth: truth(i) })));
       if (within && within.pairs >= 10)
         orderings.push({ name: `${label}: cell offsets within a page`, n: within.pairs, correlation: within.tau });
     }
-    // Needles outside live cells: in free pages, or in pages no b-tree owns.
-    for (let p = 1; p <= db.pageCount; p++) {
-      const owner = db.pageOwner.get(p);
-      if (owner !== undefined && owner !== 'free') continue;
-      const bytes = db.page(p);
-      for (const item of items) if (holds(bytes, item)) leftovers++;
-    }
   }
-  db = parseDatabase(images[images.length - 1]![1]);
 
   // WAL frames, current and stale.
   const firstFrame = items.map(() => Infinity);
   const lastFrame = items.map(() => -Infinity);
-  for (const f of wal.frames) {
+  if (files.wal && wal.pageSize > 0) {
+    const hay = asBuffer(files.wal);
+    const frameSize = 24 + wal.pageSize;
     items.forEach((item, i) => {
-      if (!holds(f.data, item)) return;
-      seen[i] = true;
-      itemPages[i]!.add(f.pgno);
-      firstFrame[i] = Math.min(firstFrame[i]!, f.index);
-      lastFrame[i] = Math.max(lastFrame[i]!, f.index);
+      for (const needle of item.needles) {
+        for (const at of occurrences(hay, needle)) {
+          const frame = wal.frames[Math.floor((at - 32) / frameSize)];
+          if (!frame) continue;
+          seen[i] = true;
+          itemPages[i]!.add(frame.pgno);
+          firstFrame[i] = Math.min(firstFrame[i]!, frame.index);
+          lastFrame[i] = Math.max(lastFrame[i]!, frame.index);
+        }
+      }
     });
   }
   const inWal = items.map((_, i) => i).filter((i) => Number.isFinite(firstFrame[i]));
@@ -445,6 +468,7 @@ export function diskOrderings(files: DiskFiles, items: DiskItem[]): { orderings:
   );
 
   // The wal-index: the first slot that names one of the item's pages.
+  const shm = files.shm ? parseShm(files.shm) : [];
   const slotOf = new Map<number, number>();
   shm.forEach((pgno, slot) => {
     if (pgno !== 0 && !slotOf.has(pgno)) slotOf.set(pgno, slot);
@@ -468,5 +492,5 @@ export function diskOrderings(files: DiskFiles, items: DiskItem[]): { orderings:
       .filter((i) => Number.isFinite(freeSlots[i]))
       .map((i) => ({ key: freeSlots[i]!, truth: items[i]!.truth })),
   );
-  return { orderings, leftovers, found: seen.filter(Boolean).length };
+  return { orderings, leftovers, leftoversAt, found: seen.filter(Boolean).length };
 }

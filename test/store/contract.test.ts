@@ -119,8 +119,8 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect((await store.reports.insert(first)).ok).toBe(true);
     const again = await store.reports.insert({ ...report(), spentChallenge: first.spentChallenge });
     expect(again).toEqual({ ok: false, reason: 'challenge_spent' });
-    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n).toBe(1);
-    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM blobs'))?.n).toBe(1);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports'))?.n).toBe(1);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM staged_blobs'))?.n).toBe(1);
   });
 
   it('retries a reference collision with a fresh reference', async () => {
@@ -133,6 +133,7 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
   it('tracks unread reports per member', async () => {
     const a = await store.reports.insert(report());
     const ref = a.ok ? a.ref : '';
+    await store.settle(ref);
     await store.batch([store.reports.markReadStatement(ref, 'm1'), store.reports.markReadStatement(ref, 'm1')]);
     const forM1 = await store.reportList.list({ inboxIds: ['police'], memberId: 'm1', unreadOnly: true, limit: 10, offset: 0 });
     const forM2 = await store.reportList.list({ inboxIds: ['police'], memberId: 'm2', unreadOnly: true, limit: 10, offset: 0 });
@@ -157,19 +158,22 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
       refs.push(r.ok ? r.ref : '');
     }
     const [a, b, c, d] = refs as [string, string, string, string];
+    // Staff writes settle their report first; d stays in the staging area, and is listed all the same.
+    for (const ref of [a, b, c]) await store.settle(ref);
     await store.batch([
       store.reports.setStatusStatement(a, 'closed'),
       store.reports.markReadStatement(b, 'm'),
       store.reportList.assignStatement(c, 'police', 'm'),
     ]);
-    // a resident message on the oldest open report (stored at its bucket start) makes it the most recent
-    const { statements } = await store.messages.appendStatements(b, [
-      { author: 'resident', memberId: null, kind: 'message', status: null, at: bucket + 3600 * 10, bytes: new Uint8Array([1]) },
-    ]);
-    await store.batch(statements);
+    // a resident message on the oldest open report (stored at its bucket start, staged until its
+    // bucket closes) makes it the most recent, and unread again
+    await store.batch(
+      store.messages.residentStatements(b, [{ kind: 'message', status: null, at: bucket + 3600 * 10, bytes: new Uint8Array([1]) }]),
+    );
     const list = (extra: object) => store.reportList.list({ inboxIds: ['police'], memberId: 'm', limit: 10, offset: 0, ...extra });
     expect((await list({ view: 'open' })).reports.map((r) => r.ref)).toEqual([d, c, b]);
-    expect((await list({ view: 'unread' })).reports.map((r) => r.ref)).toEqual([d, c, a]);
+    expect((await list({ view: 'unread' })).reports.map((r) => r.ref)).toEqual([d, c, b, a]);
+    expect((await list({ view: 'unread' })).total).toBe(4);
     expect((await list({ view: 'mine' })).reports.map((r) => r.ref)).toEqual([c]);
     expect((await list({ view: 'mine' })).reports[0]?.assignee).toBe('m');
     expect((await list({ sort: 'activity' })).reports.map((r) => r.ref)).toEqual([b, d, c, a]);
@@ -178,6 +182,12 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     const found = await list({ search: { kind: 'ref', prefix: c.slice(0, 9) } });
     expect(found.reports.map((r) => r.ref)).toContain(c);
     expect((await list({ search: { kind: 'ref', prefix: c } })).reports.map((r) => r.ref)).toEqual([c]);
+    expect((await list({ search: { kind: 'ref', prefix: d } })).reports.map((r) => r.ref)).toEqual([d]);
+    // once the buckets close, everything is in the main tables and the lists say the same
+    for (const r of await store.staging.dueReports(bucket + 3600 * 3)) await store.staging.move([{ ref: r.ref, receipt: '{}' }]);
+    await store.staging.moveMessages(await store.staging.dueMessages(bucket + 3600 * 11));
+    expect((await list({ view: 'unread' })).reports.map((r) => r.ref)).toEqual([d, c, b, a]);
+    expect((await list({ sort: 'activity' })).reports.map((r) => r.ref)).toEqual([b, d, c, a]);
     // routed to police and city: a member of both sees it once
     const both = await store.reportList.list({ inboxIds: ['police', 'city'], memberId: 'm', limit: 10, offset: 0 });
     expect(both.total).toBe(4);
@@ -192,6 +202,7 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
       refs.push(r.ok ? r.ref : '');
     }
     const [a, b, c] = refs as [string, string, string];
+    for (const ref of refs) await store.settle(ref);
     const counts = async () =>
       Object.fromEntries(
         (await db.all<{ key: string; n: number }>("SELECT key, n FROM list_counts WHERE inbox_id = 'police' AND n <> 0 ORDER BY key")).map(
@@ -229,19 +240,130 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     ]);
     expect((await counts())['unread:m1']).toBeUndefined();
     expect((await counts())['unread:m3']).toBe(3);
-    await store.batch(refs.map((r) => store.reports.deleteStatement(r)));
+    await store.batch(refs.flatMap((r) => store.reports.deleteStatements(r)));
     expect(await counts()).toEqual({});
     for (const table of ['inbox_reports', 'unread_reports'])
       expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
   });
 
-  it('deletes a report with its routes, parts and read marks', async () => {
+  it('deletes a report with its routes, parts, read marks and messages, and sweeps its attachment bytes', async () => {
     const a = await store.reports.insert(report());
     const ref = a.ok ? a.ref : '';
-    await store.batch([store.reports.markReadStatement(ref, 'm1'), store.reports.deleteStatement(ref)]);
-    for (const table of ['reports', 'report_routes', 'parts', 'report_reads', 'inbox_reports']) {
-      expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
+    await store.settle(ref);
+    await store.batch([
+      store.reports.markReadStatement(ref, 'm1'),
+      ...store.messages.residentStatements(ref, [{ kind: 'attachment', status: null, at: 1, bytes: new Uint8Array(10).fill(4) }]),
+    ]);
+    await store.staging.moveMessages(await store.staging.dueMessages(2));
+    await store.batch(store.messages.residentStatements(ref, [{ kind: 'message', status: null, at: 3, bytes: new Uint8Array([5]) }]));
+    // A staff attachment goes to the blob store at once.
+    const staff = await store.messages.appendStatements(ref, [
+      { author: 'staff', memberId: 'm1', kind: 'attachment', status: null, at: 4, bytes: new Uint8Array(10).fill(6) },
+    ]);
+    await store.batch(staff.statements);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM blobs'))?.n).toBe(3);
+    await store.batch(store.reports.deleteStatements(ref));
+    for (const table of ['all_reports', 'all_routes', 'all_parts', 'report_reads', 'all_messages', 'staged_blobs', 'inbox_reports']) {
+      expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n, table).toBe(0);
     }
+    expect(await store.sweepBlobs()).toBe(3);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM blobs'))?.n).toBe(0);
+    expect(await store.sweepBlobs()).toBe(0);
+  });
+
+  it('keeps a new report in staging, readable everywhere, until it moves; a move repeated does nothing', async () => {
+    const big = new Uint8Array(1_300_000).map((_, i) => i % 251);
+    const digest = async (b: Uint8Array | null) =>
+      b ? Buffer.from(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)).toString('hex') : null;
+    const a = await store.reports.insert(
+      report({
+        parts: [
+          { role: 'report', bytes: new Uint8Array([1]) },
+          { role: 'attachment', bytes: big },
+        ],
+      }),
+    );
+    const ref = a.ok ? a.ref : '';
+    const count = async (table: string) => (await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n;
+    expect([await count('reports'), await count('staged_reports'), await count('staged_blobs'), await count('blobs')]).toEqual([
+      0, 1, 2, 0,
+    ]);
+    expect(await digest(await store.reports.partBytes(ref, 1))).toBe(await digest(big));
+    expect(await store.staging.dueBuckets(report().receivedBucket)).toEqual([]);
+    expect(await store.staging.dueBuckets(report().receivedBucket + 3600)).toEqual([report().receivedBucket]);
+    const due = await store.staging.dueReports(report().receivedBucket);
+    expect(due).toEqual([{ ref, category: 'trafic', staged: true }]);
+    await store.staging.move([{ ref, receipt: '{"receipt":1}' }]);
+    await store.staging.move([{ ref, receipt: '{"receipt":1}' }]);
+    expect([await count('reports'), await count('staged_reports'), await count('staged_blobs'), await count('blobs')]).toEqual([
+      1, 0, 0, 1,
+    ]);
+    expect([await count('staged_parts'), await count('staged_routes'), await count('parts'), await count('report_routes')]).toEqual([
+      0, 0, 2, 2,
+    ]);
+    expect(await store.audit.size()).toBe(1);
+    expect(await digest(await store.reports.partBytes(ref, 1))).toBe(await digest(big));
+    expect(await store.staging.dueBuckets(report().receivedBucket + 3600)).toEqual([]);
+  });
+
+  it('logs the receipt of a report settled early by staff with the rest of its bucket, once', async () => {
+    const a = await store.reports.insert(report());
+    const ref = a.ok ? a.ref : '';
+    await store.settle(ref);
+    await store.settle(ref);
+    expect(await store.audit.size()).toBe(0);
+    expect(await store.staging.dueReports(report().receivedBucket)).toEqual([{ ref, category: 'trafic', staged: false }]);
+    await store.staging.move([{ ref, receipt: '{"receipt":2}' }]);
+    await store.staging.move([{ ref, receipt: '{"receipt":2}' }]);
+    expect(await store.audit.size()).toBe(1);
+    expect(await store.staging.dueReports(report().receivedBucket)).toEqual([]);
+  });
+
+  it('refuses a reference, lookup hash or witness number that the main tables already hold', async () => {
+    const followUp = { lookupHash: 'l'.repeat(64), publicKey: 'p', lockedKey: 'k' };
+    const refs = [
+      'R-CCCC-CCCC-CCCC',
+      'R-CCCC-CCCC-CCCC',
+      'R-DDDD-DDDD-DDDD',
+      ...'EFGHJK'.split('').map((c) => `R-${c.repeat(4)}-AAAA-AAAA`),
+    ];
+    const s = new Store(db, store.blobs, () => refs.shift() as string);
+    const first = await s.reports.insert(report({ followUp }), (ref) => [s.witnesses.insertStatement('W-CCCC-CCCC', ref)]);
+    await s.settle(first.ok ? first.ref : '');
+    // A reference the main tables hold is a collision: retried with a fresh one.
+    expect(await s.reports.insert(report())).toEqual({ ok: true, ref: 'R-DDDD-DDDD-DDDD' });
+    await expect(s.reports.insert(report({ followUp }))).rejects.toBeInstanceOf(ConstraintError);
+    await expect(s.reports.insert(report(), (ref) => [s.witnesses.insertStatement('W-CCCC-CCCC', ref)])).rejects.toBeInstanceOf(
+      ConstraintError,
+    );
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports'))?.n).toBe(2);
+  });
+
+  it('numbers messages across both places and moves them once their bucket has closed and their report has moved', async () => {
+    const a = await store.reports.insert(report());
+    const ref = a.ok ? a.ref : '';
+    const message = (at: number, kind: 'message' | 'attachment' = 'message') => ({
+      kind,
+      status: null,
+      at,
+      bytes: new Uint8Array([at]),
+    });
+    await store.batch(store.messages.residentStatements(ref, [message(10), message(10, 'attachment')]));
+    // The report is still staged: its messages wait for it.
+    expect(await store.staging.dueMessages(20)).toEqual([]);
+    await store.settle(ref);
+    const due = await store.staging.dueMessages(20);
+    expect(due.map((m) => m.idx).sort()).toEqual([0, 1]);
+    await store.staging.moveMessages(due);
+    await store.batch(store.messages.residentStatements(ref, [message(30)]));
+    expect((await store.messages.list(ref, ['message', 'attachment'])).map((m) => [m.idx, m.at])).toEqual([
+      [0, 10],
+      [1, 10],
+      [2, 30],
+    ]);
+    expect((await store.messages.get(ref, 1))?.bytes).toEqual(new Uint8Array([10]));
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM staged_messages'))?.n).toBe(1);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM staged_blobs'))?.n).toBe(0);
   });
 
   it('appends audit entries with consecutive indexes and refuses to change them', async () => {
@@ -287,7 +409,7 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect(await store.witnesses.refOf('W-AAAA-AAAA')).toBe(ref);
     // The same number again fails the whole report, not only the number.
     await expect(store.reports.insert(report(), witness('W-AAAA-AAAA'))).rejects.toBeInstanceOf(ConstraintError);
-    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM reports'))?.n).toBe(1);
+    expect((await db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports'))?.n).toBe(1);
     expect((await store.witnesses.list({ inboxIds: ['custody'], limit: 10, offset: 0 })).witnesses).toEqual([
       {
         number: 'W-AAAA-AAAA',
@@ -313,6 +435,7 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
       (ref) => [store.witnesses.insertStatement('W-BBBB-BBBB', ref)],
     );
     expect(a.ok).toBe(true);
+    await store.settle(a.ok ? a.ref : '');
     const create = (id: string) =>
       store.disclosures.createStatement({
         id,
@@ -370,7 +493,7 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     expect((await store.disclosures.listForCustody(['custody'])).map((d) => d.id).sort()).toEqual(['D-AAAA-AAAA-AAAA', 'D-AAAA-AAAA-AAAC']);
     expect(await store.disclosures.listForCustody(['police'])).toEqual([]);
     // Retention deletes a report with its witness number, disclosures and their steps.
-    await store.batch([store.reports.deleteStatement(a.ok ? a.ref : '')]);
+    await store.batch(store.reports.deleteStatements(a.ok ? a.ref : ''));
     for (const table of ['witnesses', 'disclosures', 'disclosure_events'])
       expect((await db.first<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n).toBe(0);
   });

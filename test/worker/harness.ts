@@ -32,6 +32,8 @@ export interface WorkerUnderTest {
   /** a read-only query on the local D1 database file */
   query<T = Record<string, SqlValue>>(sql: string, params?: SqlValue[]): T[];
   count(table: string): number;
+  /** R2 objects as the local bucket records them: key and upload time (ms) */
+  r2Uploads(): { key: string; uploaded: number }[];
   /** every file under the persistence folder */
   stateFiles(): string[];
   stop(): Promise<void>;
@@ -178,6 +180,17 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
     output: () => output,
     query,
     count: (table) => query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]?.n ?? -1,
+    r2Uploads: () => {
+      const files = filesUnder(join(persistDir, 'v3', 'r2')).filter((f) => f.endsWith('.sqlite') && !f.endsWith('metadata.sqlite'));
+      return files.flatMap((f) => {
+        const db = new Database(f, { readonly: true, fileMustExist: true });
+        try {
+          return db.prepare('SELECT key, uploaded FROM _mf_objects').all() as { key: string; uploaded: number }[];
+        } finally {
+          db.close();
+        }
+      });
+    },
     stateFiles: () => filesUnder(persistDir),
     stop: async () => {
       if (running && child.pid) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
 import { listReports, login, unlockPrivateKey } from '../../src/client/staff.ts';
+import { submitReport } from '../../src/client/submit.ts';
 import { fromUtf8, utf8 } from '../../src/core/bytes.ts';
 import { decodeEnvelope } from '../../src/core/envelope.ts';
 import { sealEnvelope } from '../../src/core/seal.ts';
@@ -39,8 +40,22 @@ let cosigner: RunningCosigner;
 /** The first cosignature the Worker got, checked again once the cron trigger must have renewed it. */
 let firstCosignature: { size: number; timestamp: number } | null = null;
 const MAX_AGE = 30;
+/** blob keys of attachments filed in that open bucket, in the order they arrived */
+const openBucketBlobs: string[] = [];
 
-const TABLES = ['reports', 'report_routes', 'parts', 'blobs', 'spent_challenges', 'audit_entries'];
+const TABLES = [
+  'reports',
+  'report_routes',
+  'parts',
+  'blobs',
+  'spent_challenges',
+  'audit_entries',
+  'staged_reports',
+  'staged_routes',
+  'staged_parts',
+  'staged_blobs',
+  'staged_messages',
+];
 function counts(): Record<string, number> {
   return Object.fromEntries([...TABLES.map((t) => [t, worker.count(t)]), ['r2 objects', r2Objects().length]]);
 }
@@ -101,13 +116,24 @@ describe('the worker in workerd', () => {
     const res = await send(worker.url, await validSubmission(worker.url, 'prevention', 'dans le bucket ouvert'));
     expect(res.status).toBe(201);
     openBucketRef = res.body.ref as string;
-    openBucket = worker.query<{ received_bucket: number }>('SELECT received_bucket FROM reports WHERE ref = ?', [openBucketRef])[0]!
+    openBucket = worker.query<{ received_bucket: number }>('SELECT received_bucket FROM staged_reports WHERE ref = ?', [openBucketRef])[0]!
       .received_bucket;
     expect(openBucket % BUCKET_SECONDS).toBe(0);
     const cron = await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`);
     expect(cron.status).toBe(200);
     await cron.arrayBuffer();
-    expect(worker.query('SELECT receipt_logged FROM reports WHERE ref = ?', [openBucketRef])).toEqual([{ receipt_logged: 0 }]);
+    // Still staged: it moves to the main tables, with its receipt, once its bucket has closed.
+    expect(worker.query('SELECT ref FROM staged_reports WHERE ref = ?', [openBucketRef])).toHaveLength(1);
+    // A few reports with attachments in the same bucket: their bytes wait in D1 (see the last test).
+    const api = new ApiClient({ server: worker.url });
+    for (let i = 0; i < 3; i++) {
+      const attachments = [{ contentType: 'application/octet-stream' as const, bytes: randomBytes(3000) }];
+      const { ref } = await submitReport(api, { category: 'prevention', text: `pièce ${i}`, attachments }, { followUp: false });
+      openBucketBlobs.push(
+        worker.query<{ blob_key: string }>('SELECT blob_key FROM staged_parts WHERE ref = ? AND idx = 1', [ref])[0]?.blob_key ?? '',
+      );
+    }
+    expect(worker.query('SELECT ref FROM reports WHERE ref = ?', [openBucketRef])).toEqual([]);
     expect(auditActions().filter((e) => e.action === 'report.received')).toEqual([]);
   });
 
@@ -186,7 +212,7 @@ describe('the worker in workerd', () => {
     expect(worker.query<{ status: string }>('SELECT status FROM reports WHERE ref = ?', [ref!])).toEqual([{ status: 'in-progress' }]);
   });
 
-  it('keeps attachments in R2 and hands them back decrypted to relais pull', async () => {
+  it('keeps attachments in D1 while their bucket is open, in R2 after, and hands them back decrypted to relais pull', async () => {
     const photo = join(work, 'photo.jpg');
     copyFileSync(new URL('../strip/fixtures/progressive-restart.jpg', import.meta.url), photo);
     const before = r2Objects().length;
@@ -203,15 +229,22 @@ describe('the worker in workerd', () => {
     ]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const ref = submitted.stdout.split('\n')[0]!.trim();
-    const parts = worker.query<{ role: string; inline: number; blob_key: string | null }>(
-      'SELECT role, data IS NOT NULL AS inline, blob_key FROM parts WHERE ref = ? ORDER BY idx',
-      [ref],
-    );
-    expect(parts.map((p) => [p.role, p.inline, p.blob_key !== null])).toEqual([
+    const parts = (table: string) =>
+      worker
+        .query<{ role: string; inline: number; blob_key: string | null }>(
+          `SELECT role, data IS NOT NULL AS inline, blob_key FROM ${table} WHERE ref = ? ORDER BY idx`,
+          [ref],
+        )
+        .map((p) => [p.role, p.inline, p.blob_key !== null]);
+    const inline = [
       ['report', 1, false],
       ['attachment', 0, true],
-    ]);
-    expect(r2Objects().length).toBe(before + 1);
+    ];
+    // The bucket is open: the bytes wait in D1, R2 has no upload time to give away yet.
+    expect(parts('staged_parts')).toEqual(inline);
+    expect(r2Objects().length).toBe(before);
+    const chunks = worker.count('staged_blobs');
+    expect(chunks).toBeGreaterThanOrEqual(1);
     expect(worker.count('blobs')).toBe(0);
 
     const out = join(work, 'pull-b');
@@ -230,6 +263,11 @@ describe('the worker in workerd', () => {
     expect(readFileSync(join(out, ref, 'report.txt'), 'utf8')).toBe('photo du hall');
     const jpeg = readFileSync(join(out, ref, 'attachment-1.jpg'));
     expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    // Pulling marked it read, a staff write: the report left staging and its bytes went to R2.
+    expect(parts('parts')).toEqual(inline);
+    expect(parts('staged_parts')).toEqual([]);
+    expect(r2Objects().length).toBe(before + 1);
+    expect(worker.count('staged_blobs')).toBe(chunks - 1);
   });
 
   it('keeps an audit log that relais audit verify checks against the log key, with the officers’ actions in it', async () => {
@@ -412,6 +450,12 @@ describe('the cron trigger on the worker', () => {
     expect(cron.status).toBe(200);
     await cron.arrayBuffer();
     expect(worker.query('SELECT receipt_logged FROM reports WHERE ref = ?', [openBucketRef])).toEqual([{ receipt_logged: 1 }]);
+    // The attachments of that bucket went to R2 together, after it closed: R2's upload times say
+    // nothing about when within the bucket they arrived.
+    const uploads = new Map(worker.r2Uploads().map((u) => [u.key, u.uploaded]));
+    const end = (openBucket + BUCKET_SECONDS) * 1000;
+    for (const key of openBucketBlobs) expect(uploads.get(key), key).toBeGreaterThanOrEqual(end);
+    expect(worker.count('staged_blobs')).toBe(0);
     const received = auditActions().filter((e) => e.action === 'report.received' && e.report === openBucketRef);
     expect(received).toHaveLength(1);
     expect(Date.parse(received[0]!.bucket!) / 1000).toBe(openBucket);
