@@ -120,7 +120,7 @@ export class Staging {
             this.audit.appendWhenStatement(receipt, due),
             // The entry's log index, for case exports (the table of migrations/0007_casework.sql).
             sql(
-              `INSERT OR REPLACE INTO receipt_entries (ref, entry_idx) SELECT ?, MAX(idx) FROM audit_entries WHERE EXISTS (${due.sql})`,
+              `INSERT OR REPLACE INTO receipt_entries (ref, entry_idx) SELECT ?, (SELECT MAX(idx) FROM audit_entries) WHERE EXISTS (${due.sql})`,
               ref,
               ...due.params,
             ),
