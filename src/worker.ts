@@ -101,6 +101,9 @@ async function start(env: WorkerEnv): Promise<RelaisApp> {
   const config = await resolveConfigBundle(bundledConfig, new Date());
   const build = await readBuild(env);
   const db = new D1Driver(env.DB);
+  // The counters object is reached while answering residents too: what it reports goes into the
+  // bucket's summary, never into a line at that moment (server/request-log.ts).
+  let note: (line: string) => void = () => {};
   const deps: AppDeps = {
     config,
     store: new Store(db, new R2BlobStore(env.BLOBS)),
@@ -110,9 +113,10 @@ async function start(env: WorkerEnv): Promise<RelaisApp> {
     // Without it the log is stored but no checkpoint is signed (and a warning is logged).
     ...(env.RELAIS_LOG_KEY ? { logSigner: signerOf(env.RELAIS_LOG_KEY) } : {}),
     ...(env.ASSETS ? { assets: workersAssets(env.ASSETS) } : {}),
-    ...(env.COUNTERS ? { counters: new DurableCounters(env.COUNTERS, log) } : {}),
+    ...(env.COUNTERS ? { counters: new DurableCounters(env.COUNTERS, (line) => note(line)) } : {}),
   };
   const relaisApp = createApp(deps);
+  note = (line) => relaisApp.relais.requests.note(line);
   // As the Node entry does at start: log the config version and the served code if they are
   // new, and put them in a signed checkpoint at once (otherwise the next logged request or cron
   // run does).

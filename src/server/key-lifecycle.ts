@@ -44,8 +44,9 @@ async function refresh(relais: Relais): Promise<boolean> {
     relais.publicConfig = publicConfig(next);
     return next.hash !== before.hash;
   } catch (e) {
-    // The texts did not change, so this should not happen; keep serving what was checked.
-    relais.log(`key check failed: ${e instanceof Error ? e.name : 'error'}; keeping the current config`);
+    // The texts did not change, so this should not happen; keep serving what was checked. This
+    // may run while answering a resident: said in the bucket's summary, not at this moment.
+    relais.requests.note(`key check failed: ${e instanceof Error ? e.name : 'error'}; keeping the current config`);
     before.nextChange = relais.clock() + RETRY_MS;
     return false;
   }

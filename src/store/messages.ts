@@ -121,14 +121,15 @@ export class MessageRepository {
     return { idx: r.idx, author: r.author, memberId: r.member_id, kind: r.kind, status: r.status, at: r.at, size: r.size, bytes };
   }
 
-  /** As ReportRepository.rewriteSealedStatements, for a message of the conversation. */
+  /** As ReportRepository.rewriteSealedStatements, for a message of the conversation (staged or not). */
   async rewriteSealedStatements(ref: string, idx: number, bytes: Uint8Array): Promise<SealedRewrite | null> {
-    const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
-      'SELECT data, blob_key FROM messages WHERE ref = ? AND idx = ?',
-      [ref, idx],
-    );
-    if (!row || (row.data === null && row.blob_key === null)) return null;
-    return rewrite(this.blobs, 'messages', ref, idx, row, bytes);
+    for (const table of ['messages', 'staged_messages'] as const) {
+      const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
+        `SELECT data, blob_key FROM ${table} WHERE ref = ? AND idx = ?`,
+        [ref, idx],
+      );
+      if (row) return row.data === null && row.blob_key === null ? null : rewrite(this.blobs, table, ref, idx, row, bytes);
+    }
+    return null;
   }
-
 }

@@ -155,17 +155,23 @@ export class ReportRepository {
 
   /**
    * Statements that replace a stored part's bytes (a grant's new key packets before the same
-   * encrypted packet; issue 14), guarded so they apply only if the part is still as it was read.
-   * Attachment bytes go to a new blob first: `added` is deleted if the batch fails, `replaced`
-   * once it has succeeded. The one place that knows where a part's bytes live.
+   * encrypted packet; issue 14), guarded so they apply only if the part is still as it was read,
+   * wherever it is: in the main tables or still in the staging area (a grant does not move a
+   * report out of staging). In the main tables attachment bytes go to a new blob first: `added` is
+   * deleted if the batch fails, `replaced` once it has succeeded; in staging the new bytes are
+   * staged chunks written, and the old ones deleted, in the batch itself. A part moved out of
+   * staging meanwhile fails the guard (the client asks again). The one place that knows where a
+   * part's bytes live.
    */
   async rewriteSealedStatements(ref: string, idx: number, bytes: Uint8Array): Promise<SealedRewrite | null> {
-    const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
-      'SELECT data, blob_key FROM parts WHERE ref = ? AND idx = ?',
-      [ref, idx],
-    );
-    if (!row) return null;
-    return rewrite(this.blobs, 'parts', ref, idx, row, bytes);
+    for (const table of ['parts', 'staged_parts'] as const) {
+      const row = await this.db.first<{ data: Uint8Array | null; blob_key: string | null }>(
+        `SELECT data, blob_key FROM ${table} WHERE ref = ? AND idx = ?`,
+        [ref, idx],
+      );
+      if (row) return rewrite(this.blobs, table, ref, idx, row, bytes);
+    }
+    return null;
   }
 
   async partBytes(ref: string, idx: number): Promise<Uint8Array | null> {
@@ -217,10 +223,10 @@ export interface SealedRewrite {
   replaced: string | null;
 }
 
-/** Shared by parts and messages, which store bytes the same way (inline, or in a blob). */
+/** Shared by parts and messages, staged or not, which store bytes the same way (inline, or in a blob). */
 export async function rewrite(
-  blobs: BlobStore,
-  table: 'parts' | 'messages',
+  blobs: StagedBlobs,
+  table: 'parts' | 'messages' | 'staged_parts' | 'staged_messages',
   ref: string,
   idx: number,
   row: { data: Uint8Array | null; blob_key: string | null },
@@ -233,14 +239,24 @@ export async function rewrite(
     row.data,
     row.blob_key,
   );
-  let added: string | null = null;
-  if (row.blob_key) {
-    added = toBase64Url(randomBytes(18));
-    await blobs.put(added, bytes);
+  if (!row.blob_key) {
+    return {
+      statements: [guard, sql(`UPDATE ${table} SET size = ?, data = ? WHERE ref = ? AND idx = ?`, bytes.length, bytes, ref, idx)],
+      added: null,
+      replaced: null,
+    };
   }
-  const update = added
-    ? sql(`UPDATE ${table} SET size = ?, blob_key = ? WHERE ref = ? AND idx = ?`, bytes.length, added, ref, idx)
-    : sql(`UPDATE ${table} SET size = ?, data = ? WHERE ref = ? AND idx = ?`, bytes.length, bytes, ref, idx);
+  const added = toBase64Url(randomBytes(18));
+  const update = sql(`UPDATE ${table} SET size = ?, blob_key = ? WHERE ref = ? AND idx = ?`, bytes.length, added, ref, idx);
+  if (table === 'staged_parts' || table === 'staged_messages') {
+    // Staged bytes stay in staging: new chunks in, old ones out, all in the guarded batch.
+    return {
+      statements: [guard, ...blobs.statements(added, bytes), update, blobs.deleteStatement(row.blob_key)],
+      added: null,
+      replaced: null,
+    };
+  }
+  await blobs.store.put(added, bytes);
   return { statements: [guard, update], added, replaced: row.blob_key };
 }
 

@@ -10,12 +10,18 @@
 // nothing. Attachment bytes go to the blob store first (an idempotent put under the same key);
 // their staged chunks are deleted in the batch. A staff write on a staged report settles it first
 // (settle(): the same move, without the receipt, which the bucket close then logs with the rest):
-// its place on disk then says when staff acted on it, which the audit log says too.
+// its place on disk then says when staff acted on it, which the audit log says too. A grant
+// (issue 14) rewrites staged parts and messages where they are, under a new blob key: a move
+// batch is guarded against that (the keys it published must still be the staged ones), and a
+// move that loses the race is done again with the new keys, its stale copies trashed.
 
 import { concatBytes } from '../core/bytes.ts';
 import type { AuditTable } from './audit-table.ts';
 import type { BlobStore } from './blobs.ts';
-import { sql, type SqlDriver, type Statement } from './driver.ts';
+import { ConstraintError, sql, type SqlDriver, type Statement } from './driver.ts';
+
+/** Times a move is tried again after a grant changed the blob keys it read. */
+const MOVE_ATTEMPTS = 3;
 
 /** Largest chunk of a staged blob: a D1 row holds at most 2 MB. */
 export const STAGED_BLOB_CHUNK = 1 << 20;
@@ -64,6 +70,32 @@ export class StagedBlobs {
   deleteStatement(key: string): Statement {
     return sql('DELETE FROM staged_blobs WHERE key = ?', key);
   }
+}
+
+/**
+ * Fails the batch (the CHECK of key_packet_guard, migrations/0009_key_packets.sql) if a staged
+ * row of `table` for this report (and message) holds a blob key other than those published.
+ */
+function blobKeysGuard(table: 'staged_parts' | 'staged_messages', published: string[], ref: string, idx?: number): Statement {
+  const which = idx === undefined ? '' : ' AND idx = ?';
+  const others = published.length === 0 ? '' : ` AND blob_key NOT IN (${published.map(() => '?').join(', ')})`;
+  return sql(
+    `INSERT INTO key_packet_guard (ok) SELECT 0 WHERE EXISTS (SELECT 1 FROM ${table} WHERE ref = ?${which} AND blob_key IS NOT NULL${others})`,
+    ref,
+    ...(idx === undefined ? [] : [idx]),
+    ...published,
+  );
+}
+
+/** Trashes published copies that no row refers to any more (a grant replaced them meanwhile). */
+function trashUnreferenced(key: string): Statement {
+  return sql(
+    `INSERT OR IGNORE INTO blob_trash (key) SELECT ?
+     WHERE NOT EXISTS (SELECT 1 FROM all_parts WHERE blob_key = ?) AND NOT EXISTS (SELECT 1 FROM all_messages WHERE blob_key = ?)`,
+    key,
+    key,
+    key,
+  );
 }
 
 const REPORT_COLUMNS = 'ref, category, received_bucket, config_hash, status, lookup_hash';
@@ -115,6 +147,7 @@ export class Staging {
       ref,
     );
     return [
+      blobKeysGuard('staged_parts', blobKeys, ref),
       ...(receipt
         ? [
             this.audit.appendWhenStatement(receipt, due),
@@ -153,22 +186,46 @@ export class Staging {
 
   /** Moves these reports (in the order given) in one batch, each with its receipt entry. */
   async move(reports: { ref: string; receipt: string }[]): Promise<void> {
-    const statements: Statement[] = [];
-    for (const r of reports) {
-      const keys = await this.stagedBlobKeys(r.ref);
-      await this.blobs.publish(keys);
-      statements.push(...this.moveStatements(r.ref, keys, r.receipt));
-    }
-    // A move lost in a power cut is moved again at the next run.
-    if (statements.length > 0) await this.db.batch(statements, { redoable: true });
+    await this.guarded(async () => {
+      const statements: Statement[] = [];
+      const published: string[] = [];
+      for (const r of reports) {
+        const keys = await this.stagedBlobKeys(r.ref);
+        await this.blobs.publish(keys);
+        published.push(...keys);
+        statements.push(...this.moveStatements(r.ref, keys, r.receipt));
+      }
+      return { statements, published };
+    });
   }
 
   /** Moves a staged report to the main tables now, before a staff write on it; no-op otherwise. */
   async settle(ref: string): Promise<void> {
-    if (!(await this.db.first('SELECT 1 AS x FROM staged_reports WHERE ref = ?', [ref]))) return;
-    const keys = await this.stagedBlobKeys(ref);
-    await this.blobs.publish(keys);
-    await this.db.batch(this.moveStatements(ref, keys, null));
+    await this.guarded(async () => {
+      if (!(await this.db.first('SELECT 1 AS x FROM staged_reports WHERE ref = ?', [ref]))) return { statements: [], published: [] };
+      const keys = await this.stagedBlobKeys(ref);
+      await this.blobs.publish(keys);
+      return { statements: this.moveStatements(ref, keys, null), published: keys };
+    }, false);
+  }
+
+  /**
+   * Runs a move batch made by `make` (which publishes the blobs it names); if a grant changed a
+   * staged blob key meanwhile (the guard fails), trashes the copies published for nothing and
+   * makes the batch again. A move lost in a power cut is moved again at the next run.
+   */
+  private async guarded(make: () => Promise<{ statements: Statement[]; published: string[] }>, redoable = true): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const { statements, published } = await make();
+      if (statements.length === 0) return;
+      try {
+        await this.db.batch(statements, { redoable });
+        return;
+      } catch (e) {
+        if (!(e instanceof ConstraintError) || attempt >= MOVE_ATTEMPTS) throw e;
+        if (published.length > 0) await this.db.batch(published.map(trashUnreferenced), { redoable: true });
+      }
+    }
   }
 
   /** Messages whose bucket closed before `bucket` (as [ref, idx]), in no particular order. */
@@ -185,53 +242,67 @@ export class Staging {
    * is in the main tables; one whose report is gone altogether (deleted) is dropped, and its
    * attachment bytes go to the trash.
    */
-  async moveMessages(messages: { ref: string; idx: number; blobKey: string | null }[]): Promise<void> {
-    await this.blobs.publish(messages.flatMap((m) => (m.blobKey ? [m.blobKey] : [])));
-    const statements: Statement[] = [];
-    for (const m of messages) {
-      statements.push(
-        sql(
-          `INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT ${MESSAGE_COLUMNS} FROM staged_messages s
-           WHERE s.ref = ? AND s.idx = ? AND EXISTS (SELECT 1 FROM reports r WHERE r.ref = s.ref)`,
+  async moveMessages(messages: { ref: string; idx: number }[]): Promise<void> {
+    await this.guarded(async () => {
+      // Read again here: a grant may have given a staged message a new blob key since it was listed.
+      const current: { ref: string; idx: number; blobKey: string | null }[] = [];
+      for (const m of messages) {
+        const row = await this.db.first<{ blob_key: string | null }>('SELECT blob_key FROM staged_messages WHERE ref = ? AND idx = ?', [
           m.ref,
           m.idx,
-        ),
-        // The report becomes unread again for staff who had read it (staff see it as unread
-        // meanwhile through the staged message: report-list.ts).
-        sql(
-          `DELETE FROM report_reads WHERE ref = ?
-           AND EXISTS (SELECT 1 FROM staged_messages WHERE ref = ? AND idx = ?) AND EXISTS (SELECT 1 FROM messages WHERE ref = ? AND idx = ?)`,
-          m.ref,
-          m.ref,
-          m.idx,
-          m.ref,
-          m.idx,
-        ),
-        sql(
-          `DELETE FROM staged_messages WHERE ref = ? AND idx = ?
-           AND (EXISTS (SELECT 1 FROM messages WHERE ref = ? AND idx = ?) OR NOT EXISTS (SELECT 1 FROM all_reports WHERE ref = ?))`,
-          m.ref,
-          m.idx,
-          m.ref,
-          m.idx,
-          m.ref,
-        ),
-      );
-      if (m.blobKey)
-        statements.push(
-          sql(
-            'INSERT OR IGNORE INTO blob_trash (key) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM all_reports WHERE ref = ?)',
-            m.blobKey,
-            m.ref,
-          ),
-          sql(
-            'DELETE FROM staged_blobs WHERE key = ? AND NOT EXISTS (SELECT 1 FROM staged_messages WHERE ref = ? AND idx = ?)',
-            m.blobKey,
-            m.ref,
-            m.idx,
-          ),
-        );
-    }
-    if (statements.length > 0) await this.db.batch(statements, { redoable: true });
+        ]);
+        if (row) current.push({ ref: m.ref, idx: m.idx, blobKey: row.blob_key });
+      }
+      const published = current.flatMap((m) => (m.blobKey ? [m.blobKey] : []));
+      await this.blobs.publish(published);
+      return { statements: current.flatMap((m) => this.moveMessageStatements(m)), published };
+    });
+  }
+
+  private moveMessageStatements(m: { ref: string; idx: number; blobKey: string | null }): Statement[] {
+    return [
+      blobKeysGuard('staged_messages', m.blobKey ? [m.blobKey] : [], m.ref, m.idx),
+      sql(
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT ${MESSAGE_COLUMNS} FROM staged_messages s
+         WHERE s.ref = ? AND s.idx = ? AND EXISTS (SELECT 1 FROM reports r WHERE r.ref = s.ref)`,
+        m.ref,
+        m.idx,
+      ),
+      // The report becomes unread again for staff who had read it (staff see it as unread
+      // meanwhile through the staged message: report-list.ts).
+      sql(
+        `DELETE FROM report_reads WHERE ref = ?
+         AND EXISTS (SELECT 1 FROM staged_messages WHERE ref = ? AND idx = ?) AND EXISTS (SELECT 1 FROM messages WHERE ref = ? AND idx = ?)`,
+        m.ref,
+        m.ref,
+        m.idx,
+        m.ref,
+        m.idx,
+      ),
+      sql(
+        `DELETE FROM staged_messages WHERE ref = ? AND idx = ?
+         AND (EXISTS (SELECT 1 FROM messages WHERE ref = ? AND idx = ?) OR NOT EXISTS (SELECT 1 FROM all_reports WHERE ref = ?))`,
+        m.ref,
+        m.idx,
+        m.ref,
+        m.idx,
+        m.ref,
+      ),
+      ...(m.blobKey
+        ? [
+            sql(
+              'INSERT OR IGNORE INTO blob_trash (key) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM all_reports WHERE ref = ?)',
+              m.blobKey,
+              m.ref,
+            ),
+            sql(
+              'DELETE FROM staged_blobs WHERE key = ? AND NOT EXISTS (SELECT 1 FROM staged_messages WHERE ref = ? AND idx = ?)',
+              m.blobKey,
+              m.ref,
+              m.idx,
+            ),
+          ]
+        : []),
+    ];
   }
 }

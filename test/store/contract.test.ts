@@ -52,10 +52,14 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     );
   });
 
-  it('rewrites a part’s bytes only if the part is still as it was read, and never orphans a blob', async () => {
+  it.each([
+    ['still in the staging area', false],
+    ['moved to the main tables', true],
+  ])('rewrites a part’s bytes only if the part is still as it was read, and never orphans a blob (report %s)', async (_where, moved) => {
     const inserted = await store.reports.insert(report());
     if (!inserted.ok) throw new Error('not inserted');
     const { ref } = inserted;
+    if (moved) await store.staging.move([{ ref, receipt: '{}' }]);
     for (const idx of [0, 1]) {
       const first = await store.reports.rewriteSealedStatements(ref, idx, new Uint8Array([7, 7, idx]));
       // A second grant computed from the same state as the first, which lands first.
@@ -67,10 +71,54 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
       expect(await store.reports.partBytes(ref, idx)).toEqual(new Uint8Array([7, 7, idx]));
       expect((await store.reports.get(ref))?.parts.find((p) => p.idx === idx)?.size).toBe(3);
     }
-    // The attachment's first blob is gone, its new one is the only one.
-    expect(await db.all('SELECT key FROM blobs')).toHaveLength(1);
+    // The attachment's first bytes are gone, its new ones are the only ones (staged ones reach
+    // the blob store when the report moves).
+    const keys = async () => [
+      ...(await db.all<{ key: string }>('SELECT key FROM blobs')),
+      ...(await db.all<{ key: string }>('SELECT DISTINCT key FROM staged_blobs')),
+    ];
+    expect(await keys()).toHaveLength(1);
+    if (!moved) {
+      await store.staging.move([{ ref, receipt: '{}' }]);
+      expect(await db.all('SELECT key FROM staged_blobs')).toEqual([]);
+      expect(await keys()).toHaveLength(1);
+      expect(await store.reports.partBytes(ref, 1)).toEqual(new Uint8Array([7, 7, 1]));
+    }
     expect(await store.reports.rewriteSealedStatements(ref, 5, new Uint8Array([1]))).toBeNull();
     expect(await db.all('SELECT ok FROM key_packet_guard')).toEqual([]);
+  });
+
+  it('refuses a grant computed on a staged part once the part has moved, and redoes a move a grant overtook', async () => {
+    const inserted = await store.reports.insert(report());
+    if (!inserted.ok) throw new Error('not inserted');
+    const { ref } = inserted;
+    // Read in staging, written after the move: the guard refuses it (the client asks again).
+    const stale = await store.reports.rewriteSealedStatements(ref, 1, new Uint8Array([5, 5]));
+    await store.staging.move([{ ref, receipt: '{}' }]);
+    await expect(store.batch(stale!.statements)).rejects.toBeInstanceOf(ConstraintError);
+    expect(await store.reports.partBytes(ref, 1)).toEqual(new Uint8Array(100_000).fill(9));
+
+    // A grant that lands while the move has published the bytes but not yet moved the rows.
+    const second = await store.reports.insert(report());
+    if (!second.ok) throw new Error('not inserted');
+    const put = store.blobs.put.bind(store.blobs);
+    let granted = false;
+    store.blobs.put = async (key, bytes) => {
+      await put(key, bytes);
+      if (granted) return;
+      granted = true;
+      const grant = await store.reports.rewriteSealedStatements(second.ref, 1, new Uint8Array([6, 6]));
+      await store.batch(grant!.statements);
+    };
+    await store.staging.move([{ ref: second.ref, receipt: '{}' }]);
+    expect(granted).toBe(true);
+    expect(await store.reports.partBytes(second.ref, 1)).toEqual(new Uint8Array([6, 6]));
+    expect(await db.all('SELECT key FROM staged_blobs')).toEqual([]);
+    // The copy published for nothing goes to the trash, and is swept.
+    expect(await db.all('SELECT key FROM blob_trash')).toHaveLength(1);
+    await store.sweepBlobs();
+    const referenced = await db.all<{ key: string }>('SELECT blob_key AS key FROM parts WHERE blob_key IS NOT NULL');
+    expect((await db.all<{ key: string }>('SELECT key FROM blobs')).map((r) => r.key).sort()).toEqual(referenced.map((r) => r.key).sort());
   });
 
   it('runs a batch all or nothing', async () => {
