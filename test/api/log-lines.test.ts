@@ -113,6 +113,9 @@ function serve(
 ): { child: ChildProcess; out: () => string; err: () => string; ready: Promise<void> } {
   const secret = join(fixture.dir, 'secret');
   writeFileSync(secret, toBase64(randomBytes(32)));
+  // Staff data is served only while the log signs its checkpoints (issue 11).
+  const logKey = join(fixture.dir, 'log.key');
+  writeFileSync(logKey, fixture.logSignerKey);
   const child = spawn(
     process.execPath,
     [
@@ -124,6 +127,8 @@ function serve(
       join(fixture.dir, 'serve.db'),
       '--secret-file',
       secret,
+      '--log-key-file',
+      logKey,
       '--port',
       String(fixture.port),
       ...extra,
@@ -177,6 +182,7 @@ describe('the output of relais serve', () => {
   });
 
   it('writes nothing to stdout at all with --quiet, not even for staff', async () => {
+    if (running) await stop(running);
     const s = serve(fixture, ['--quiet']);
     running = s.child;
     await s.ready;
