@@ -10,8 +10,9 @@
 //   - the longest stall of a 20 ms poll of GET /api/v1/config on the real HTTP server while a
 //     maintenance run closes a bucket and deletes expired reports, against the same poll with
 //     nothing running (the floor);
-//   - storage per text-only report on disk (pages of the report tables and their indexes, from
-//     SQLite's dbstat), against the bytes of its data.
+//   - storage per text-only report on disk (pages of the report tables, the staff list's index
+//     tables and all their indexes, from SQLite's dbstat), against the bytes of its data, and the
+//     whole file per report.
 // Every figure is measured in the same run; nothing here passes or fails on time. Bounded: about
 // two minutes on the development machine. RELAIS_BENCH_SIZES=100000 runs one size only;
 // RELAIS_BENCH_TRACE=1 prints every database call of the maintenance run that took over 30 ms,
@@ -180,6 +181,7 @@ interface Figures {
   stallFloor: { poll: number; loop: number };
   calls: Record<string, number>;
   perReport: number;
+  filePerReport: number;
   dataPerReport: number;
 }
 
@@ -232,22 +234,17 @@ async function measure(size: number): Promise<Figures> {
       calls = await longestCalls(store.db, () => runMaintenance(server.relais));
     });
 
-    // Storage of the report tables and their indexes, page by page.
+    // Storage of the report tables, the staff list's index tables (migrations/0007) and all their
+    // indexes, page by page; and the whole file (audit entries included).
     const db = new Database(dbPath, { readonly: true });
-    const tables = [
-      'reports',
-      'reply_keys',
-      'sqlite_autoindex_reply_keys_1',
-      'report_routes',
-      'parts',
-      'reports_by_bucket',
-      'reports_by_lookup',
-      'report_routes_by_inbox',
-      'reports_unlogged',
-    ];
+    const owners = ['reports', 'reply_keys', 'report_routes', 'parts', 'inbox_reports', 'unread_reports'];
     const pages = db
-      .prepare(`SELECT SUM(pgsize) AS bytes FROM dbstat WHERE name IN (${tables.map(() => '?').join(', ')})`)
-      .get(...tables) as { bytes: number };
+      .prepare(
+        `SELECT SUM(pgsize) AS bytes FROM dbstat WHERE name IN
+           (SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') AND tbl_name IN (${owners.map(() => '?').join(', ')}))`,
+      )
+      .get(...owners) as { bytes: number };
+    const file = db.prepare('SELECT SUM(pgsize) AS bytes FROM dbstat').get() as { bytes: number };
     const reports = (db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     const data = db
       .prepare(
@@ -268,6 +265,7 @@ async function measure(size: number): Promise<Figures> {
       stallFloor,
       calls,
       perReport: pages.bytes / reports,
+      filePerReport: file.bytes / reports,
       dataPerReport: data.bytes / reports,
     };
   } finally {
@@ -298,7 +296,7 @@ export default async function (): Promise<void> {
         .join(', ')}`,
     );
     console.log(
-      `  storage per text-only report ${fmt(f.perReport)} B on disk for ${fmt(f.dataPerReport)} B of data = ${fmt(f.perReport / f.dataPerReport, 2)} ×`,
+      `  storage per text-only report ${fmt(f.perReport)} B on disk (its tables, the staff list's index tables, their indexes) for ${fmt(f.dataPerReport)} B of data = ${fmt(f.perReport / f.dataPerReport, 2)} ×; whole file ${fmt(f.filePerReport)} B per report`,
     );
   }
   const first = results[0] as Figures;

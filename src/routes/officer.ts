@@ -161,6 +161,8 @@ export function officerRoutes(relais: Relais): Hono<Env> {
     if ((await relais.store.reports.audiences(ref, member.inboxes)).length === 0) throw new ApiError(404, 'not_found', 'No such report.');
     // Read, and its conversation seen up to its last message.
     const last = (await relais.store.messages.list(ref, ['message', 'status', 'note', 'attachment'])).at(-1);
+    // A staff write: a staged report moves to the main tables first.
+    await relais.store.settle(ref);
     await relais.store.batch([
       relais.store.reports.markReadStatement(ref, member.id),
       ...(last ? [relais.store.reportList.seenStatement(ref, member.id, last.idx)] : []),

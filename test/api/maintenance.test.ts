@@ -3,9 +3,13 @@
 // passed, so that a report stored in the hour's last instant is not logged alone afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
+import { fetchSealedPart, getReport, listReports, markRead } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
+import { toHex } from '../../src/core/bytes.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { closeBuckets, receiptGraceSeconds } from '../../src/server/maintenance.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
+import { staffClient } from '../helpers/staff.ts';
 
 let server: TestServer;
 let now = 0;
@@ -41,5 +45,28 @@ describe('receipts in the audit log', () => {
     expect(await logged()).toBe(2);
     expect((await received()).sort()).toEqual([a, b].sort());
     expect(await logged()).toBe(0);
+  });
+
+  it('list a report still in the staging area, let staff mark it read there, and carry the hashes of its stored parts after the move', async () => {
+    const api = new ApiClient({ server: server.url });
+    const { ref } = await submitReport(api, { category: 'trafic', text: 'toujours en attente' }, { followUp: false });
+    expect(await server.relais.store.db.first('SELECT 1 AS x FROM staged_reports WHERE ref = ?', [ref])).not.toBeNull();
+    const officer = await staffClient(server, 'officer-a');
+    expect((await listReports(officer)).reports.map((r) => r.ref)).toContain(ref);
+    // PUT …/read with nothing fetched before: the write needs the report in the main tables.
+    await markRead(officer, ref);
+    expect((await listReports(officer, { view: 'unread' })).reports.map((r) => r.ref)).not.toContain(ref);
+    now += 3_600_000 + 75_000;
+    expect((await closeBuckets(server.relais)).logged).toBe(1);
+    const entry = (await server.relais.store.audit.range(0, 10_000))
+      .map((e) => JSON.parse(e.entry))
+      .find((e) => e.action === 'report.received' && e.report === ref);
+    // An hour later: a new session.
+    const again = await staffClient(server, 'officer-a');
+    const detail = await getReport(again, ref);
+    const served = [];
+    for (const p of detail.parts) served.push(toHex(sha256(await fetchSealedPart(again, ref, p.idx, { keepUnread: true }))));
+    expect(entry?.details?.parts).toEqual(served);
+    expect(served.length).toBeGreaterThan(0);
   });
 });
