@@ -229,12 +229,11 @@ export class Staging {
   }
 
   /** Messages whose bucket closed before `bucket` (as [ref, idx]), in no particular order. */
-  async dueMessages(bucket: number): Promise<{ ref: string; idx: number; blobKey: string | null }[]> {
-    const rows = await this.db.all<{ ref: string; idx: number; blob_key: string | null }>(
-      'SELECT ref, idx, blob_key FROM staged_messages m WHERE at < ? AND NOT EXISTS (SELECT 1 FROM staged_reports r WHERE r.ref = m.ref)',
+  async dueMessages(bucket: number): Promise<{ ref: string; idx: number }[]> {
+    return this.db.all<{ ref: string; idx: number }>(
+      'SELECT ref, idx FROM staged_messages m WHERE at < ? AND NOT EXISTS (SELECT 1 FROM staged_reports r WHERE r.ref = m.ref)',
       [bucket],
     );
-    return rows.map((r) => ({ ref: r.ref, idx: r.idx, blobKey: r.blob_key }));
   }
 
   /**
