@@ -1,6 +1,8 @@
-// The `relais` command end to end, with GnuPG as the independent reader: a report filed with
-// `relais submit`, pulled sealed by an officer whose key was made by GnuPG and decrypted by
-// `gpg --decrypt`; and pulled decrypted by an officer whose key was made by `relais keygen`.
+// The `relais` command end to end, with GnuPG and Sequoia as the independent readers: a report
+// filed with `relais submit`, pulled sealed by an officer whose key was made by GnuPG and decrypted
+// by `gpg --decrypt` and by `sq decrypt` with a city member's key made by Sequoia; and pulled
+// decrypted by an officer whose key was made by `relais keygen`.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,9 @@ beforeAll(async () => {
   writeFileSync(join(fx.dir, 'keys', 'officer-a.asc'), gpg.run(['--armor', '--export', gpgKey.fingerprint]).toString());
   writeFileSync(join(fx.dir, 'keys', 'officer-b.asc'), readFileSync(join(work, 'officer-b.pub.asc')));
   writeFileSync(join(work, 'officer-a.key.asc'), gpgKey.privateKey);
+  // city-c: a key made by Sequoia (sq 0.27, its default cv25519 suite), the third implementation
+  execFileSync('sq', ['key', 'generate', '--userid', 'Mairie — prévention (Sequoia)', '--export', join(work, 'city-c.key.pgp')]);
+  writeFileSync(join(fx.dir, 'keys', 'city-c.asc'), execFileSync('sq', ['key', 'extract-cert', join(work, 'city-c.key.pgp')]));
   server = await startTestServer(fx);
 });
 afterAll(async () => server?.close());
@@ -76,6 +81,39 @@ describe('relais CLI', () => {
     expect(clear.toString('utf8')).toContain('Un pistolet caché dans la cave du bâtiment D');
     expect(new TextDecoder().decode(decodeEnvelope(new Uint8Array(clear)).content)).toBe('Un pistolet caché dans la cave du bâtiment D');
     expect(JSON.parse(readFileSync(join(out, ref, 'info.json'), 'utf8'))).toMatchObject({ ref, category: 'armes', status: 'received' });
+  });
+
+  it('seals a report that GnuPG and Sequoia both read, each with its own member’s key', async () => {
+    const text = 'Point de deal sous le porche du 12, de 17 h à minuit';
+    const submitted = await relais(['submit', '--server', server.url, '--category', 'trafic', '--text', text]);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const ref = submitted.stdout.split('\n')[0]!;
+    const out = join(work, 'pull-interop');
+    const pulled = await relais([
+      'pull',
+      '--server',
+      server.url,
+      '--key',
+      join(work, 'officer-a.key.asc'),
+      '--passphrase-file',
+      passFile,
+      '--out',
+      out,
+      '--all',
+      '--sealed',
+    ]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const sealed = join(out, ref, 'report.gpg');
+    const byGpg = gpg.decrypt(readFileSync(sealed), 'officer pass phrase');
+    const bySq = execFileSync('sq', ['decrypt', '--recipient-key', join(work, 'city-c.key.pgp'), sealed]);
+    expect(bySq.equals(byGpg)).toBe(true);
+    expect(new TextDecoder().decode(decodeEnvelope(new Uint8Array(bySq)).content)).toBe(text);
+    // Sequoia also refuses the part once one byte of its encrypted packet changes (MDC).
+    const tampered = readFileSync(sealed);
+    tampered[tampered.length - 30] ^= 1;
+    const broken = join(work, 'tampered.gpg');
+    writeFileSync(broken, tampered);
+    expect(() => execFileSync('sq', ['decrypt', '--recipient-key', join(work, 'city-c.key.pgp'), broken], { stdio: 'pipe' })).toThrow();
   });
 
   it('pulls only new reports, decrypted, for an officer whose key relais keygen made', async () => {
