@@ -110,7 +110,7 @@ describe('relais CLI', () => {
     expect(new TextDecoder().decode(decodeEnvelope(new Uint8Array(bySq)).content)).toBe(text);
     // Sequoia also refuses the part once one byte of its encrypted packet changes (MDC).
     const tampered = readFileSync(sealed);
-    tampered[tampered.length - 30] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 30) ^ 1, tampered.length - 30);
     const broken = join(work, 'tampered.gpg');
     writeFileSync(broken, tampered);
     expect(() => execFileSync('sq', ['decrypt', '--recipient-key', join(work, 'city-c.key.pgp'), broken], { stdio: 'pipe' })).toThrow();
