@@ -9,9 +9,11 @@ import type { NoteSigner } from './core/tlog/index.ts';
 import { auditorRoutes } from './routes/auditor.ts';
 import { custodyNoteRoutes } from './routes/custody-notes.ts';
 import { disclosureRoutes } from './routes/disclosure.ts';
+import { exitRoutes } from './routes/exit.ts';
 import { figureRoutes } from './routes/figures.ts';
 import { followUpRoutes } from './routes/followup.ts';
 import { caseExportRoutes } from './routes/case-export.ts';
+import { languagePageRoutes } from './routes/language-pages.ts';
 import { officerCaseworkRoutes } from './routes/officer-casework.ts';
 import { grantRoutes } from './routes/grant.ts';
 import { officerMessageRoutes } from './routes/officer-messages.ts';
@@ -124,6 +126,8 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/api/v1/disclosures', disclosureRoutes(relais));
   app.route('/', pageRoutes(relais));
   app.route('/', witnessPageRoutes(relais));
+  app.route('/', languagePageRoutes(relais));
+  app.route('/', exitRoutes(relais));
   app.route('/', staffPageRoutes(relais));
   app.route('/', siteRoutes(relais));
   // Only /assets/ is static: the build manifest beside it (web/dist/build.json) is not served.

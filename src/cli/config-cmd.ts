@@ -7,6 +7,7 @@ import { loadConfigFile } from '../config/load-node.ts';
 import { keyWarnings } from '../config/expiry.ts';
 import { describeStripped } from '../config/keys.ts';
 import { ConfigSchema } from '../config/schema.ts';
+import { missingTranslations } from '../config/translations.ts';
 import { parse, say, UsageError, help } from './args.ts';
 
 const USAGE = `relais config check [--config relais.config.json]
@@ -51,5 +52,6 @@ export async function configCommand(argv: string[]): Promise<number> {
   // The server starts with these too (an expired key is left out, intake goes on), so they are
   // warnings, not refusals.
   for (const w of keyWarnings(resolved, now.getTime())) say(`  warning: ${w.line}`);
+  for (const missing of missingTranslations(config)) say(`  warning: ${missing}`);
   return 0;
 }

@@ -24,7 +24,11 @@ export const INBOX_KINDS = ['police', 'city', 'child-protection', 'witness-custo
 export const InboxSchema = z
   .object({
     id,
-    name: text(100).describe('shown to residents as a recipient of the categories routed here'),
+    name: text(100).describe('shown to residents as a recipient of the categories routed here, and to staff'),
+    names: z
+      .record(language, text(100))
+      .optional()
+      .describe('the name residents read in each language, by language code; a language without one shows `name`'),
     kind: z.enum(INBOX_KINDS),
     members: z.array(MemberSchema).min(1, 'an inbox needs at least one member'),
   })

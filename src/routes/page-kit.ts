@@ -8,7 +8,7 @@ import { checkFormToken, issueFormToken, type FormPurpose } from '../core/form-t
 import type { Env, Relais } from '../server/context.ts';
 import type { NoJsLimiter } from '../server/nojs-limiter.ts';
 import { pickLanguage, translator } from '../../web/i18n/index.ts';
-import { layout, type PageContext } from '../../web/pages/layout.ts';
+import { layout, type PageContext, type PageOptions } from '../../web/pages/layout.ts';
 import { noticeBody } from '../../web/pages/nojs.ts';
 
 export type PageStatus = 200 | 201 | 400 | 404 | 409 | 413 | 429;
@@ -29,17 +29,9 @@ export function pageKit(relais: Relais) {
     const lang = pickLanguage(c.req.query('lang'), config.site.languages);
     return { lang, t: translator(lang), site: config.site, path, integrity: relais.site.integrity };
   };
-  const page = (
-    c: Context<Env>,
-    ctx: PageContext,
-    title: string,
-    name: string,
-    body: Parameters<typeof layout>[1]['body'],
-    status: PageStatus = 200,
-    data?: Record<string, unknown>,
-  ) => c.html(layout(ctx, { title, page: name, body, ...(data ? { data } : {}) }), status);
+  const page = (c: Context<Env>, ctx: PageContext, options: PageOptions, status: PageStatus = 200) => c.html(layout(ctx, options), status);
   const notice = (c: Context<Env>, ctx: PageContext, message: string, status: Exclude<PageStatus, 200 | 201>, back: string) =>
-    page(c, ctx, ctx.t('nojs.title'), 'notice', noticeBody(ctx, ctx.t('nojs.title'), message, back), status);
+    page(c, ctx, { title: ctx.t('nojs.title'), page: 'notice', body: noticeBody(ctx, ctx.t('nojs.title'), message, back) }, status);
   const formToken = (purpose: FormPurpose) => issueFormToken(relais.secrets.form, purpose, relais.clock());
 
   /**

@@ -13,12 +13,10 @@ import { ConstraintError } from '../store/driver.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { NoJsLimiter } from '../server/nojs-limiter.ts';
 import { pageKit } from './page-kit.ts';
+import { residentViews } from './resident-views.ts';
 import { addMessageOnServer, cleanFilesOnServer, fileReportOnServer, openOnServer, spendFormToken } from '../server/nojs.ts';
-import { followUpBody } from '../../web/pages/followup.ts';
-import { cleanedFilesBody, homeBody } from '../../web/pages/home.ts';
-import { html } from '../../web/pages/html.ts';
 import type { PageContext } from '../../web/pages/layout.ts';
-import { conversationBody, noticeBody, receiptBody } from '../../web/pages/nojs.ts';
+import { conversationBody, noticeBody } from '../../web/pages/nojs.ts';
 
 /** No-JS requests the whole server accepts per minute (see nojs-limiter.ts). */
 const NOJS_PER_MINUTE = 30;
@@ -29,7 +27,8 @@ export function pageRoutes(relais: Relais): Hono<Env> {
   const { config } = relais.config;
   const limiter = new NoJsLimiter(relais.counters, 'nojs', NOJS_PER_MINUTE);
   const kit = pageKit(relais);
-  const { officerLang, officerT, reportLabels, categoryLabels, context, page, notice, formToken: token, readNoScriptForm: readForm } = kit;
+  const { officerLang, officerT, reportLabels, context, page, notice, formToken: token, readNoScriptForm: readForm } = kit;
+  const views = residentViews(relais, kit);
   const admit = (c: Context<Env>, ctx: PageContext, fields: Record<string, string>, purpose: FormPurpose, back: string) =>
     kit.admit(c, ctx, fields, purpose, back, limiter);
   const formBody = bodyLimit({
@@ -37,29 +36,8 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     onError: (c) => notice(c, context(c, '/'), officerT('form.error.tooLong'), 413, '/'),
   });
 
-  app.get('/', (c) => {
-    const ctx = context(c, '/');
-    return page(
-      c,
-      ctx,
-      ctx.t('home.title'),
-      'report',
-      homeBody(ctx, {
-        categories: relais.publicConfig.categories,
-        formToken: token('report'),
-        maxTextBytes: config.limits.maxTextBytes,
-        limits: config.limits,
-        reportLabels,
-      }),
-      200,
-      { reportLabels, categoryLabels },
-    );
-  });
-
-  app.get('/suivi', (c) => {
-    const ctx = context(c, '/suivi');
-    return page(c, ctx, ctx.t('followup.title'), 'followup', followUpBody(ctx, token('lookup')));
-  });
+  app.get('/', (c) => views.home(c, context(c, '/')));
+  app.get('/suivi', (c) => views.followUp(c, context(c, '/suivi')));
 
   // A report form with files is multipart and may be as large as the report limit allows; the
   // files are read into memory only, cleaned there, sealed, then overwritten (src/server/nojs.ts).
@@ -128,19 +106,12 @@ export function pageRoutes(relais: Relais): Hono<Env> {
       const message =
         error.code === 'needs_reencode'
           ? ctx.t('files.error.reencodeNoJs', { n: index + 1, format: mime ?? '?' })
-          : ctx.t('files.error.numbered', { n: index + 1, message: ctx.lang === 'fr' ? error.messageFr : error.message });
+          : ctx.t('files.error.numbered', { n: index + 1, message: ctx.t(`strip.${error.reason}`, error.params) });
       return notice(c, ctx, message, error.code === 'too_large' ? 413 : 400, back);
     }
     const filed = await fileReportOnServer(relais, { category: category.id, text, attachments: cleaned.files }, admitted);
     if ('error' in filed) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
-    return page(
-      c,
-      ctx,
-      ctx.t('receipt.title'),
-      'receipt',
-      html`${receiptBody(ctx, filed.ref, filed.receipt)}${cleanedFilesBody(ctx, cleaned.files)}`,
-      201,
-    );
+    return views.reportReceipt(c, ctx, filed, cleaned.files, 201);
   });
 
   app.post('/nojs/suivi', formBody, async (c) => {
@@ -154,13 +125,12 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     if (!(await spendFormToken(relais, admitted))) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
     const conversation = await openOnServer(relais, receipt);
     if (!conversation) return notice(c, ctx, ctx.t('followup.error.unknown'), 404, back);
-    return page(
-      c,
-      ctx,
-      ctx.t('followup.conversation'),
-      'conversation',
-      conversationBody(ctx, { ...conversation, formToken: token('message') }),
-    );
+    return page(c, ctx, {
+      title: ctx.t('followup.conversation'),
+      page: 'conversation',
+      body: conversationBody(ctx, { ...conversation, formToken: token('message') }),
+      langNote: ctx.t('followup.langCloses'),
+    });
   });
 
   app.post('/nojs/suivi/message', formBody, async (c) => {
@@ -180,7 +150,12 @@ export function pageRoutes(relais: Relais): Hono<Env> {
     });
     if (sent === 'unavailable') return notice(c, ctx, ctx.t('form.error.unavailable'), 409, back);
     if (!sent) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
-    return page(c, ctx, ctx.t('followup.sent'), 'notice', noticeBody(ctx, ctx.t('followup.sent'), ctx.t('followup.sent'), back), 201);
+    return page(
+      c,
+      ctx,
+      { title: ctx.t('followup.sent'), page: 'notice', body: noticeBody(ctx, ctx.t('followup.sent'), ctx.t('followup.sent'), back) },
+      201,
+    );
   });
 
   return app;

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import type { Env, Relais } from '../server/context.ts';
 import { pickLanguage } from '../../web/i18n/index.ts';
-import { staffTranslator } from '../../web/i18n/staff/index.ts';
+import { STAFF_CATALOGUES, staffTranslator } from '../../web/i18n/staff/index.ts';
 import { staffShell } from '../../web/pages/staff-layout.ts';
 
 const NOSCRIPT = {
@@ -15,6 +15,8 @@ const NOSCRIPT = {
 export function staffPageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { site } = relais.config.config;
+  // The staff pages speak the site's languages that have a staff catalogue (Arabic is for residents).
+  const languages = site.languages.filter((l) => l in STAFF_CATALOGUES);
   const shell = (lang: string, title: string, script: string) =>
     staffShell({
       lang,
@@ -26,12 +28,12 @@ export function staffPageRoutes(relais: Relais): Hono<Env> {
     });
 
   app.get('/console/', (c) => {
-    const lang = pickLanguage(c.req.query('lang'), site.languages);
+    const lang = pickLanguage(c.req.query('lang'), languages.length > 0 ? languages : ['fr']);
     return c.html(shell(lang, staffTranslator(lang)('console.title'), 'console'));
   });
   app.get('/console', (c) => c.redirect('/console/', 301));
   app.get('/audit/', (c) => {
-    const lang = pickLanguage(c.req.query('lang'), site.languages);
+    const lang = pickLanguage(c.req.query('lang'), languages.length > 0 ? languages : ['fr']);
     return c.html(shell(lang, staffTranslator(lang)('audit.title'), 'auditor'));
   });
   app.get('/audit', (c) => c.redirect('/audit/', 301));

@@ -13,9 +13,9 @@ import type { Env, Relais } from '../server/context.ts';
 import { NoJsLimiter } from '../server/nojs-limiter.ts';
 import { fileWitnessOnServer } from '../server/witness-nojs.ts';
 import { pageKit } from './page-kit.ts';
+import { residentViews } from './resident-views.ts';
 import type { PageContext } from '../../web/pages/layout.ts';
-import { noticeBody } from '../../web/pages/nojs.ts';
-import { WISHES, witnessBody, witnessReceiptBody, type Wish } from '../../web/pages/witness.ts';
+import { WISHES, type Wish } from '../../web/pages/witness.ts';
 
 const NOJS_WITNESS_PER_MINUTE = 10;
 const FORM_BODY_MAX = 512 * 1024;
@@ -24,42 +24,16 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { config } = relais.config;
   const limiter = new NoJsLimiter(relais.counters, 'nojs-witness', NOJS_WITNESS_PER_MINUTE);
-  const { officerLang, officerT, reportLabels, categoryLabels, page, readNoScriptForm, admit, ...kit } = pageKit(relais);
-  // Read per request: a category can become unavailable while the server runs (expired keys).
-  const witnessCategories = () => relais.publicConfig.categories.filter((c) => c.kind === 'witness');
-  const identityLabels = {
-    name: officerT('witness.text.name'),
-    contact: officerT('witness.text.contact'),
-    when: officerT('witness.text.when'),
-    avoid: officerT('witness.text.avoid'),
-    status: officerT('witness.text.wish'),
-  };
+  const kit = pageKit(relais);
+  const { officerLang, officerT, reportLabels, readNoScriptForm, admit } = kit;
+  const views = residentViews(relais, kit);
+  const { identityLabels, witnessCategories } = views;
 
   const context = (c: Context<Env>): PageContext => kit.context(c, '/temoigner');
   const notice = (c: Context<Env>, ctx: PageContext, message: string, status: 400 | 404 | 409 | 413 | 429) =>
     kit.notice(c, ctx, message, status, `/temoigner?lang=${ctx.lang}`);
 
-  app.get('/temoigner', (c) => {
-    const ctx = context(c);
-    const all = witnessCategories();
-    const categories = all.filter((k) => k.available);
-    if (all.length > 0 && categories.length === 0)
-      return page(
-        c,
-        ctx,
-        ctx.t('witness.title'),
-        'notice',
-        noticeBody(ctx, ctx.t('witness.title'), ctx.t('witness.error.temporarilyUnavailable'), `/?lang=${ctx.lang}`),
-      );
-    const body = witnessBody(ctx, { categories, formToken: kit.formToken('report'), maxTextBytes: config.limits.maxTextBytes });
-    const data = {
-      reportLabels,
-      identityLabels,
-      wishLabels: Object.fromEntries(WISHES.map((w) => [w, officerT(`witness.wish.${w}`)])),
-      categoryLabels,
-    };
-    return page(c, ctx, ctx.t('witness.title'), 'witness', body, categories.length > 0 ? 200 : 404, data);
-  });
+  app.get('/temoigner', (c) => views.witness(c, context(c)));
 
   const formBody = bodyLimit({ maxSize: FORM_BODY_MAX, onError: (c) => notice(c, context(c), officerT('form.error.tooLong'), 413) });
 
@@ -97,7 +71,7 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
     if (checked instanceof Response) return checked;
     const filed = await fileWitnessOnServer(relais, { category: category.id, testimony, identity }, checked);
     if ('error' in filed) return notice(c, ctx, ctx.t('nojs.expired'), 409);
-    return page(c, ctx, ctx.t('witness.receipt.title'), 'receipt', witnessReceiptBody(ctx, filed), 201);
+    return views.witnessReceipt(c, ctx, filed, 201);
   });
 
   return app;

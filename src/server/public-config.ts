@@ -1,10 +1,12 @@
 // What GET /api/v1/config tells a resident's browser (DESIGN "Flows: Tip"): the categories with
 // their labels, for each one the fingerprints of the keys every part must be sealed to, the keys
-// themselves, the inbox names that will read it, the proof-of-work difficulty, the size limits
-// and the config hash to send back. Member names and auditors are not in it. A category whose
-// readers all have expired keys is `available: false`, with nobody to seal to (issue 14).
+// themselves, the inbox names that will read it (in each site language), the proof-of-work
+// difficulty, the size limits and the config hash to send back. Member names and auditors are not
+// in it. A category whose readers all have expired keys is `available: false`, with nobody to seal
+// to (issue 14).
 
 import { isAvailable, type ResolvedConfig } from '../config/resolve.ts';
+import { inboxName } from '../config/translations.ts';
 
 export interface PublicCategory {
   id: string;
@@ -15,11 +17,12 @@ export interface PublicCategory {
   hints: Record<string, string>;
   /** fingerprints of the keys the report, attachments and messages are sealed to */
   sealTo: string[];
-  /** names of the inboxes that read it */
-  readBy: string[];
+  /** names of the inboxes that read it, by site language */
+  readBy: Record<string, string[]>;
   /** witness categories: fingerprints of the custodians the identity is sealed to */
   identitySealTo?: string[];
-  identityReadBy?: string[];
+  /** witness categories: names of the custody inboxes, by site language */
+  identityReadBy?: Record<string, string[]>;
 }
 
 export interface PublicConfig {
@@ -35,7 +38,16 @@ export interface PublicConfig {
 export function publicConfig(resolved: ResolvedConfig): PublicConfig {
   const { config } = resolved;
   const keys: Record<string, string> = {};
-  const inboxNames = (ids: string[]) => ids.map((id) => resolved.inboxes.get(id)?.name ?? id);
+  const inboxNames = (ids: string[]): Record<string, string[]> =>
+    Object.fromEntries(
+      config.site.languages.map((lang) => [
+        lang,
+        ids.map((id) => {
+          const inbox = resolved.inboxes.get(id);
+          return inbox ? inboxName(inbox, lang) : id;
+        }),
+      ]),
+    );
   const categories = config.categories.map((c): PublicCategory => {
     const routing = resolved.routing.get(c.id);
     if (!routing) throw new Error(`no routing for ${c.id}`);

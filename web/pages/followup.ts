@@ -1,22 +1,24 @@
 // "J'ai déjà signalé": the resident comes back with the receipt (DESIGN "Flows: Follow-up",
 // promise 5). With JavaScript the receipt is turned into keys in the browser and the
 // conversation is decrypted there (web/src/followup-page.ts); without, the form posts the receipt
-// and the server does it in memory, as the notice says.
+// and the server does it in memory, as the notice says. The conversation's title and status are
+// one box that takes the focus. `receipt` fills the field again after a no-JS language switch.
 
 import { dualSubmit, html, type Html } from './html.ts';
 import type { PageContext } from './layout.ts';
 
-export function followUpBody(ctx: PageContext, formToken: string): Html {
+export function followUpBody(ctx: PageContext, formToken: string, receipt = ''): Html {
   const { t } = ctx;
   return html`<h1>${t('followup.title')}</h1>
 <p class="lead">${t('followup.intro')}</p>
+<p class="emergency"><strong>${t('home.emergency')}</strong></p>
 <form id="followup-form" action="/nojs/suivi?lang=${ctx.lang}" method="post" autocomplete="off">
   <noscript><p class="nojs">${t('followup.nojs')}</p></noscript>
   <div class="field" id="receipt-field">
     <label for="receipt-input">${t('followup.receipt.label')}</label>
     <p class="hint" id="receipt-hint">${t('followup.receipt.hint')}</p>
     <p class="error" id="receipt-error" hidden></p>
-    <input id="receipt-input" name="receipt" type="text" inputmode="numeric" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="receipt-hint receipt-error">
+    <input id="receipt-input" name="receipt" type="text" inputmode="numeric" dir="ltr" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="receipt-hint receipt-error" value="${receipt}">
   </div>
   <input type="hidden" name="formToken" value="${formToken}">
   ${dualSubmit(t('followup.open'), 'open')}
@@ -25,9 +27,11 @@ export function followUpBody(ctx: PageContext, formToken: string): Html {
     <p id="progress-text"></p>
   </div>
 </form>
-<section id="conversation" class="conversation" aria-labelledby="conversation-title" tabindex="-1" hidden>
-  <h2 id="conversation-title">${t('followup.conversation')}</h2>
-  <p id="conversation-status" class="status"></p>
+<section id="conversation" class="conversation" aria-labelledby="conversation-title" hidden>
+  <div class="conversation-head" id="conversation-head" role="group" tabindex="-1" aria-labelledby="conversation-title">
+    <h2 id="conversation-title">${t('followup.conversation')}</h2>
+    <p id="conversation-status" class="status"></p>
+  </div>
   <ol id="messages" class="messages"></ol>
   <form id="message-form" class="message-form" autocomplete="off">
     <div class="field" id="message-field">

@@ -1,6 +1,12 @@
 // The page shell shared by every resident page (DESIGN promise 9): language and direction from
-// the catalogue, one stylesheet and one script from this origin, a skip link, the language
-// switch and the quick-exit link that works with or without JavaScript.
+// the catalogue, one stylesheet and one script from this origin, a skip link, a sticky header that
+// holds only the site's name and the quick-exit link (which works with or without JavaScript, see
+// src/routes/exit.ts), and the language choice under it. The choice keeps what was typed: with
+// JavaScript the page script switches the language in the page (web/src/language-switch.ts), so
+// nothing typed is sent; without, its buttons re-post the page's form to /nojs/langue, which the
+// server renders again in the other language (the server already sees the text on that path, and
+// the notice says so). A receipt page (`guarded`) has no way away but its own confirmation and the
+// quick exit: no site link, and languages only through its form.
 
 import { CATALOGUES, type MessageKey } from '../i18n/index.ts';
 import { type AssetIntegrity, assetTags } from './assets.ts';
@@ -24,11 +30,51 @@ export interface PageOptions {
   body: Html;
   /** values the page script reads (never secrets) */
   data?: Record<string, unknown>;
+  /**
+   * The no-JavaScript language choice: the id of the page's form that the buttons re-post to
+   * /nojs/langue, and the page it renders again. Without it, the choice is a set of links (pages
+   * where nothing typed would be lost); with JavaScript the page switches in place either way.
+   */
+  relang?: { form: string; page: NoJsPage };
+  /** a receipt page: no site link, no language link (only the `relang` buttons) */
+  guarded?: boolean;
+  /** a sentence next to the language links (e.g. that following one closes a conversation) */
+  langNote?: string;
+}
+
+/** The pages /nojs/langue can render again in another language, from the fields of their form. */
+export const NOJS_PAGES = ['report', 'witness', 'followup', 'receipt', 'witness-receipt'] as const;
+export type NoJsPage = (typeof NOJS_PAGES)[number];
+
+export function languageName(lang: string): string {
+  return CATALOGUES[lang]?.['meta.name'] ?? lang;
+}
+
+function languages(ctx: PageContext, options: PageOptions): Html {
+  const others = ctx.site.languages.filter((l) => l !== ctx.lang && l in CATALOGUES);
+  if (others.length === 0) return html``;
+  const links = html`${others.map((l) => html`<a href="${ctx.path}?lang=${l}" hreflang="${l}" lang="${l}" dir="${CATALOGUES[l]?.['meta.dir']}">${languageName(l)}</a>`)}`;
+  const buttons = options.relang
+    ? html`${others.map(
+        (l) =>
+          html`<button type="submit" class="lang-button" form="${options.relang?.form}" formaction="/nojs/langue?lang=${l}&amp;page=${options.relang?.page}" formmethod="post" formenctype="application/x-www-form-urlencoded" formnovalidate lang="${l}" dir="${CATALOGUES[l]?.['meta.dir']}">${languageName(l)}</button>`,
+      )}`
+    : null;
+  // With a form to re-post, the links are for the page script only (it shows them); without
+  // JavaScript the <noscript> buttons stand in their place.
+  const body =
+    buttons === null
+      ? options.guarded
+        ? html``
+        : links
+      : options.guarded
+        ? html`<noscript>${buttons}</noscript>`
+        : html`<span class="lang-links" data-script-only hidden>${links}</span><noscript>${buttons}</noscript>`;
+  return html`<nav class="langs" id="langs" aria-label="${ctx.t('nav.languages')}">${body}${options.langNote ? html` <span class="hint">${options.langNote}</span>` : ''}</nav>`;
 }
 
 export function layout(ctx: PageContext, options: PageOptions): string {
   const dir = CATALOGUES[ctx.lang]?.['meta.dir'] ?? 'ltr';
-  const others = ctx.site.languages.filter((l) => l !== ctx.lang && l in CATALOGUES);
   return `<!doctype html>\n${html`<html lang="${ctx.lang}" dir="${dir}">
 <head>
 <meta charset="utf-8">
@@ -40,15 +86,15 @@ export function layout(ctx: PageContext, options: PageOptions): string {
 ${assetTags(ctx.integrity, ['app.css', 'resident.js'])}</head>
 <body data-page="${options.page}">
 <a class="skip" href="#main">${ctx.t('skip')}</a>
-<header class="top">
-  <a class="site" href="/?lang=${ctx.lang}">${ctx.site.name}</a>
-  <nav class="langs" aria-label="Langue / Language">${others.map((l) => html`<a href="${ctx.path}?lang=${l}" hreflang="${l}" lang="${l}">${CATALOGUES[l]?.['meta.name']}</a>`)}</nav>
-  <a class="quick-exit" id="quick-exit" href="${ctx.site.quickExitUrl}" rel="noreferrer noopener" title="${ctx.t('quickExit.hint')}">${ctx.t('quickExit')}</a>
+<header class="top" id="top">
+  ${options.guarded ? html`<span class="site">${ctx.site.name}</span>` : html`<a class="site" id="site-link" href="/?lang=${ctx.lang}">${ctx.site.name}</a>`}
+  <a class="quick-exit" id="quick-exit" href="/sortie" rel="noreferrer" title="${ctx.t('quickExit.hint')}">${ctx.t('quickExit')}</a>
 </header>
+${languages(ctx, options)}
 <main id="main" tabindex="-1">
 ${options.body}
 </main>
-<script type="application/json" id="relais-data">${jsonBlock({ lang: ctx.lang, strings: stringsForPage(CATALOGUES[ctx.lang], options.page), quickExitUrl: ctx.site.quickExitUrl, ...(options.data ?? {}) })}</script>
+<script type="application/json" id="relais-data">${jsonBlock({ lang: ctx.lang, strings: stringsForPage(CATALOGUES[ctx.lang], options.page), ...(options.data ?? {}) })}</script>
 </body>
 </html>
 `}`;

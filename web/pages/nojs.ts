@@ -1,22 +1,9 @@
-// Pages of the no-JavaScript path (DESIGN promise 9): the receipt after a report sealed by the
-// server, the conversation decrypted by the server, and plain error pages. Each says plainly
-// that here the server saw the text, in memory only.
+// Pages of the no-JavaScript path (DESIGN promise 9): the conversation decrypted by the server and
+// plain notice pages (the receipt pages are in home.ts and witness.ts). Each says plainly that
+// here the server saw the text, in memory only, and for how long.
 
-import { receiptBlock } from './receipt.ts';
 import { html, type Html } from './html.ts';
 import type { PageContext } from './layout.ts';
-
-export function receiptBody(ctx: PageContext, ref: string, receipt: string): Html {
-  const { t } = ctx;
-  return html`<section class="receipt" aria-labelledby="receipt-title">
-  <h1 id="receipt-title">${t('receipt.title')}</h1>
-  <p>${t('receipt.thanks')}</p>
-  <p class="nojs">${t('receipt.nojs')}</p>
-  <p>${t('receipt.ref', { ref })}</p>
-  ${receiptBlock(ctx, receipt)}
-  <p><a class="button" href="/?lang=${ctx.lang}">${t('receipt.finish')}</a></p>
-</section>`;
-}
 
 export interface ClearMessage {
   author: 'resident' | 'staff';
@@ -35,16 +22,18 @@ export function conversationBody(
   const { t } = ctx;
   const statusText = (s: string) => t(`status.${s}` as 'status.received');
   return html`<section class="conversation" aria-labelledby="conversation-title">
-  <h1 id="conversation-title">${t('followup.conversation')}</h1>
+  <div class="conversation-head" role="group" aria-labelledby="conversation-title">
+    <h1 id="conversation-title">${t('followup.conversation')}</h1>
+    <p class="status">${t('followup.statusLabel', { status: statusText(view.status) })}</p>
+  </div>
   <p class="nojs">${t('followup.nojs')}</p>
-  <p class="status">${t('followup.statusLabel', { status: statusText(view.status) })}</p>
   ${view.messages.length === 0 ? html`<p>${t('followup.empty')}</p>` : ''}
   <ol class="messages">
     ${view.messages.map(
       (m) => html`<li class="message ${m.author}">
       <p class="who">${m.author === 'resident' ? t('followup.you') : t('followup.officer')} — <time>${new Date(m.at * 1000).toISOString().slice(0, 10)}</time></p>
       ${m.kind === 'status' && m.status ? html`<p class="status-change">${t('followup.statusChange', { status: statusText(m.status) })}</p>` : ''}
-      ${m.kind === 'attachment' ? html`<p>${t('followup.attachment', { size: `${Math.ceil(m.size / 1024)} KB` })}</p>` : ''}
+      ${m.kind === 'attachment' ? html`<p>${t('followup.attachment', { size: t('files.kb', { n: Math.ceil(m.size / 1024) }) })}</p>` : ''}
       ${m.text !== null ? html`<p class="text">${m.text}</p>` : ''}
     </li>`,
     )}
@@ -59,7 +48,7 @@ export function conversationBody(
     <input type="hidden" name="formToken" value="${view.formToken}">
     <button type="submit" class="primary">${t('followup.send')}</button>
   </form>
-  <p><a href="/?lang=${ctx.lang}">${t('followup.close')}</a></p>
+  <p><a class="button secondary" href="/suivi?lang=${ctx.lang}">${t('followup.close')}</a></p>
 </section>`;
 }
 

@@ -10,16 +10,20 @@
 import type { AttachmentInput } from '../../src/client/submit.ts';
 import { CONTENT_TYPES, type ContentType } from '../../src/core/envelope.ts';
 import type { RemovedCode } from '../../src/core/strip/index.ts';
+import type { StripReason } from '../../src/core/strip/errors.ts';
 import { importChecked } from './checked-load.ts';
 
 export type CleanAnswer =
   | { ok: true; id: number; mime: string; ext: string; size: number; removed: RemovedCode[]; converted: boolean }
-  /** cannot_decode: a picture this browser cannot read; needs_canvas: no OffscreenCanvas here. */
+  /**
+   * cannot_decode: a picture this browser cannot read; needs_canvas: no OffscreenCanvas here.
+   * `reason` and `params` say why in the page's words (web/i18n `strip.<reason>`).
+   */
   | {
       ok: false;
       code: 'unsupported_type' | 'malformed' | 'too_large' | 'cannot_decode' | 'needs_canvas';
-      message: string;
-      messageFr: string;
+      reason: StripReason;
+      params: Record<string, string | number>;
       mime: string | null;
     };
 
@@ -98,22 +102,16 @@ export async function cleanAttachment({
   } catch (e) {
     if (!(e instanceof StripError)) throw e;
     if (e.code !== 'needs_reencode' || converted) {
-      return {
-        ok: false,
-        code: e.code === 'needs_reencode' ? 'cannot_decode' : e.code,
-        message: e.message,
-        messageFr: e.messageFr,
-        mime: null,
-      };
+      return { ok: false, code: e.code === 'needs_reencode' ? 'cannot_decode' : e.code, reason: e.reason, params: e.params, mime: null };
     }
     const mime = detectType(original);
     const jpeg = await reencode(file);
-    if (typeof jpeg === 'string') return { ok: false, code: jpeg, message: e.message, messageFr: e.messageFr, mime };
+    if (typeof jpeg === 'string') return { ok: false, code: jpeg, reason: e.reason, params: e.params, mime };
     try {
       return keep(await cleanFile(jpeg, { maxBytes }), true);
     } catch (again) {
       if (!(again instanceof StripError)) throw again;
-      return { ok: false, code: 'cannot_decode', message: again.message, messageFr: again.messageFr, mime };
+      return { ok: false, code: 'cannot_decode', reason: again.reason, params: again.params, mime };
     }
   } finally {
     original.fill(0); // the worker's copy of the uncleaned file is not kept, not even in garbage

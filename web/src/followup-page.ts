@@ -1,14 +1,19 @@
 // "J'ai déjà signalé" with JavaScript (DESIGN "Flows: Follow-up", promise 5): the worker turns the
 // receipt into the lookup key (sent) and the reply key's passphrase (kept in the worker), solves
 // the proof of work, unlocks the reply key and decrypts each message; the page shows them as
-// text (never as HTML) and seals new messages to the inbox and to the resident's own key.
+// text (never as HTML) and seals new messages to the inbox and to the resident's own key. The
+// focus lands on the conversation's title and status, in view below the sticky header; a language
+// change draws the conversation and the messages again in the new language.
 
 import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { sealedPartsForm } from '../../src/client/report-form.ts';
 import { normalizeReceipt } from '../../src/core/receipt-format.ts';
 import type { MessageInfo } from '../../src/core/wire.ts';
 import { IntegrityError } from './checked-load.ts';
+import { numberLocale } from '../i18n/translate.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
+import { focusInView } from './focus.ts';
+import { onLanguageChange } from './language-switch.ts';
 import { byId, translatorFor, type PageData } from './page-data.ts';
 import { ProgressView } from './progress.ts';
 
@@ -36,22 +41,31 @@ export function initFollowUp(data: PageData): void {
 
   const auth = () => `Followup ${opened?.token ?? ''}`;
 
-  const fail = (
-    key:
-      | 'followup.error.format'
-      | 'followup.error.unknown'
-      | 'followup.expired'
-      | 'error.network'
-      | 'error.unsupported'
-      | 'error.integrity',
-    code?: string,
-  ) => {
+  type FailKey =
+    | 'followup.error.format'
+    | 'followup.error.unknown'
+    | 'followup.expired'
+    | 'error.network'
+    | 'error.unsupported'
+    | 'error.integrity';
+  /** The receipt field's error, to draw again after a language change. */
+  let receiptError: (() => string) | null = null;
+  const fail = (key: FailKey, code?: string) => {
     progress.hide();
     const error = byId('receipt-error');
-    error.textContent = code ? t('error.server', { code }) : t(key);
+    receiptError = () => (code ? t('error.server', { code }) : t(key));
+    error.textContent = receiptError();
     error.hidden = false;
     input.setAttribute('aria-invalid', 'true');
-    input.focus();
+    focusInView(input);
+  };
+  /** The message form's error or confirmation, likewise. */
+  let messageSaid: { el: string; text: () => string } | null = null;
+  const say = (el: 'message-error' | 'message-status', text: () => string) => {
+    messageSaid = { el, text };
+    const target = byId(el);
+    target.textContent = text();
+    if (el === 'message-error') target.hidden = false;
   };
 
   const render = async () => {
@@ -72,7 +86,7 @@ export function initFollowUp(data: PageData): void {
       item.className = `message ${m.author}`;
       const who = document.createElement('p');
       who.className = 'who';
-      who.textContent = `${m.author === 'resident' ? t('followup.you') : t('followup.officer')} — ${new Date(m.at * 1000).toLocaleDateString(data.lang)}`;
+      who.textContent = `${m.author === 'resident' ? t('followup.you') : t('followup.officer')} — ${new Date(m.at * 1000).toLocaleDateString(numberLocale(data.lang))}`;
       item.append(who);
       if (m.kind === 'status' && m.status) {
         const change = document.createElement('p');
@@ -95,7 +109,7 @@ export function initFollowUp(data: PageData): void {
           const link = document.createElement('a');
           link.href = URL.createObjectURL(new Blob([envelope.content as Uint8Array<ArrayBuffer>], { type: envelope.contentType }));
           link.download = `piece-jointe-${++attachmentNumber}.${EXTENSIONS[envelope.contentType] ?? 'bin'}`;
-          link.textContent = t('followup.attachment', { size: `${Math.ceil(envelope.content.length / 1024)} KB` });
+          link.textContent = t('followup.attachment', { size: t('files.kb', { n: Math.ceil(envelope.content.length / 1024) }) });
           item.append(link);
         }
       }
@@ -124,9 +138,8 @@ export function initFollowUp(data: PageData): void {
       await render();
       progress.hide();
       form.hidden = true;
-      const section = byId('conversation');
-      section.hidden = false;
-      section.focus();
+      byId('conversation').hidden = false;
+      focusInView(byId('conversation-head'));
     } catch (e) {
       if (e instanceof ApiClientError) return e.code === 'receipt_unknown' ? fail('followup.error.unknown') : fail('error.network', e.code);
       return fail(e instanceof IntegrityError ? 'error.integrity' : e instanceof TypeError ? 'error.network' : 'error.unsupported');
@@ -136,15 +149,13 @@ export function initFollowUp(data: PageData): void {
   byId<HTMLFormElement>('message-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const textarea = byId<HTMLTextAreaElement>('message-text');
-    const error = byId('message-error');
-    const status = byId('message-status');
     const text = textarea.value.trim();
-    error.hidden = true;
+    byId('message-error').hidden = true;
+    messageSaid = null;
     if (!text || !opened) {
-      error.textContent = t('form.error.what');
-      error.hidden = false;
+      say('message-error', () => t('form.error.what'));
       textarea.setAttribute('aria-invalid', 'true');
-      textarea.focus();
+      focusInView(textarea);
       return;
     }
     textarea.removeAttribute('aria-invalid');
@@ -153,16 +164,19 @@ export function initFollowUp(data: PageData): void {
       await api.request('POST', '/api/v1/followup/messages', sealedPartsForm({ parts: ['message'] }, [sealed]), undefined, auth());
       textarea.value = '';
       await render();
-      status.textContent = t('followup.sent');
+      say('message-status', () => t('followup.sent'));
     } catch (e) {
       const expired = e instanceof ApiClientError && e.code === 'followup_token_invalid';
-      error.textContent = expired
-        ? t('followup.expired')
-        : e instanceof ApiClientError
-          ? t('error.server', { code: e.code })
-          : t('error.network');
-      error.hidden = false;
+      const code = e instanceof ApiClientError ? e.code : null;
+      say('message-error', () => (expired ? t('followup.expired') : code ? t('error.server', { code }) : t('error.network')));
     }
+  });
+
+  onLanguageChange(() => {
+    const error = byId('receipt-error');
+    if (receiptError && !error.hidden) error.textContent = receiptError();
+    if (messageSaid) byId(messageSaid.el).textContent = messageSaid.text();
+    if (opened) void render();
   });
 
   byId('conversation-close').addEventListener('click', async () => {

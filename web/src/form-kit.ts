@@ -1,14 +1,19 @@
 // What the report form and the witness form share (DESIGN promises 1 and 9): field errors tied to
-// their fields with a summary that takes the focus, the public config fetched on the first sign of
-// writing, the proof of work and the post, one retry when the config changed under the page, the
-// messages for failures, and the receipt shown once.
+// their fields with a summary that takes the focus (its links move the focus to the field, both
+// scrolled into view below the sticky header), drawn again when the language changes; the
+// sentence that the report is sealed on this device; the public config fetched on the first sign
+// of writing, the proof of work and the post, one retry when the config changed under the page,
+// and the messages for failures.
 
 import { ApiClient, ApiClientError } from '../../src/client/api.ts';
 import { reportForm, type SealedReport } from '../../src/client/report-form.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { IntegrityError } from './checked-load.ts';
+import { SEALED_HERE } from '../i18n/sealed-here.ts';
 import { callWorker, startWorker } from './crypto-client.ts';
+import { focusInView } from './focus.ts';
+import { onLanguageChange } from './language-switch.ts';
 import { byId, translatorFor, type PageData } from './page-data.ts';
 import { ProgressView } from './progress.ts';
 
@@ -24,12 +29,23 @@ export interface Problem {
   anchor?: string;
 }
 
+/** How to draw the summary again in another language (the last validation, or the last failure). */
+let redrawSummary: (() => void) | null = null;
+let redrawValidation: (() => void) | null = null;
+onLanguageChange(() => redrawSummary?.());
+
 /**
  * Shows the problems of a form, clearing those of `fieldIds` that are gone; returns true when there
  * is none. Each error is next to its field (aria-describedby points to it), the summary lists them
- * as links, and the focus goes to the first.
+ * under a heading as links to the fields, and takes the focus (unless `focus` is false: a redraw).
  */
-export function showProblems(t: T, fieldIds: string[], problems: Problem[], controls: Record<string, HTMLElement | null> = {}): boolean {
+export function showProblems(
+  t: T,
+  fieldIds: string[],
+  problems: Problem[],
+  controls: Record<string, HTMLElement | null> = {},
+  focus = true,
+): boolean {
   for (const id of fieldIds) {
     const problem = problems.find((p) => p.id === id);
     const error = byId(`${id}-error`);
@@ -43,21 +59,35 @@ export function showProblems(t: T, fieldIds: string[], problems: Problem[], cont
     summary.hidden = true;
     return true;
   }
-  const title = document.createElement('p');
+  const title = document.createElement('h2');
+  title.className = 'error-title';
   title.textContent = t('form.errors.title');
   const list = document.createElement('ul');
   for (const p of problems) {
     const link = document.createElement('a');
     link.href = `#${p.anchor ?? p.id}`;
     link.textContent = p.message;
+    link.addEventListener('click', (event) => {
+      event.preventDefault(); // no #fragment in the address; the focus goes to the field itself
+      const target = p.control ?? document.getElementById(p.anchor ?? p.id);
+      if (target) focusInView(target);
+    });
     const item = document.createElement('li');
     item.append(link);
     list.append(item);
   }
   summary.replaceChildren(title, list);
   summary.hidden = false;
-  (problems[0]?.control ?? summary).focus();
+  redrawSummary = redrawValidation;
+  if (focus) focusInView(summary);
   return false;
+}
+
+/** Registers a form's validation to draw its errors again, without moving the focus, after a language change. */
+export function redrawProblemsWith(validate: () => void): void {
+  redrawValidation = () => {
+    if (!byId('form-errors').hidden) validate();
+  };
 }
 
 /**
@@ -67,13 +97,20 @@ export function showProblems(t: T, fieldIds: string[], problems: Problem[], cont
 export function takeOverForm(
   data: PageData,
   formId: string,
+  claim: 'report' | 'witness',
 ): { t: T; form: HTMLFormElement; api: ApiClient; progress: ProgressView; config: LazyConfig } {
   const t = translatorFor(data);
   const form = byId<HTMLFormElement>(formId);
   const api = new ApiClient({ server: window.location.origin });
   form.noValidate = true;
-  byId('sealed-here').hidden = false;
-  return { t, form, api, progress: new ProgressView(t), config: new LazyConfig(api, form) };
+  const sealedHere = byId('sealed-here');
+  const say = () => (sealedHere.textContent = (SEALED_HERE[data.lang] ?? SEALED_HERE.fr)?.[claim] ?? '');
+  say();
+  sealedHere.hidden = false;
+  onLanguageChange(say);
+  const progress = new ProgressView(t);
+  onLanguageChange(() => progress.relabel());
+  return { t, form, api, progress, config: new LazyConfig(api, form) };
 }
 
 /** The public config, fetched once the resident starts writing (with the crypto worker). */
@@ -146,27 +183,14 @@ export function failureText(t: T, e: unknown): string {
   return e instanceof TypeError ? t('error.network') : t('error.unsupported');
 }
 
-export function showFailure(message: string): void {
+/** Shows why sending failed in the summary, and takes the focus there; `message` is asked again after a language change. */
+export function showFailure(message: () => string): void {
   const summary = byId('form-errors');
-  summary.textContent = message;
+  const draw = () => (summary.textContent = message());
+  draw();
   summary.hidden = false;
-  summary.focus();
-}
-
-/**
- * Shows the receipt section once: fills `texts` (element id → text), then, when the resident says
- * they copied it, clears them and reloads the page so nothing of it stays.
- */
-export function showReceiptOnce(texts: Record<string, string>): void {
-  for (const [id, text] of Object.entries(texts)) byId(id).textContent = text;
-  const section = byId('receipt');
-  section.hidden = false;
-  section.focus();
-  const done = byId<HTMLInputElement>('receipt-done');
-  const finish = byId<HTMLButtonElement>('receipt-finish');
-  done.addEventListener('change', () => (finish.disabled = !done.checked));
-  finish.addEventListener('click', () => {
-    for (const id of Object.keys(texts)) byId(id).textContent = '';
-    window.location.replace(window.location.pathname + window.location.search);
-  });
+  focusInView(summary);
+  redrawSummary = () => {
+    if (!summary.hidden) draw();
+  };
 }

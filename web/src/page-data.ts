@@ -5,9 +5,9 @@ import type { Catalogue, MessageKey } from '../i18n/index.ts';
 import { translate } from '../i18n/translate.ts';
 
 export interface PageData {
+  /** the page's language and its catalogue; the in-page language switch replaces both */
   lang: string;
   strings: Catalogue;
-  quickExitUrl: string;
   reportLabels?: { category: string; what: string; where: string; when: string };
   categoryLabels?: Record<string, string>;
 }

@@ -23,6 +23,11 @@ export class ProgressView {
     }
   }
 
+  /** Writes the stage sentence again at the next step (after a language change). */
+  relabel(): void {
+    this.lastKey = '';
+  }
+
   hide(): void {
     this.box.hidden = true;
     this.lastKey = '';

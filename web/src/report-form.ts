@@ -13,14 +13,15 @@ import { callWorker } from './crypto-client.ts';
 import {
   failureText,
   proveAndPost,
+  redrawProblemsWith,
   sealAndSend,
   showFailure,
   showProblems,
-  showReceiptOnce,
   takeOverForm,
   type Problem,
 } from './form-kit.ts';
 import { byId, type PageData } from './page-data.ts';
+import { showReceiptOnce } from './receipt-guard.ts';
 
 interface Fields {
   category: string;
@@ -30,8 +31,8 @@ interface Fields {
 }
 
 export function initReportForm(data: PageData): void {
-  const { t, form, api, progress, config } = takeOverForm(data, 'report-form');
-  const files = new AttachmentList(t, data.lang, () => config.warm());
+  const { t, form, api, progress, config } = takeOverForm(data, 'report-form', 'report');
+  const files = new AttachmentList(t, data, () => config.warm());
   // Where each stage sits on the progress bar: with files, the upload takes most of the time.
   const span = (stage: 'seal' | 'receipt' | 'pow' | 'send', ratio: number): number => {
     const spans: Record<typeof stage, [number, number]> =
@@ -42,7 +43,7 @@ export function initReportForm(data: PageData): void {
     return from + (to - from) * Math.min(1, Math.max(0, ratio));
   };
 
-  const validate = (): Fields | null => {
+  const validate = (focus = true): Fields | null => {
     const fields = new FormData(form);
     const value = (name: string) => String(fields.get(name) ?? '').trim();
     const problems: Problem[] = [];
@@ -54,9 +55,10 @@ export function initReportForm(data: PageData): void {
         anchor: 'category-field',
       });
     if (!value('what')) problems.push({ id: 'what', message: t('form.error.what'), control: byId('what') });
-    if (!showProblems(t, ['category', 'what'], problems, { what: byId('what') })) return null;
+    if (!showProblems(t, ['category', 'what'], problems, { what: byId('what') }, focus)) return null;
     return { category: value('category'), what: value('what'), where: value('where'), when: value('when') };
   };
+  redrawProblemsWith(() => validate(false));
 
   const seal = async (fields: Fields): Promise<{ report: SealedReport; receipt: string }> => {
     const labels = data.reportLabels ?? { category: 'Catégorie', what: 'Que se passe-t-il', where: 'Où', when: 'Quand' };
@@ -95,15 +97,17 @@ export function initReportForm(data: PageData): void {
         (s) => proveAndPost(api, s.report, progress, span, (body, onSent) => postWithProgress('/api/v1/reports', body, onSent)),
         config,
       );
-      showReceiptOnce({ 'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }), 'receipt-code': sealed.receipt });
+      showReceiptOnce({ 'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }), 'receipt-code': sealed.receipt }, () =>
+        t('receipt.leave'),
+      );
       files.clear();
       form.reset();
       form.hidden = true;
     } catch (e) {
       progress.hide();
       const tooLarge = e instanceof ApiClientError && (e.code === 'report_too_large' || e.code === 'body_too_large');
-      if (tooLarge) files.fail(t('files.error.serverTotal'));
-      showFailure(tooLarge ? t('files.error.serverTotal') : failureText(t, e));
+      if (tooLarge) files.fail(() => t('files.error.serverTotal'));
+      showFailure(() => (tooLarge ? t('files.error.serverTotal') : failureText(t, e)));
     } finally {
       button.disabled = false;
     }

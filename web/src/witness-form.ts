@@ -13,14 +13,15 @@ import { callWorker } from './crypto-client.ts';
 import {
   failureText,
   proveAndPost,
+  redrawProblemsWith,
   sealAndSend,
   showFailure,
   showProblems,
-  showReceiptOnce,
   takeOverForm,
   type Problem,
 } from './form-kit.ts';
 import { byId, type PageData } from './page-data.ts';
+import { showReceiptOnce } from './receipt-guard.ts';
 
 interface WitnessPageData extends PageData {
   identityLabels?: IdentityLabels;
@@ -34,12 +35,12 @@ const REQUIRED: [string, MessageKey][] = [
 ];
 
 export function initWitnessForm(data: WitnessPageData): void {
-  const { t, form, api, progress, config } = takeOverForm(data, 'witness-form');
+  const { t, form, api, progress, config } = takeOverForm(data, 'witness-form', 'witness');
   const place = (stage: 'pow' | 'send', ratio: number) => (stage === 'pow' ? 0.5 + 0.4 * ratio : 0.95 + 0.05 * ratio);
 
   const value = (fields: FormData, name: string) => String(fields.get(name) ?? '').trim();
 
-  const validate = (): FormData | null => {
+  const validate = (focus = true): FormData | null => {
     const fields = new FormData(form);
     const problems: Problem[] = REQUIRED.filter(([name]) => !value(fields, name)).map(([name, key]) => ({
       id: name,
@@ -52,10 +53,12 @@ export function initWitnessForm(data: WitnessPageData): void {
       REQUIRED.map(([name]) => name),
       problems,
       controls,
+      focus,
     )
       ? fields
       : null;
   };
+  redrawProblemsWith(() => validate(false));
 
   const seal = async (fields: FormData): Promise<{ report: SealedReport; receipt: string }> => {
     const category = value(fields, 'category');
@@ -102,16 +105,19 @@ export function initWitnessForm(data: WitnessPageData): void {
         (s) => proveAndPost(api, s.report, progress, place, post),
         config,
       );
-      showReceiptOnce({
-        'receipt-number': t('witness.receipt.number', { number: String(answer.witness) }),
-        'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }),
-        'receipt-code': sealed.receipt,
-      });
+      showReceiptOnce(
+        {
+          'receipt-number': t('witness.receipt.number', { number: String(answer.witness) }),
+          'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }),
+          'receipt-code': sealed.receipt,
+        },
+        () => t('receipt.leave'),
+      );
       form.reset();
       form.hidden = true;
     } catch (e) {
       progress.hide();
-      showFailure(failureText(t, e));
+      showFailure(() => failureText(t, e));
     } finally {
       button.disabled = false;
     }

@@ -30,6 +30,8 @@ export async function cleanFile(bytes: Uint8Array, opts: CleanOptions = {}): Pro
       'too_large',
       `This file is too large (the limit is ${mb} MB). Send a smaller version, for example a screenshot or a shorter extract.`,
       `Ce fichier est trop lourd (la limite est de ${mb} Mo). Envoyez une version plus petite, par exemple une capture d'écran ou un extrait.`,
+      'too_large',
+      { mb },
     );
   }
   const mime = detectType(bytes);

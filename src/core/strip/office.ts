@@ -181,6 +181,7 @@ function embeddedObjectRefusal(name: string): StripError {
     `Ce document contient un objet intégré (${name.split('/').pop()}) dans un ancien format qui ` +
       'garde des informations cachées que nous ne pouvons pas retirer. Exportez le document en PDF ' +
       "(ou faites des captures d'écran) puis joignez-le.",
+    'embedded_object',
   );
 }
 
@@ -193,5 +194,6 @@ function macroRefusal(): StripError {
     'Les documents avec macros ne peuvent pas être envoyés : les macros sont des programmes et ' +
       'gardent des informations cachées que nous ne pouvons pas retirer. Enregistrez le document ' +
       'en .docx, .xlsx ou .pptx normal (ou exportez-le en PDF) puis joignez-le.',
+    'macros',
   );
 }

@@ -93,6 +93,7 @@ async function loadPdf(input: Uint8Array): Promise<PDFDocument> {
         'Ce PDF est chiffré ou protégé par un mot de passe : nous ne pouvons pas vérifier les ' +
           "informations cachées qu'il contient. Ouvrez-le, imprimez-le dans un nouveau PDF (ou faites " +
           "des captures d'écran) et joignez ce nouveau fichier.",
+        'pdf_encrypted',
       );
     }
     throw malformed(KIND, 'unreadable structure');

@@ -16,6 +16,8 @@ export function refusalFor(mime: string | null): StripError {
         `fichier lui-même : il faut d'abord en faire une simple image JPEG. Le formulaire web le fait ` +
         `quand le navigateur sait lire ce format ; sinon, enregistrez la photo en JPEG ou faites-en ` +
         `une capture d'écran.`,
+      'needs_reencode',
+      { format: mime },
     );
   }
   if (mime !== null && (mime.startsWith('video/') || mime.startsWith('audio/'))) {
@@ -28,6 +30,7 @@ export function refusalFor(mime: string | null): StripError {
         'informations cachées (lieu, appareil, date) que nous ne pouvons pas retirer sans risque. ' +
         "Faites des captures d'écran des moments importants, ou décrivez ce que vous avez vu ou " +
         'entendu dans votre message.',
+      'video_sound',
     );
   }
   if (mime === 'application/zip' || mime === 'application/x-ole-storage') {
@@ -38,6 +41,7 @@ export function refusalFor(mime: string | null): StripError {
       "Ce type de document ou d'archive ne peut pas être nettoyé de ses informations cachées " +
         "(auteur, historique). Ouvrez-le et exportez-le en PDF, ou faites des captures d'écran, " +
         'puis joignez-les.',
+      'archive',
     );
   }
   return new StripError(
@@ -48,5 +52,6 @@ export function refusalFor(mime: string | null): StripError {
     "Ce type de fichier n'est pas accepté, car nous ne pouvons pas vérifier les informations " +
       "cachées qu'il contient. Envoyez une photo (JPEG, PNG, WebP), un PDF ou un document Word, " +
       "Excel ou PowerPoint ; pour tout autre fichier, faites une capture d'écran ou exportez-le en PDF.",
+    'unknown_type',
   );
 }

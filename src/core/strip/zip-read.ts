@@ -72,6 +72,7 @@ export function readZipDirectory(bytes: Uint8Array): ZipDirectory {
         'unsupported_type',
         'This document is password-protected. Remove the password (or export it as PDF) and attach it again.',
         'Ce document est protégé par un mot de passe. Retirez le mot de passe (ou exportez-le en PDF) puis joignez-le à nouveau.',
+        'password',
       );
     }
     const name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLen));
