@@ -165,7 +165,7 @@ describe('attachments in the report form, with JavaScript', () => {
     expect(await removeButtons.nth(2).textContent()).toBe('Retirer a-retirer.jpg');
     await removeButtons.nth(2).click();
     expect(await page.locator('#files-list li').count()).toBe(2);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('files');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('files-button');
     expect(await axeViolations(page)).toEqual([]);
 
     // Record the progress bar as it moves.

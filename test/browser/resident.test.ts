@@ -127,6 +127,9 @@ describe('the report form, with JavaScript', () => {
     expect(await page.textContent('#what-error')).toBe('Décrivez ce qui se passe.');
     expect(await page.getAttribute('#what', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#what', 'aria-describedby')).toContain('what-error');
+    // The summary takes the focus; its first link takes it to the category choice.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('form-errors');
+    await page.click('#form-errors a');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('category');
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
@@ -148,7 +151,7 @@ describe('the report form, with JavaScript', () => {
     ref = ((await page.textContent('#receipt-ref')) ?? '').replace('Référence : ', '');
     expect(receipt).toMatch(/^\d{4}(-\d{4}){4}$/);
     expect(ref).toMatch(/^R-/);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('receipt');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('receipt-key');
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
 
@@ -323,7 +326,7 @@ describe('without JavaScript', () => {
     const page = await context.newPage();
     await page.goto(`${proxy.url}/`);
     expect(await page.isVisible('#nojs-notice')).toBe(true);
-    expect(await page.textContent('#nojs-notice')).toContain('chiffré par le serveur');
+    expect(await page.textContent('#nojs-notice')).toContain('c’est donc le serveur qui chiffre votre signalement');
     expect(await page.isVisible('#sealed-here')).toBe(false);
     await page.check('input[name="category"][value="armes"]');
     await page.fill('#what', 'Un fusil sous le siège de la voiture grise, sans JavaScript');
@@ -333,7 +336,7 @@ describe('without JavaScript', () => {
     await page.waitForSelector('.receipt-code');
     const noJsReceipt = (await page.textContent('.receipt-code'))!.trim();
     expect(noJsReceipt).toMatch(/^\d{4}(-\d{4}){4}$/);
-    expect(await page.textContent('.receipt')).toContain('le serveur a chiffré votre signalement');
+    expect(await page.textContent('.receipt')).toContain('le serveur qui a chiffré votre signalement');
 
     const out = await pull();
     const folders = readdirSync(out).filter((d) => d !== ref);

@@ -60,7 +60,7 @@ describe('a witness request from the browser to the investigators', () => {
   it('is filed from the home page’s link, each error tied to its field, sealed in the page, with the W- number on the receipt', async () => {
     const page = await browser.newPage();
     await page.goto(`${proxy.url}/`);
-    await page.click('.witness-link a');
+    await page.click('a.witness-link');
     await page.waitForSelector('body[data-ready="true"]');
     expect(new URL(page.url()).pathname).toBe('/temoigner');
     expect(await axeViolations(page)).toEqual([]);
@@ -69,7 +69,7 @@ describe('a witness request from the browser to the investigators', () => {
     await expect.poll(() => page.isVisible('#form-errors')).toBe(true);
     expect(await page.textContent('#name-error')).toBe('Indiquez votre nom : seuls les gardiens des témoins le liront.');
     expect(await page.getAttribute('#contact', 'aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('form-errors');
     expect(await axeViolations(page)).toEqual([]);
     const first = proxy.exchanges.length;
     await page.fill('#name', TYPED.name);

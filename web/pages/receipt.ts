@@ -18,11 +18,11 @@ export interface ReceiptValues {
 }
 
 /** The focusable box: title, witness number, receipt digits, reference (empty slots with JavaScript). */
-function receiptKey(ctx: PageContext, level: 'h1' | 'h2', title: string, witness: boolean, values: ReceiptValues | null): Html {
+function receiptKey(ctx: PageContext, title: string, witness: boolean, values: ReceiptValues | null): Html {
   const { t } = ctx;
-  const heading = level === 'h1' ? html`<h1 id="receipt-title">${title}</h1>` : html`<h2 id="receipt-title">${title}</h2>`;
+  // An h1: once the receipt shows, the rest of the page (its own h1 included) is hidden.
   return html`<div class="receipt-key" id="receipt-key" role="group" tabindex="-1" aria-labelledby="receipt-title">
-  ${heading}
+  <h1 id="receipt-title">${title}</h1>
   ${witness ? html`<p class="receipt-number" id="receipt-number">${values?.number ? t('witness.receipt.number', { number: values.number }) : ''}</p>` : ''}
   <p class="receipt-label" id="receipt-label">${t('receipt.label')}</p>
   <p class="receipt-code" id="receipt-code" dir="ltr">${values?.receipt ?? ''}</p>
@@ -43,7 +43,7 @@ function advice(ctx: PageContext): Html {
 export function receiptSection(ctx: PageContext, title: string, witness: boolean, head: Html): Html {
   const { t } = ctx;
   return html`<section id="receipt" class="receipt" aria-labelledby="receipt-title" hidden>
-  ${receiptKey(ctx, 'h2', title, witness, null)}
+  ${receiptKey(ctx, title, witness, null)}
   ${head}
   ${advice(ctx)}
   <label class="choice"><input type="checkbox" id="receipt-done"> <span>${t('receipt.done')}</span></label>
@@ -63,7 +63,7 @@ export function receiptPage(
   const { t } = ctx;
   const hidden = Object.entries(options.hidden).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ name, value })));
   return html`<section class="receipt" aria-labelledby="receipt-title">
-  ${receiptKey(ctx, 'h1', options.title, options.witness, options.values)}
+  ${receiptKey(ctx, options.title, options.witness, options.values)}
   ${options.head}
   ${advice(ctx)}
   <form class="receipt-finish" action="/" method="get">
