@@ -121,7 +121,9 @@ export function homeBody(ctx: PageContext, options: HomeOptions): Html {
   const { t } = ctx;
   const tips = options.categories.filter((c) => c.kind === 'tip');
   const v = options.values;
-  return html`<h1>${t('home.title')}</h1>
+  // The error summary comes first, so that when it takes the focus nothing above it is under the header.
+  return html`<div id="form-errors" class="error-summary" role="alert" tabindex="-1" hidden></div>
+<h1>${t('home.title')}</h1>
 <p class="lead">${t('home.intro')}</p>
 <p class="emergency"><strong>${t('home.emergency')}</strong></p>
 ${paths(
@@ -130,7 +132,6 @@ ${paths(
 )}
 <form id="report-form" class="report" action="/nojs/report?lang=${ctx.lang}" method="post" enctype="multipart/form-data" autocomplete="off" aria-labelledby="form-title">
   <h2 id="form-title" class="visually-hidden">${t('form.title')}</h2>
-  <div id="form-errors" class="error-summary" role="alert" tabindex="-1" hidden></div>
   <fieldset id="category-field" aria-describedby="category-error">
     <legend>${t('form.category.legend')}</legend>
     <p class="error" id="category-error" hidden></p>

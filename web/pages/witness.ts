@@ -82,7 +82,9 @@ export function witnessBody(ctx: PageContext, options: WitnessPageOptions): Html
     return html`<h1>${t('witness.title')}</h1><p role="alert">${t('witness.error.unavailable')}</p><p><a class="button" href="/?lang=${ctx.lang}">${t('nav.report')}</a></p>`;
   const max = Math.floor(options.maxTextBytes / 8);
   const v = options.values ?? {};
-  return html`<h1>${t('witness.title')}</h1>
+  // The error summary comes first, so that when it takes the focus nothing above it is under the header.
+  return html`<div id="form-errors" class="error-summary" role="alert" tabindex="-1" hidden></div>
+<h1>${t('witness.title')}</h1>
 <p class="lead">${t('witness.intro')}</p>
 <p class="emergency"><strong>${t('home.emergency')}</strong></p>
 <nav class="paths" aria-label="${t('nav.paths')}">
@@ -92,7 +94,6 @@ export function witnessBody(ctx: PageContext, options: WitnessPageOptions): Html
 
 <form id="witness-form" class="report" action="/nojs/temoigner?lang=${ctx.lang}" method="post" autocomplete="off" aria-labelledby="form-title">
   <h2 id="form-title" class="visually-hidden">${t('witness.form.title')}</h2>
-  <div id="form-errors" class="error-summary" role="alert" tabindex="-1" hidden></div>
   ${categoryField(ctx, options.categories, v.category)}
   <fieldset id="testimony-section" class="section">
     <legend>${t('witness.testimony.title')}</legend>

@@ -71,6 +71,7 @@ export function initLanguageSwitch(data: PageData): void {
     const lang = link?.getAttribute('hreflang');
     if (!link || !lang) return;
     event.preventDefault();
+    if (document.body.dataset.state === 'receipt') return; // the receipt page keeps its language
     void switchLanguage(data, lang).then((done) => {
       if (done) (link as HTMLElement).focus();
     });
