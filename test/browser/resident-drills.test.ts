@@ -381,7 +381,10 @@ describe('the no-JS pages', () => {
         expect(html, where).not.toContain(sentences.witness);
       }
       expect(html, where).not.toMatch(ON_DEVICE);
+      // What is shown (innerText: rendered text only), not what the markup holds.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
       const shown = await page.evaluate(() => document.body.innerText);
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
       const notice = await page.$$eval('.nojs', (ps) => ps.map((p) => (p as HTMLElement).innerText).join(' '));
       expect(notice, where).toMatch(FOR_HOW_LONG[lang]);
       expect(notice, where).toMatch(IN_CLEAR[lang]);

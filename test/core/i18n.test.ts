@@ -6,6 +6,9 @@ import { CATALOGUES, pickLanguage, translate } from '../../web/i18n/index.ts';
 import { SEALED_HERE } from '../../web/i18n/sealed-here.ts';
 import { STAFF_CATALOGUES } from '../../web/i18n/staff/index.ts';
 import { numberLocale, parseTemplate, pluralCategories } from '../../web/i18n/translate.ts';
+import { cleanFile, StripError } from '../../src/core/strip/index.ts';
+import { STRIP_REASONS } from '../../src/core/strip/errors.ts';
+import { readCorpus } from '../strip/helpers.ts';
 
 /** Every placeholder name a template uses: plain ones, plural blocks and those inside their branches. */
 function placeholders(template: string): string[] {
@@ -95,6 +98,36 @@ describe('message catalogues', () => {
     expect(new Intl.NumberFormat(numberLocale('ar')).format(1234567)).not.toMatch(/[٠-٩]/);
     for (const [lang, catalogue] of Object.entries(CATALOGUES))
       for (const [key, text] of Object.entries(catalogue)) expect(text, `${lang} ${key}`).not.toMatch(/[٠-٩۰-۹]/);
+  });
+
+  it('put every refusal of the strippers in words in every language, with the values the strippers give', async () => {
+    const refusal = async (bytes: Uint8Array, maxBytes?: number) => {
+      try {
+        await cleanFile(bytes, maxBytes ? { maxBytes } : {});
+      } catch (e) {
+        if (e instanceof StripError) return e;
+      }
+      throw new Error('not refused');
+    };
+    const given = [
+      await refusal(new Uint8Array(2 * 1024 * 1024), 1024 * 1024),
+      await refusal(new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0x00])),
+      await refusal(readCorpus('exiftool-QuickTime.heic')),
+      await refusal(readCorpus('exiftool-QuickTime.mov')),
+      await refusal(new TextEncoder().encode('just some text')),
+    ];
+    expect(given.map((e) => [e.reason, e.params])).toEqual([
+      ['too_large', { mb: 1 }],
+      ['malformed', { kind: 'JPEG' }],
+      ['needs_reencode', { format: 'image/heic' }],
+      ['video_sound', {}],
+      ['unknown_type', {}],
+    ]);
+    const params: Record<string, string[]> = { too_large: ['mb'], malformed: ['kind'], needs_reencode: ['format'] };
+    for (const [lang, catalogue] of Object.entries(CATALOGUES))
+      for (const reason of STRIP_REASONS)
+        expect(placeholders(catalogue[`strip.${reason}`]), `${lang} ${reason}`).toEqual(params[reason] ?? []);
+    for (const e of given) expect(translate(CATALOGUES.ar!, `strip.${e.reason}`, e.params)).not.toMatch(/[{}]/);
   });
 
   it('declare a writing direction, Arabic right to left', () => {

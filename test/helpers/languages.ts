@@ -12,7 +12,6 @@ export const ENGLISH_NAMES: Record<string, string> = {
   custody: 'Witness custody',
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: the fixture's config is plain JSON
 export function threeLanguages(json: Record<string, any>): void {
   json.site.languages = ['fr', 'en', 'ar'];
   // copies: the fixture's categories are shared by every fixture of the process

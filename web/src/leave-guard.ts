@@ -16,7 +16,10 @@ function onClick(event: MouseEvent): void {
   if (!message) return;
   const link = (event.target as Element | null)?.closest?.('a[href]');
   if (!link || link.id === 'quick-exit') return;
-  if (window.confirm(message())) return releaseGuard();
+  if (window.confirm(message())) {
+    releaseGuard();
+    return;
+  }
   // Staying: the link does nothing, not even what the page's own scripts would do with it.
   event.preventDefault();
   event.stopImmediatePropagation();
