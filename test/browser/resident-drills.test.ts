@@ -177,6 +177,10 @@ describe('every resident page, at 320 × 640', () => {
       for (const selector of ['h1', '.emergency', '#testimony-section legend'])
         expectBelowHeader(await placement(witness, selector), `witness page ${selector}, ${where}`);
       await witness.close();
+      const followUp = await open(js, `/suivi?lang=${lang}`);
+      for (const selector of ['h1', '.emergency', '#receipt-input'])
+        expectBelowHeader(await placement(followUp, selector), `follow-up page ${selector}, ${where}`);
+      await followUp.close();
     }
   });
 
@@ -373,6 +377,14 @@ describe('the no-JS pages', () => {
     await conversation.click('#followup-form button[type="submit"]');
     await conversation.waitForSelector('.conversation');
     pages.push(conversation);
+    const witnessReceipt = await open(false, `/temoigner?lang=${lang}`);
+    await witnessReceipt.fill('#what', `Témoignage ${lang}`);
+    await witnessReceipt.fill('#name', 'Nom');
+    await witnessReceipt.fill('#contact', 'Contact');
+    skew += 4000;
+    await witnessReceipt.click('#witness-form button[type="submit"]:not([disabled])');
+    await witnessReceipt.waitForSelector('#receipt-number');
+    pages.push(witnessReceipt);
     for (const page of pages) {
       const where = `${new URL(page.url()).pathname} ${lang}`;
       const html = await page.content(); // every byte of the page, hidden text and page data included
@@ -392,6 +404,17 @@ describe('the no-JS pages', () => {
       expect(await axeViolations(page), where).toEqual([]);
       await page.close();
     }
+    // A refusal is a page of its own (here: sent sooner than a form token allows): no claim there either, and axe-clean.
+    const refused = await open(false, `/?lang=${lang}`);
+    await refused.check('input[name="category"][value="armes"]');
+    await refused.fill('#what', 'Trop tôt');
+    await refused.click('#report-form button[type="submit"]:not([disabled])');
+    await refused.waitForSelector('[role="alert"]');
+    expect(await refused.textContent('[role="alert"]')).toBe(t(lang, 'nojs.wait'));
+    expect(await refused.content()).not.toMatch(ON_DEVICE);
+    expect(await axeViolations(refused)).toEqual([]);
+    expect(await smallTargets(refused)).toEqual([]);
+    await refused.close();
   });
 });
 

@@ -13,13 +13,13 @@ export function followUpBody(ctx: PageContext, formToken: string, receipt = ''):
 <p class="lead">${t('followup.intro')}</p>
 <p class="emergency"><strong>${t('home.emergency')}</strong></p>
 <form id="followup-form" action="/nojs/suivi?lang=${ctx.lang}" method="post" autocomplete="off">
-  <noscript><p class="nojs">${t('followup.nojs')}</p></noscript>
   <div class="field" id="receipt-field">
     <label for="receipt-input">${t('followup.receipt.label')}</label>
     <p class="hint" id="receipt-hint">${t('followup.receipt.hint')}</p>
     <p class="error" id="receipt-error" hidden></p>
     <input id="receipt-input" name="receipt" type="text" inputmode="numeric" dir="ltr" required autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="receipt-hint receipt-error" value="${receipt}">
   </div>
+  <noscript><p class="nojs">${t('followup.nojs')}</p></noscript>
   <input type="hidden" name="formToken" value="${formToken}">
   ${dualSubmit(t('followup.open'), 'open')}
   <div id="progress" class="progress" role="status" aria-live="polite" hidden>

@@ -36,7 +36,7 @@ export interface PageOptions {
    * where nothing typed would be lost); with JavaScript the page switches in place either way.
    */
   relang?: { form: string; page: NoJsPage };
-  /** a receipt page: no site link, no language link (only the `relang` buttons) */
+  /** a receipt page: no site link, and languages only through the `relang` buttons */
   guarded?: boolean;
   /** a sentence next to the language links (e.g. that following one closes a conversation) */
   langNote?: string;
@@ -60,16 +60,12 @@ function languages(ctx: PageContext, options: PageOptions): Html {
           html`<button type="submit" class="lang-button" form="${options.relang?.form}" formaction="/nojs/langue?lang=${l}&amp;page=${options.relang?.page}" formmethod="post" formenctype="application/x-www-form-urlencoded" formnovalidate lang="${l}" dir="${CATALOGUES[l]?.['meta.dir']}">${languageName(l)}</button>`,
       )}`
     : null;
-  // With a form to re-post, the links are for the page script only (it shows them); without
-  // JavaScript the <noscript> buttons stand in their place.
+  // With a form to re-post, the links are for the page script only (it shows them; a receipt page
+  // has none); without JavaScript the <noscript> buttons stand in their place.
   const body =
     buttons === null
-      ? options.guarded
-        ? html``
-        : links
-      : options.guarded
-        ? html`<noscript>${buttons}</noscript>`
-        : html`<span class="lang-links" data-script-only hidden>${links}</span><noscript>${buttons}</noscript>`;
+      ? links
+      : html`${options.guarded ? '' : html`<span class="lang-links" data-script-only hidden>${links}</span>`}<noscript>${buttons}</noscript>`;
   return html`<nav class="langs" id="langs" aria-label="${ctx.t('nav.languages')}">${body}${options.langNote ? html` <span class="hint">${options.langNote}</span>` : ''}</nav>`;
 }
 

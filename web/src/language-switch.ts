@@ -65,7 +65,11 @@ export async function switchLanguage(data: PageData, lang: string): Promise<bool
   return true;
 }
 
+/** The pages whose language changes in place; on the others (notices) the links simply lead away. */
+const SWITCHED = ['report', 'followup', 'witness'];
+
 export function initLanguageSwitch(data: PageData): void {
+  if (!SWITCHED.includes(document.body.dataset.page ?? '')) return;
   document.getElementById('langs')?.addEventListener('click', (event) => {
     const link = (event.target as Element | null)?.closest?.('a[hreflang]');
     const lang = link?.getAttribute('hreflang');
