@@ -9,6 +9,8 @@ import { numberLocale, parseTemplate, pluralCategories } from '../../web/i18n/tr
 import { cleanFile, StripError } from '../../src/core/strip/index.ts';
 import { STRIP_REASONS } from '../../src/core/strip/errors.ts';
 import { readCorpus } from '../strip/helpers.ts';
+import { stringsForPage } from '../../web/pages/page-strings.ts';
+import { readFileSync } from 'node:fs';
 
 /** Every placeholder name a template uses: plain ones, plural blocks and those inside their branches. */
 function placeholders(template: string): string[] {
@@ -128,6 +130,32 @@ describe('message catalogues', () => {
       for (const reason of STRIP_REASONS)
         expect(placeholders(catalogue[`strip.${reason}`]), `${lang} ${reason}`).toEqual(params[reason] ?? []);
     for (const e of given) expect(translate(CATALOGUES.ar!, `strip.${e.reason}`, e.params)).not.toMatch(/[{}]/);
+  });
+
+  it('give each page’s script every string it asks for, and the report page nothing only the server writes', () => {
+    const scripts: Record<string, string[]> = {
+      report: ['form-kit', 'report-form', 'attachments', 'progress'],
+      witness: ['form-kit', 'witness-form', 'progress'],
+      followup: ['followup-page', 'progress'],
+    };
+    const fr = CATALOGUES.fr!;
+    for (const [page, files] of Object.entries(scripts)) {
+      const source = files.map((f) => readFileSync(new URL(`../../web/src/${f}.ts`, import.meta.url), 'utf8')).join('\n');
+      const asked = new Set<string>();
+      for (const [, key] of source.matchAll(/['`]([a-z][\w-]*(?:\.[\w-]+)+)['`]/g)) if (key && key in fr) asked.add(key);
+      for (const [, prefix] of source.matchAll(/`([a-z]+\.)\$\{/g))
+        for (const key of Object.keys(fr)) if (key.startsWith(prefix!)) asked.add(key);
+      expect(asked.size, page).toBeGreaterThan(5);
+      const given = stringsForPage(fr, page)!;
+      expect(
+        [...asked].filter((k) => !(k in given)),
+        page,
+      ).toEqual([]);
+    }
+    const report = stringsForPage(fr, 'report')!;
+    for (const key of ['home.intro', 'form.nojs', 'witness.intro', 'followup.intro', 'nojs.wait'])
+      expect(report, key).not.toHaveProperty(key);
+    expect(Object.keys(stringsForPage(fr, 'receipt')!)).toEqual(['meta.name', 'meta.dir', 'meta.lang']);
   });
 
   it('declare a writing direction, Arabic right to left', () => {

@@ -11,7 +11,7 @@
 import { CATALOGUES, type MessageKey } from '../i18n/index.ts';
 import { type AssetIntegrity, assetTags } from './assets.ts';
 import { html, jsonBlock, type Html } from './html.ts';
-import { stringsForPage } from './witness-strings.ts';
+import { stringsForPage } from './page-strings.ts';
 
 export interface PageContext {
   lang: string;
