@@ -1,12 +1,13 @@
 // The resident pages as a resident on a 320 × 640 phone meets them, in French, English and Arabic,
 // with and without JavaScript, in real Chromium through a proxy that records every byte sent
-// (issue 17): axe finds nothing on any page, every touch target is 44 px or more, nothing is wider
-// than the screen, Arabic is laid out right to left; the first screen says what the page is for,
-// the emergency numbers and starts the form; the receipt cannot be lost by a tap (every link is
-// tried before confirming), and what the focus lands on is below the sticky header; the language
-// changes without losing what was typed, and with JavaScript without sending it; the no-JS pages
-// never claim the text is sealed in the browser and say what the server sees and for how long;
-// the quick exit clears the site's data and leaves no way back.
+// (issue 17): axe finds nothing on any page (forms, error summary, receipts, conversation,
+// refusal), every touch target is 44 px or more, nothing is wider than the screen, Arabic is laid
+// out right to left; the first screen says what the page is for, the emergency numbers and starts
+// the form; the receipt cannot be lost by a tap (every link is tried before confirming), and what
+// the focus lands on is below the sticky header; the language changes without losing what was
+// typed, and with JavaScript without sending it; the no-JS pages never claim the text is sealed in
+// the browser and say what the server sees and for how long; the quick exit clears the site's
+// data and leaves no way back. One server, one browser and two contexts for the whole file.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -40,6 +41,7 @@ let withoutJs: BrowserContext;
 /** Added to the server's clock before each no-JS post: a form token is good only 3 s after the page. */
 let skew = 0;
 const receipts: Partial<Record<Lang, string>> = {};
+const noJsReceipts: Partial<Record<Lang, string>> = {};
 
 async function open(js: boolean, path: string): Promise<Page> {
   const page = await (js ? withJs : withoutJs).newPage();
@@ -110,6 +112,43 @@ function expectBelowHeader(p: Awaited<ReturnType<typeof placement>>, what: strin
   expect(p.bottom, `${what} ends below the screen`).toBeLessThanOrEqual(p.viewport);
 }
 
+/** The no-JS page tells the truth: no claim of sealing on the device anywhere in it, and a notice that says what the server sees and for how long. */
+async function expectNoJsTruth(page: Page, lang: Lang): Promise<void> {
+  const where = `${new URL(page.url()).pathname} ${lang}`;
+  const html = await page.content(); // every byte of the page, hidden text and page data included
+  for (const sentences of Object.values(SEALED_HERE)) {
+    expect(html, where).not.toContain(sentences.report);
+    expect(html, where).not.toContain(sentences.witness);
+  }
+  expect(html, where).not.toMatch(ON_DEVICE);
+  // What is shown (rendered text only), not what the markup holds.
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+  const notice = await page.$$eval('.nojs', (ps) => ps.map((p) => (p as HTMLElement).innerText).join(' '));
+  expect(notice, where).toMatch(FOR_HOW_LONG[lang]);
+  expect(notice, where).toMatch(IN_CLEAR[lang]);
+}
+
+/** The first screen (320 × 640, not scrolled) says what the page is for, the emergency numbers, and starts the form. */
+async function expectFirstScreen(page: Page, path: string, lang: Lang, where: string): Promise<void> {
+  const form: Record<string, string> = {
+    '/': '#category-field .choice',
+    '/temoigner': '#testimony-section legend',
+    '/suivi': '#receipt-input',
+  };
+  for (const selector of ['h1', '.lead', '.emergency', form[path]!])
+    expectBelowHeader(await placement(page, selector), `${selector}, ${where}`);
+  expect(await page.textContent('.emergency'), where).toMatch(/17.*112/);
+  if (path !== '/') return;
+  expect(await page.textContent('h1')).toBe(t(lang, 'home.title'));
+  // The safety advice is on the page, folded, before the text fields.
+  expect(await page.getAttribute('details.safety', 'open')).toBeNull();
+  expect(await page.textContent('details.safety')).toContain(t(lang, 'home.safety.name'));
+  expect(await page.textContent('details.safety summary')).toBe(t(lang, 'home.safety.title'));
+  await page.click('details.safety summary');
+  expect(await page.isVisible('details.safety li')).toBe(true);
+  await page.click('details.safety summary');
+}
+
 /** Fills the report form with a category and a text; with JavaScript sends it and waits for the receipt. */
 async function fileReport(page: Page, js: boolean, what: string): Promise<void> {
   await page.check('input[name="category"][value="armes"]');
@@ -133,56 +172,34 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('every resident page, at 320 × 640', () => {
-  it.each(LANGS)('passes axe, fits the screen and has no touch target under 44 px, with and without JavaScript (%s)', async (lang) => {
-    for (const js of [true, false]) {
-      for (const path of ['/', '/suivi', '/temoigner']) {
-        const page = await open(js, `${path}?lang=${lang}`);
-        const where = `${path} ${lang} ${js ? 'with' : 'without'} JavaScript`;
-        expect(await page.getAttribute('html', 'lang'), where).toBe(lang);
-        expect(await page.getAttribute('html', 'dir'), where).toBe(lang === 'ar' ? 'rtl' : 'ltr');
-        expect(await axeViolations(page), where).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), where).toBeLessThanOrEqual(PHONE.width);
-        expect(await smallTargets(page), where).toEqual([]);
-        if (js && path !== '/suivi') {
-          // The error summary: axe-clean too, and below the header once it has the focus.
-          await page.click('#send');
-          await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('form-errors');
-          expectBelowHeader(await placement(page, '#form-errors h2'), `the error summary's heading, ${where}`);
+describe('the form pages, at 320 × 640', () => {
+  it.each(LANGS)(
+    'pass axe, fit the screen with no touch target under 44 px, start with what the page is for, the emergency numbers and the form, and without JavaScript say what the server sees (%s)',
+    async (lang) => {
+      for (const js of [true, false]) {
+        for (const path of ['/', '/suivi', '/temoigner']) {
+          const page = await open(js, `${path}?lang=${lang}`);
+          const where = `${path} ${lang} ${js ? 'with' : 'without'} JavaScript`;
+          expect(await page.getAttribute('html', 'lang'), where).toBe(lang);
+          expect(await page.getAttribute('html', 'dir'), where).toBe(lang === 'ar' ? 'rtl' : 'ltr');
           expect(await axeViolations(page), where).toEqual([]);
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), where).toBeLessThanOrEqual(PHONE.width);
           expect(await smallTargets(page), where).toEqual([]);
+          if (!js) await expectNoJsTruth(page, lang);
+          await expectFirstScreen(page, path, lang, where);
+          if (js && path !== '/suivi') {
+            // The error summary: axe-clean too, and below the header once it has the focus.
+            await page.click('#send');
+            await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('form-errors');
+            expectBelowHeader(await placement(page, '#form-errors h2'), `the error summary's heading, ${where}`);
+            expect(await axeViolations(page), where).toEqual([]);
+            expect(await smallTargets(page), where).toEqual([]);
+          }
+          await page.close();
         }
-        await page.close();
       }
-    }
-  });
-
-  it.each(LANGS)('show on the first screen what the page is for, the emergency numbers and the start of the form (%s)', async (lang) => {
-    for (const js of [true, false]) {
-      const page = await open(js, `/?lang=${lang}`);
-      const where = `${lang} ${js ? 'with' : 'without'} JavaScript`;
-      for (const selector of ['h1', '.lead', '.emergency', '#category-field legend', '#category-field .choice'])
-        expectBelowHeader(await placement(page, selector), `${selector}, ${where}`);
-      expect(await page.textContent('h1')).toBe(t(lang, 'home.title'));
-      expect(await page.textContent('.emergency')).toMatch(/17.*112/);
-      // The safety advice is on the page, folded, before the text fields.
-      expect(await page.getAttribute('details.safety', 'open')).toBeNull();
-      expect(await page.textContent('details.safety')).toContain(t(lang, 'home.safety.name'));
-      expect(await page.textContent('details.safety summary')).toBe(t(lang, 'home.safety.title'));
-      await page.click('details.safety summary');
-      expect(await page.isVisible('details.safety li')).toBe(true);
-      await page.close();
-
-      const witness = await open(js, `/temoigner?lang=${lang}`);
-      for (const selector of ['h1', '.emergency', '#testimony-section legend'])
-        expectBelowHeader(await placement(witness, selector), `witness page ${selector}, ${where}`);
-      await witness.close();
-      const followUp = await open(js, `/suivi?lang=${lang}`);
-      for (const selector of ['h1', '.emergency', '#receipt-input'])
-        expectBelowHeader(await placement(followUp, selector), `follow-up page ${selector}, ${where}`);
-      await followUp.close();
-    }
-  });
+    },
+  );
 
   it('lays Arabic out right to left, with the receipt’s digits left to right', async () => {
     const page = await open(true, '/?lang=ar');
@@ -327,9 +344,11 @@ describe('the receipt, without JavaScript', () => {
       const receipt = (await page.textContent('.receipt-code'))!;
       const ref = /R-[0-9A-Z-]{14}/.exec((await page.textContent('#receipt-ref'))!)![0];
       expect(receipt).toMatch(/^\d{4}(-\d{4}){4}$/);
+      noJsReceipts[lang] = receipt;
       expect(await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')))).toEqual(['#main', '/sortie']);
       expect(await axeViolations(page)).toEqual([]);
       expect(await smallTargets(page)).toEqual([]);
+      await expectNoJsTruth(page, lang);
       // The confirmation cannot be sent before it is ticked (the browser checks it, without script).
       await page.click('.receipt-finish button');
       expect(page.url()).toContain('/nojs/report');
@@ -362,60 +381,42 @@ describe('the receipt, without JavaScript', () => {
   });
 });
 
-describe('the no-JS pages', () => {
-  it.each(LANGS)('never say the text is sealed in the browser, and say what the server sees and for how long (%s)', async (lang) => {
-    const pages: Page[] = [];
-    for (const path of ['/', '/suivi', '/temoigner']) pages.push(await open(false, `${path}?lang=${lang}`));
-    // The receipt and the conversation pages of this path, too.
-    const receiptPage = await open(false, `/?lang=${lang}`);
-    await fileReport(receiptPage, false, `Vérité ${lang}`);
-    const receipt = (await receiptPage.textContent('.receipt-code'))!;
-    pages.push(receiptPage);
-    const conversation = await open(false, `/suivi?lang=${lang}`);
-    await conversation.fill('#receipt-input', receipt);
-    skew += 4000;
-    await conversation.click('#followup-form button[type="submit"]');
-    await conversation.waitForSelector('.conversation');
-    pages.push(conversation);
-    const witnessReceipt = await open(false, `/temoigner?lang=${lang}`);
-    await witnessReceipt.fill('#what', `Témoignage ${lang}`);
-    await witnessReceipt.fill('#name', 'Nom');
-    await witnessReceipt.fill('#contact', 'Contact');
-    skew += 4000;
-    await witnessReceipt.click('#witness-form button[type="submit"]:not([disabled])');
-    await witnessReceipt.waitForSelector('#receipt-number');
-    pages.push(witnessReceipt);
-    for (const page of pages) {
-      const where = `${new URL(page.url()).pathname} ${lang}`;
-      const html = await page.content(); // every byte of the page, hidden text and page data included
-      for (const sentences of Object.values(SEALED_HERE)) {
-        expect(html, where).not.toContain(sentences.report);
-        expect(html, where).not.toContain(sentences.witness);
+describe('the other no-JS pages', () => {
+  it.each(LANGS)(
+    '(conversation, witness receipt, refusal) never say the text is sealed in the browser, and pass axe (%s)',
+    async (lang) => {
+      expect(noJsReceipts[lang]).toMatch(/\d/);
+      const conversation = await open(false, `/suivi?lang=${lang}`);
+      await conversation.fill('#receipt-input', noJsReceipts[lang]!);
+      skew += 4000;
+      await conversation.click('#followup-form button[type="submit"]');
+      await conversation.waitForSelector('.conversation');
+      const witness = await open(false, `/temoigner?lang=${lang}`);
+      await witness.fill('#what', `Témoignage ${lang}`);
+      await witness.fill('#name', 'Nom');
+      await witness.fill('#contact', 'Contact');
+      skew += 4000;
+      await witness.click('#witness-form button[type="submit"]:not([disabled])');
+      await witness.waitForSelector('#receipt-number');
+      for (const page of [conversation, witness]) {
+        await expectNoJsTruth(page, lang);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(await smallTargets(page)).toEqual([]);
+        await page.close();
       }
-      expect(html, where).not.toMatch(ON_DEVICE);
-      // What is shown (innerText: rendered text only), not what the markup holds.
-      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
-      const shown = await page.evaluate(() => document.body.innerText);
-      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
-      const notice = await page.$$eval('.nojs', (ps) => ps.map((p) => (p as HTMLElement).innerText).join(' '));
-      expect(notice, where).toMatch(FOR_HOW_LONG[lang]);
-      expect(notice, where).toMatch(IN_CLEAR[lang]);
-      expect(shown, where).toContain(notice.split(' ')[0]);
-      expect(await axeViolations(page), where).toEqual([]);
-      await page.close();
-    }
-    // A refusal is a page of its own (here: sent sooner than a form token allows): no claim there either, and axe-clean.
-    const refused = await open(false, `/?lang=${lang}`);
-    await refused.check('input[name="category"][value="armes"]');
-    await refused.fill('#what', 'Trop tôt');
-    await refused.click('#report-form button[type="submit"]:not([disabled])');
-    await refused.waitForSelector('[role="alert"]');
-    expect(await refused.textContent('[role="alert"]')).toBe(t(lang, 'nojs.wait'));
-    expect(await refused.content()).not.toMatch(ON_DEVICE);
-    expect(await axeViolations(refused)).toEqual([]);
-    expect(await smallTargets(refused)).toEqual([]);
-    await refused.close();
-  });
+      // A refusal is a page of its own (here: sent sooner than a form token allows).
+      const refused = await open(false, `/?lang=${lang}`);
+      await refused.check('input[name="category"][value="armes"]');
+      await refused.fill('#what', 'Trop tôt');
+      await refused.click('#report-form button[type="submit"]:not([disabled])');
+      await refused.waitForSelector('[role="alert"]');
+      expect(await refused.textContent('[role="alert"]')).toBe(t(lang, 'nojs.wait'));
+      expect(await refused.content()).not.toMatch(ON_DEVICE);
+      expect(await axeViolations(refused)).toEqual([]);
+      expect(await smallTargets(refused)).toEqual([]);
+      await refused.close();
+    },
+  );
 });
 
 describe('the language choice', () => {

@@ -1,7 +1,8 @@
 // The resident's pages in real Chromium, through a proxy that records every byte sent: the form
 // seals in the browser (nothing typed leaves the page in clear), officers read the report with
 // `relais pull` and GnuPG, replies come back on the follow-up page, the pages pass axe, carry the
-// strict headers, fit 320 px, and the no-JavaScript path works with the server sealing.
+// strict headers, and the no-JavaScript path works with the server sealing (the three languages at
+// 320 px, axe on every page and the receipt's guard are in resident-drills.test.ts).
 import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -280,29 +281,6 @@ describe('the follow-up page', () => {
 });
 
 describe('the pages on any phone and any browser', () => {
-  it('fit a 320 px screen with large touch targets', async () => {
-    const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
-    for (const path of ['/', '/suivi']) {
-      await page.goto(`${proxy.url}${path}`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-      const heights = await page.$$eval('button, .choice, .quick-exit', (els) =>
-        els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getBoundingClientRect().height),
-      );
-      expect(Math.min(...heights)).toBeGreaterThanOrEqual(44);
-    }
-    await page.close();
-  });
-
-  it('speaks English when asked, with the language and direction set on the page', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${proxy.url}/?lang=en`);
-    expect(await page.getAttribute('html', 'lang')).toBe('en');
-    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
-    expect(await page.textContent('h1')).toBe('Report anonymously');
-    expect(await axeViolations(page)).toEqual([]);
-    await page.close();
-  });
-
   it('replaces the page with a neutral site on quick exit', async () => {
     const page = await browser.newPage();
     await page.route('https://meteofrance.com/**', (route) =>
