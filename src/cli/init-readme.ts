@@ -8,7 +8,7 @@ export const CONFIG_FIELDS: [path: string, text: string][] = [
   ['$schema', 'where editors find the JSON Schema of this file (optional; not part of the config hash).'],
   ['site', 'the public face of the service.'],
   ['site.name', 'the name shown on every page (e.g. "Signalement — Ville de …").'],
-  ['site.languages', 'the languages of the resident pages, the first one by default (fr, en, …).'],
+  ['site.languages', 'the languages of the resident pages (fr, en, ar), the first one by default.'],
   [
     'site.origin',
     'the public origin, https://host (no path). Staff logins are bound to it: it must be exactly what browsers and `relais pull` use.',
@@ -30,6 +30,10 @@ export const CONFIG_FIELDS: [path: string, text: string][] = [
   ['inboxes', 'who reads: one entry per service. Membership changes only here, and every change is logged.'],
   ['inboxes[].id', 'a short id (lowercase letters, digits, dashes), used by categories.'],
   ['inboxes[].name', 'shown to residents as a reader of the categories routed here.'],
+  [
+    'inboxes[].names',
+    'optional: the name in the other site languages, e.g. { "en": "…", "ar": "…" } (`relais config check` names the missing ones).',
+  ],
   ['inboxes[].kind', 'police, city, child-protection or witness-custody (custodians of witness identities).'],
   ['inboxes[].members', 'the people of the inbox; every part routed here is sealed to each of them.'],
   ['inboxes[].members[].id', 'a short id, the same in every inbox the person belongs to.'],

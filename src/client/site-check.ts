@@ -6,7 +6,10 @@
 //   3. every page in every language and every static file the manifest lists, each compared,
 //      byte for byte (pages after normalizePage), with the manifest's hash and size, and with the
 //      CSP and security headers the manifest names; each page's scripts and stylesheets must be
-//      files of the manifest, named with their Subresource Integrity hash.
+//      files of the manifest, named with their Subresource Integrity hash;
+//   4. the quick exit (/sortie), which must send the browser off the site with a 303 and ask it
+//      to clear this origin's cache, cookies and storage: a quick exit that leads back to the
+//      form, or stays on the site, would not be one.
 // Every difference is a Problem naming its path. The log (site-log-check.ts) and a local rebuild
 // (the CLI) are compared with the manifest hash this returns.
 
@@ -22,6 +25,7 @@ import {
   type SiteManifest,
   fileEntry,
 } from '../core/site-manifest.ts';
+import { CLEAR_SITE_DATA, EXIT_PATH } from '../core/quick-exit.ts';
 
 export type ProblemKind = 'missing' | 'changed' | 'header' | 'unlisted' | 'reference' | 'manifest' | 'log' | 'source';
 
@@ -99,6 +103,28 @@ export function referenceProblems(path: string, html: string, manifest: SiteMani
   return problems;
 }
 
+/** The quick exit's answer: a 303 to an http(s) address on another origin, with Clear-Site-Data. */
+export function exitProblems(base: string, got: Fetched | string, manifest: SiteManifest): Problem[] {
+  const path = EXIT_PATH;
+  if (typeof got === 'string') return [{ path, kind: 'missing', message: got }];
+  if (got.status !== 303) return [{ path, kind: 'changed', message: `answered HTTP ${got.status}, not a 303 off the site` }];
+  const problems = headerProblems(path, got.headers, manifest, false);
+  const served = got.headers.get('clear-site-data');
+  if (served !== CLEAR_SITE_DATA)
+    problems.push({ path, kind: 'header', message: `clear-site-data is ${JSON.stringify(served)}, a quick exit sends ${CLEAR_SITE_DATA}` });
+  let target: URL | null = null;
+  try {
+    target = new URL(got.headers.get('location') ?? '', base);
+  } catch {}
+  if (!target || !/^https?:$/.test(target.protocol) || target.origin === new URL(base).origin)
+    problems.push({
+      path,
+      kind: 'changed',
+      message: `sends the browser to ${JSON.stringify(got.headers.get('location'))}, not off the site`,
+    });
+  return problems;
+}
+
 function compare(
   path: string,
   got: Fetched | string,
@@ -160,7 +186,7 @@ export async function checkSite(
 
   const listed = Object.keys(manifest.pages);
   const known = KNOWN_PAGES.flatMap((p) => pageKeys(p, languages)).filter((k) => !(k in manifest.pages));
-  const total = listed.length + known.length + Object.keys(manifest.files).length;
+  const total = listed.length + known.length + Object.keys(manifest.files).length + 1;
   let done = 0;
   const step = () => onProgress(++done, total);
   for (const path of listed) {
@@ -187,5 +213,7 @@ export async function checkSite(
     if (typeof got !== 'string' && got.status === 200) problems.push(...headerProblems(path, got.headers, manifest, false));
     step();
   }
+  problems.push(...exitProblems(base, await get(fetch, base, EXIT_PATH), manifest));
+  step();
   return { manifest, manifestHash, checked: done, problems };
 }

@@ -6,14 +6,13 @@
 // neutral site of `site.quickExitUrl` with a 303. It reads nothing of the request.
 
 import { Hono } from 'hono';
+import { CLEAR_SITE_DATA, EXIT_PATH } from '../core/quick-exit.ts';
 import type { Env, Relais } from '../server/context.ts';
-
-export const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 export function exitRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const target = relais.config.config.site.quickExitUrl;
-  app.get('/sortie', (c) => {
+  app.get(EXIT_PATH, (c) => {
     c.header('Clear-Site-Data', CLEAR_SITE_DATA);
     return c.redirect(target, 303);
   });

@@ -4,8 +4,9 @@
 // and serves with no TypeScript tooling loaded at all; the other computes, from the same config,
 // the very manifest the running server serves. `relais check-site` agrees with the server, the
 // signed log and the rebuild, and names the path of every swap a hostile server can make: one
-// changed byte in one asset on disk, one page changed for one client, and new code served with a
-// consistent manifest that was never logged.
+// changed byte in one asset on disk, one page changed for one client (in English and in Arabic:
+// the site offers three languages), a quick exit that leads back to the site, and new code served
+// with a consistent manifest that was never logged.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +20,7 @@ import { generateCosignerKey } from '../../src/core/tlog/index.ts';
 import { fileEntry, manifestText, normalizePage, parseSiteManifest } from '../../src/core/site-manifest.ts';
 import { relais } from '../helpers/cli.ts';
 import { freePort, makeFixture, type Fixture } from '../helpers/fixture.ts';
+import { threeLanguages } from '../helpers/languages.ts';
 import { copySources } from '../helpers/source-copy.ts';
 import { type RunningCosigner, startCosigner, useCosigners } from '../log/cosigners.ts';
 
@@ -61,16 +63,21 @@ function filesUnder(dir: string): Record<string, Buffer> {
   );
 }
 
-/** A proxy to the server that lets `edit` change any answer: a hostile server, as a client sees it. */
-function hostileProxy(edit: (path: string, body: Buffer) => Buffer): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A proxy to the server that lets `edit` change any answer, its headers included (`edit` may change
+ * `headers` in place): a hostile server, as a client sees it.
+ */
+function hostileProxy(
+  edit: (path: string, body: Buffer, headers: Record<string, string>) => Buffer,
+): Promise<{ url: string; close(): Promise<void> }> {
   const proxy: Server = createServer(async (req, res) => {
-    const upstream = await fetch(`${fx.origin}${req.url}`, { headers: { accept: req.headers.accept ?? '*/*' } });
-    const body = edit(req.url ?? '/', Buffer.from(await upstream.arrayBuffer()));
+    const upstream = await fetch(`${fx.origin}${req.url}`, { headers: { accept: req.headers.accept ?? '*/*' }, redirect: 'manual' });
     const headers = Object.fromEntries(
       [...upstream.headers].filter(
         ([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k),
       ),
     );
+    const body = edit(req.url ?? '/', Buffer.from(await upstream.arrayBuffer()), headers);
     res.writeHead(upstream.status, { ...headers, 'content-length': body.length });
     res.end(body);
   });
@@ -99,7 +106,7 @@ beforeAll(async () => {
   const [builtA, builtB] = await Promise.all([run(copyA, ['build']), run(copyB, ['build-web'])]);
   expect(builtA.code, builtA.stderr).toBe(0);
   expect(builtB.code, builtB.stderr).toBe(0);
-  fx = await makeFixture();
+  fx = await makeFixture({ patch: threeLanguages });
   logKey = join(fx.dir, 'keys', 'log.pub');
   // One real cosigner, which the server asks to cosign each checkpoint (issue 11).
   cosigner = await startCosigner(fx, 'cosigner.test/site');
@@ -214,18 +221,44 @@ describe('relais check-site', () => {
     }
   });
 
-  it('names the page when one client is served another page', async () => {
+  it('names the page when one client is served another page, in English or in Arabic', async () => {
     const proxy = await hostileProxy((path, body) =>
-      path === '/suivi?lang=en'
+      path === '/suivi?lang=en' || path === '/temoigner?lang=ar'
         ? Buffer.from(body.toString().replace('</head>', '<script type="module" src="/assets/x.js"></script></head>'))
         : body,
     );
     try {
       const { code, report } = await checkSite(proxy.url, ...trust());
       expect(code).toBe(3);
-      expect(report.problems.map((p) => `${p.kind} ${p.path}`).sort()).toEqual(['changed /suivi?lang=en', 'reference /suivi?lang=en']);
+      expect(report.problems.map((p) => `${p.kind} ${p.path}`).sort()).toEqual([
+        'changed /suivi?lang=en',
+        'changed /temoigner?lang=ar',
+        'reference /suivi?lang=en',
+        'reference /temoigner?lang=ar',
+      ]);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('names the quick exit when it leads back to the site, or when it no longer clears the site data', async () => {
+    const direct = await fetch(`${fx.origin}/sortie`, { redirect: 'manual' });
+    expect([direct.status, direct.headers.get('location')]).toEqual([303, 'https://meteofrance.com/']);
+    for (const [change, message] of [
+      [(h: Record<string, string>) => (h.location = '/?lang=ar'), 'not off the site'],
+      [(h: Record<string, string>) => delete h['clear-site-data'], 'clear-site-data'],
+    ] as const) {
+      const proxy = await hostileProxy((path, body, headers) => {
+        if (path === '/sortie') change(headers);
+        return body;
+      });
+      try {
+        const { code, report } = await checkSite(proxy.url, ...trust());
+        expect(code).toBe(3);
+        expect(report.problems).toEqual([expect.objectContaining({ path: '/sortie', message: expect.stringContaining(message) })]);
+      } finally {
+        await proxy.close();
+      }
     }
   });
 

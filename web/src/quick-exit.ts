@@ -4,10 +4,9 @@
 // (Clear-Site-Data) and sends it on to a neutral site, so "back" does not return here. Escape
 // pressed twice does the same. Without JavaScript the button is a plain link to /sortie.
 
+import { EXIT_PATH } from '../../src/core/quick-exit.ts';
 import { stopWorker } from './crypto-client.ts';
 import { releaseGuard } from './leave-guard.ts';
-
-export const EXIT_PATH = '/sortie';
 
 export function quickExit(): void {
   releaseGuard();
