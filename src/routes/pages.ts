@@ -148,7 +148,7 @@ export function pageRoutes(relais: Relais): Hono<Env> {
       if (e instanceof ConstraintError) return false; // the form token was already used
       throw e;
     });
-    if (sent === 'unavailable') return notice(c, ctx, ctx.t('form.error.unavailable'), 409, back);
+    if (sent === 'unavailable') return notice(c, ctx, ctx.t('followup.error.unavailable'), 409, back);
     if (!sent) return notice(c, ctx, ctx.t('nojs.expired'), 409, back);
     return page(
       c,

@@ -8,6 +8,7 @@
 // the notice says so). A receipt page (`guarded`) has no way away but its own confirmation and the
 // quick exit: no site link, and languages only through its form.
 
+import { EXIT_PATH } from '../../src/core/quick-exit.ts';
 import { CATALOGUES, type MessageKey } from '../i18n/index.ts';
 import { type AssetIntegrity, assetTags } from './assets.ts';
 import { html, jsonBlock, type Html } from './html.ts';
@@ -84,7 +85,7 @@ ${assetTags(ctx.integrity, ['app.css', 'resident.js'])}</head>
 <a class="skip" href="#main">${ctx.t('skip')}</a>
 <header class="top" id="top">
   ${options.guarded ? html`<span class="site">${ctx.site.name}</span>` : html`<a class="site" id="site-link" href="/?lang=${ctx.lang}">${ctx.site.name}</a>`}
-  <a class="quick-exit" id="quick-exit" href="/sortie" rel="noreferrer" title="${ctx.t('quickExit.hint')}">${ctx.t('quickExit')}</a>
+  <a class="quick-exit" id="quick-exit" href="${EXIT_PATH}" rel="noreferrer" title="${ctx.t('quickExit.hint')}">${ctx.t('quickExit')}</a>
 </header>
 ${languages(ctx, options)}
 <main id="main" tabindex="-1">

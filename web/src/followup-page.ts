@@ -168,7 +168,16 @@ export function initFollowUp(data: PageData): void {
     } catch (e) {
       const expired = e instanceof ApiClientError && e.code === 'followup_token_invalid';
       const code = e instanceof ApiClientError ? e.code : null;
-      say('message-error', () => (expired ? t('followup.expired') : code ? t('error.server', { code }) : t('error.network')));
+      const unavailable = code === 'category_unavailable';
+      say('message-error', () =>
+        expired
+          ? t('followup.expired')
+          : unavailable
+            ? t('followup.error.unavailable')
+            : code
+              ? t('error.server', { code })
+              : t('error.network'),
+      );
     }
   });
 

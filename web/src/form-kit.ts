@@ -177,7 +177,9 @@ export async function sealAndSend<S, R>(
   }
 }
 
-export function failureText(t: T, e: unknown): string {
+/** What the resident reads when sending failed; `unavailable`: the words for a category nobody can read at the moment. */
+export function failureText(t: T, e: unknown, unavailable: MessageKey = 'form.error.unavailable'): string {
+  if (e instanceof ApiClientError && e.code === 'category_unavailable') return t(unavailable);
   if (e instanceof ApiClientError) return t('error.server', { code: e.code });
   if (e instanceof IntegrityError) return t('error.integrity');
   return e instanceof TypeError ? t('error.network') : t('error.unsupported');

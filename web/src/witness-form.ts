@@ -117,7 +117,7 @@ export function initWitnessForm(data: WitnessPageData): void {
       form.hidden = true;
     } catch (e) {
       progress.hide();
-      showFailure(() => failureText(t, e));
+      showFailure(() => failureText(t, e, 'witness.error.temporarilyUnavailable'));
     } finally {
       button.disabled = false;
     }
