@@ -233,7 +233,7 @@ describe('the form pages, at 320 × 640', () => {
 
 describe('the receipt, with JavaScript', () => {
   it.each(LANGS)(
-    'has no way away but the confirmation and the quick exit: every link asks first, and the focus shows it below the header (%s)',
+    'has no way away but the confirmation and the quick exit: the language changes in place, every other link asks first, and the focus shows the receipt below the header (%s)',
     async (lang) => {
       const page = await open(true, `/?lang=${lang}`);
       const dialogs: string[] = [];
@@ -251,20 +251,35 @@ describe('the receipt, with JavaScript', () => {
       expect(await axeViolations(page)).toEqual([]);
       expect(await smallTargets(page)).toEqual([]);
 
-      // The only links a finger can reach: the quick exit. Every other link of the document, tried
-      // anyway (even hidden, even by a script), asks first, and staying keeps the receipt.
-      const visibleLinks = await page.$$eval('a[href]', (as) => as.filter((a) => (a as HTMLElement).checkVisibility()).map((a) => a.id));
-      expect(visibleLinks).toEqual(['quick-exit']);
-      const others = await page.$$eval('a[href]', (as) => as.filter((a) => a.id !== 'quick-exit').length);
+      // The only links a finger can reach: the quick exit and the language choice. Every other link
+      // of the document, tried anyway (even hidden, even by a script), asks first, and staying
+      // keeps the receipt.
+      const visibleLinks = await page.$$eval('a[href]', (as) =>
+        as.filter((a) => (a as HTMLElement).checkVisibility()).map((a) => a.id || `lang ${a.getAttribute('hreflang')}`),
+      );
+      expect(visibleLinks).toEqual(['quick-exit', ...LANGS.filter((l) => l !== lang).map((l) => `lang ${l}`)]);
+      const leaving = 'a[href]:not(#quick-exit):not(nav.langs a)';
+      const others = await page.$$eval(leaving, (as) => as.length);
       expect(others).toBeGreaterThan(3);
       for (let i = 0; i < others; i++) {
-        await page.evaluate(
-          (n) => ([...document.querySelectorAll('a[href]')].filter((a) => a.id !== 'quick-exit')[n] as HTMLElement).click(),
-          i,
-        );
+        await page.evaluate(([sel, n]) => (document.querySelectorAll(sel as string)[n as number] as HTMLElement).click(), [leaving, i]);
         expect(page.url()).toBe(`${proxy.url}/?lang=${lang}`);
         expect(await page.textContent('#receipt-code')).toBe(receipt);
       }
+      expect(dialogs.filter((d) => d === 'confirm')).toHaveLength(others);
+      // The language choice changes the page in place, asks nothing, and keeps the receipt.
+      const other: Lang = lang === 'ar' ? 'fr' : 'ar';
+      const ref = /R-[0-9A-Z-]{14}/.exec((await page.textContent('#receipt-ref'))!)![0];
+      await page.click(`nav.langs a[hreflang="${other}"]`);
+      await page.waitForSelector(`html[lang="${other}"]`);
+      expect(await page.textContent('#receipt-title')).toBe(t(other, 'receipt.title'));
+      expect(await page.textContent('#receipt-ref')).toBe(t(other, 'receipt.ref').replace('{ref}', ref));
+      expect(await page.textContent('#receipt-code')).toBe(receipt);
+      expect(await page.isVisible('#report-form')).toBe(false);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.click(`nav.langs a[hreflang="${lang}"]`);
+      await page.waitForSelector(`html[lang="${lang}"]`);
+      expect(page.url()).toBe(`${proxy.url}/?lang=${lang}`);
       expect(dialogs.filter((d) => d === 'confirm')).toHaveLength(others);
       // Leaving by the browser asks first too (reload, Back), and staying keeps the receipt.
       for (const leave of [() => window.location.reload(), () => window.history.back()]) {
@@ -299,7 +314,7 @@ describe('the receipt, with JavaScript', () => {
     },
   );
 
-  it('shows the witness number in the focused box, below the header, in Arabic', async () => {
+  it('shows the witness number in the focused box, below the header, in Arabic, then in French', async () => {
     const page = await open(true, '/temoigner?lang=ar');
     page.on('dialog', (d) => void d.dismiss());
     await page.fill('#what', 'شهادة تجريبية');
@@ -309,8 +324,13 @@ describe('the receipt, with JavaScript', () => {
     await page.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('receipt-key');
     expectBelowHeader(await placement(page, '#receipt-key'), 'the witness receipt');
-    expect(await page.textContent('#receipt-number')).toMatch(/^رقمك كشاهد: W-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const number = /W-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec((await page.textContent('#receipt-number'))!)![0];
+    expect(await page.textContent('#receipt-number')).toBe(`رقمك كشاهد: ${number}`);
     expect(await axeViolations(page)).toEqual([]);
+    // In French, in the page: the same number, in French words.
+    await page.click('nav.langs a[hreflang="fr"]');
+    await page.waitForSelector('html[lang="fr"][dir="ltr"]');
+    expect(await page.textContent('#receipt-number')).toBe(t('fr', 'witness.receipt.number').replace('{number}', number));
     await page.close();
   });
 
@@ -345,6 +365,8 @@ describe('the receipt, without JavaScript', () => {
       const ref = /R-[0-9A-Z-]{14}/.exec((await page.textContent('#receipt-ref'))!)![0];
       expect(receipt).toMatch(/^\d{4}(-\d{4}){4}$/);
       noJsReceipts[lang] = receipt;
+      // No script moves the focus here: the receipt is on the first screen, below the header.
+      expectBelowHeader(await placement(page, '#receipt-key'), `the no-JS receipt, ${lang}`);
       expect(await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')))).toEqual(['#main', '/sortie']);
       expect(await axeViolations(page)).toEqual([]);
       expect(await smallTargets(page)).toEqual([]);
@@ -398,6 +420,8 @@ describe('the other no-JS pages', () => {
       skew += 4000;
       await witness.click('#witness-form button[type="submit"]:not([disabled])');
       await witness.waitForSelector('#receipt-number');
+      expectBelowHeader(await placement(conversation, '.conversation-head'), `the no-JS conversation's title and status, ${lang}`);
+      expectBelowHeader(await placement(witness, '#receipt-key'), `the no-JS witness receipt and number, ${lang}`);
       for (const page of [conversation, witness]) {
         await expectNoJsTruth(page, lang);
         expect(await axeViolations(page)).toEqual([]);

@@ -70,12 +70,14 @@ const SWITCHED = ['report', 'followup', 'witness'];
 
 export function initLanguageSwitch(data: PageData): void {
   if (!SWITCHED.includes(document.body.dataset.page ?? '')) return;
-  document.getElementById('langs')?.addEventListener('click', (event) => {
+  const nav = document.getElementById('langs');
+  // These links do not leave the page: the receipt's leave guard lets them through (leave-guard.ts).
+  for (const link of nav?.querySelectorAll<HTMLElement>('a[hreflang]') ?? []) link.dataset.inPlace = '';
+  nav?.addEventListener('click', (event) => {
     const link = (event.target as Element | null)?.closest?.('a[hreflang]');
     const lang = link?.getAttribute('hreflang');
     if (!link || !lang) return;
     event.preventDefault();
-    if (document.body.dataset.state === 'receipt') return; // the receipt page keeps its language
     void switchLanguage(data, lang).then((done) => {
       if (done) (link as HTMLElement).focus();
     });

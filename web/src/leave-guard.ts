@@ -2,7 +2,8 @@
 // receipt cannot be lost by one tap). While the guard is on, leaving the document (a link, a
 // reload, Back, closing the tab) makes the browser ask first (beforeunload), and a click on any
 // link left in the page asks in the page's language. The quick exit and the resident's own
-// confirmation release it first: they are the ways out the page offers.
+// confirmation release it first: they are the ways out the page offers. A link the page handles
+// without leaving (`data-in-place`: the language choice, web/src/language-switch.ts) asks nothing.
 
 let message: (() => string) | null = null;
 
@@ -15,7 +16,7 @@ function onBeforeUnload(event: BeforeUnloadEvent): void {
 function onClick(event: MouseEvent): void {
   if (!message) return;
   const link = (event.target as Element | null)?.closest?.('a[href]');
-  if (!link || link.id === 'quick-exit') return;
+  if (!link || link.id === 'quick-exit' || link.hasAttribute('data-in-place')) return;
   if (window.confirm(message())) {
     releaseGuard();
     return;

@@ -97,7 +97,7 @@ export function initReportForm(data: PageData): void {
         (s) => proveAndPost(api, s.report, progress, span, (body, onSent) => postWithProgress('/api/v1/reports', body, onSent)),
         config,
       );
-      showReceiptOnce({ 'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }), 'receipt-code': sealed.receipt }, () =>
+      showReceiptOnce({ 'receipt-ref': () => t('receipt.ref', { ref: String(answer.ref) }), 'receipt-code': () => sealed.receipt }, () =>
         t('receipt.leave'),
       );
       files.clear();

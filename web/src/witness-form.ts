@@ -107,9 +107,9 @@ export function initWitnessForm(data: WitnessPageData): void {
       );
       showReceiptOnce(
         {
-          'receipt-number': t('witness.receipt.number', { number: String(answer.witness) }),
-          'receipt-ref': t('receipt.ref', { ref: String(answer.ref) }),
-          'receipt-code': sealed.receipt,
+          'receipt-number': () => t('witness.receipt.number', { number: String(answer.witness) }),
+          'receipt-ref': () => t('receipt.ref', { ref: String(answer.ref) }),
+          'receipt-code': () => sealed.receipt,
         },
         () => t('receipt.leave'),
       );
