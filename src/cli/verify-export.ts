@@ -1,6 +1,7 @@
 // `relais verify-export`: checks a case export offline (issue 15 §2) with your own copy of the
 // log's public key and, if the log is cosigned, the cosigners' keys: every file, the signed and
-// cosigned checkpoint, the entry's inclusion, the logged part hashes, and that each session key
+// cosigned checkpoint, the entry's inclusion, the logged part hashes (or, for a part whose key
+// packets a later grant replaced, its logged encrypted-packet hash), and that each session key
 // decrypts its part into the exported content (src/core/case-verify.ts). Exit 0 when all hold,
 // 3 naming the first thing that does not.
 
@@ -44,6 +45,10 @@ export async function verifyExportCommand(argv: string[]): Promise<number> {
     say(
       `${ok.ref}: export verified — ${ok.parts} part(s) and ${ok.messages} message(s) decrypt with their session keys; the receipt is entry ${ok.logIndex} of a log of ${ok.treeSize} entries signed by the log key${ok.cosigners.length ? ` and cosigned by ${ok.cosigners.join(', ')}` : ''}.`,
     );
+    if (ok.regranted.length)
+      say(
+        `Part(s) ${ok.regranted.join(', ')}: key packets replaced by a later grant (relais grant); the encrypted packet is byte for byte the one logged at receipt, so the content is what the server received.`,
+      );
     return 0;
   } catch (e) {
     if (!(e instanceof ExportInvalid) && !(e instanceof TlogProofError)) throw e;

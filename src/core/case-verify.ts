@@ -6,7 +6,9 @@
 //     cosigner key given), for the log's
 //     origin, and the report.received entry is included in it (RFC 9162, C2SP tlog-proof);
 //   - that entry is this report's, with its category and bucket, and carries the SHA-256 of
-//     each sealed part: the exported sealed parts are exactly those the server logged;
+//     each sealed part: the exported sealed parts are exactly those the server logged — or, for a
+//     part whose key packets a later `relais grant` replaced, its encrypted packet is exactly the
+//     one logged (the entry's `encrypted` hashes; older entries have none, and such a part fails);
 //   - each session key decrypts its sealed part (the MDC checks every byte) into the exported
 //     content, kind and type;
 //   - the manifest, the summary and the notice are byte for byte what these contents make.
@@ -28,6 +30,7 @@ import {
   summaryHtml,
 } from './case-files.ts';
 import { decodeEnvelope } from './envelope.ts';
+import { inspectSealedPart } from './openpgp-packets.ts';
 import { parseSessionKey } from './session-key.ts';
 import {
   defaultTreeHasher,
@@ -38,6 +41,7 @@ import {
   verifyInclusion,
 } from './tlog/index.ts';
 import { parseTlogProof } from './tlog-proof.ts';
+import { encryptedDigest } from './witness-seal.ts';
 
 export class ExportInvalid extends Error {}
 
@@ -48,6 +52,8 @@ export interface VerifiedExport {
   logIndex: number;
   treeSize: number;
   cosigners: string[];
+  /** parts whose key packets a later `relais grant` replaced: their encrypted packet is the logged one */
+  regranted: number[];
 }
 
 const fail = (message: string): never => {
@@ -104,21 +110,14 @@ export async function verifyCaseExport(
     action?: string;
     report?: string;
     bucket?: string;
-    details?: { category?: string; parts?: string[] };
+    details?: { category?: string; parts?: string[]; encrypted?: string[] };
   };
   if (logged.action !== 'report.received' || logged.report !== m.ref) fail('the logged entry is not the receipt of this report');
   if (logged.details?.category !== m.category) fail('the logged category differs from the export’s');
   if (logged.bucket !== new Date(m.receivedBucket * 1000).toISOString().replace('.000Z', 'Z'))
     fail('the logged bucket differs from the export’s');
   const loggedParts = logged.details?.parts ?? fail('the logged entry carries no part hashes');
-  const exported = new Map<number, string>([
-    ...m.parts.map((p): [number, string] => [p.idx, p.sha256]),
-    ...m.withheld.map((w): [number, string] => [w.idx, w.sha256]),
-  ]);
-  if (exported.size !== loggedParts.length) fail('the export does not account for every part the server logged');
-  loggedParts.forEach((hash, idx) => {
-    if (exported.get(idx) !== hash) fail(`part ${idx} is not the sealed part the server logged`);
-  });
+  const regranted = checkLoggedParts(m, files, loggedParts, logged.details?.encrypted);
 
   // 4. each sealed file, decrypted with its session key, gives the exported content
   for (const item of [...m.parts, ...m.messages]) await checkDecryption(item, files);
@@ -135,7 +134,48 @@ export async function verifyCaseExport(
     logIndex: proof.index,
     treeSize: opened.checkpoint.size,
     cosigners: cosigners.map((c) => c.name),
+    regranted,
   };
+}
+
+/**
+ * Step 3's part check. A part is the one the server logged when its whole bytes have the logged
+ * SHA-256, or — for a receipt that carries `encrypted` — when it is exactly key packets followed
+ * by an encrypted packet whose SHA-256 is the logged one: a `relais grant` replaced its key
+ * packets after receipt. Key packets only wrap the session key; the content is fixed by the
+ * encrypted packet (SEIPD, whose MDC covers every byte) and the exported session key, which step
+ * 4 checks opens it. Returns the indexes of the parts accepted the second way.
+ */
+function checkLoggedParts(m: CaseManifest, files: Map<string, Uint8Array>, loggedParts: string[], loggedEncrypted?: string[]): number[] {
+  const exported = new Map<number, { sha256: string; sealed?: string }>([
+    ...m.parts.map((p): [number, { sha256: string; sealed?: string }] => [p.idx, p]),
+    ...m.withheld.map((w): [number, { sha256: string }] => [w.idx, w]),
+  ]);
+  if (exported.size !== loggedParts.length) fail('the export does not account for every part the server logged');
+  if (loggedEncrypted !== undefined && loggedEncrypted.length !== loggedParts.length)
+    fail('the logged entry’s encrypted-packet hashes do not match its part hashes');
+  const regranted: number[] = [];
+  loggedParts.forEach((hash, idx) => {
+    const part = exported.get(idx);
+    if (part?.sha256 === hash) return;
+    const sealed = part?.sealed === undefined ? undefined : files.get(part.sealed);
+    if (!sealed) return fail(`part ${idx} is not the sealed part the server logged`);
+    if (loggedEncrypted === undefined)
+      return fail(
+        `part ${idx} is not the sealed part the server logged; if a later \`relais grant\` replaced its key packets, this receipt is too old to prove it (it carries no encrypted-packet hashes): an export made before that grant can`,
+      );
+    let digest = '';
+    try {
+      inspectSealedPart(sealed);
+      digest = encryptedDigest(sealed);
+    } catch {
+      // not key packets then one encrypted packet: cannot be the logged part with new key packets
+    }
+    if (digest === '' || digest !== loggedEncrypted[idx])
+      fail(`part ${idx} is not the sealed part the server logged: its encrypted packet differs from the one logged at receipt`);
+    regranted.push(idx);
+  });
+  return regranted;
 }
 
 async function checkDecryption(item: ExportedItem, files: Map<string, Uint8Array>): Promise<void> {

@@ -22,6 +22,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { auditEntryJson } from '../core/audit-entry.ts';
 import { toHex } from '../core/bytes.ts';
 import { shuffle } from '../core/random.ts';
+import { encryptedDigest } from '../core/witness-seal.ts';
 import { bucketStart, type Relais } from './context.ts';
 import { SESSION_IDLE_MS } from './auth.ts';
 import { sendNotices } from './notifications.ts';
@@ -82,25 +83,40 @@ export async function closeBuckets(relais: Relais): Promise<{ logged: number; me
 /**
  * A report's report.received entry: its category, the inboxes it was routed to (so auditors can
  * check who may read it, issue 11) and the SHA-256 of each sealed part, in part order (so a case
- * export can prove offline that the server logged exactly these sealed parts, issue 15 §2).
- * Hashes of ciphertext: they say nothing of the content.
+ * export can prove offline that the server logged exactly these sealed parts, issue 15 §2), and of
+ * each part's encrypted packet alone, without its key packets (`encrypted`): a later `relais grant`
+ * replaces the key packets and keeps that packet byte for byte, so an export made after a grant
+ * still proves its content (src/core/case-verify.ts). Hashes of ciphertext: they say nothing of
+ * the content.
  */
 async function receiptEntry(relais: Relais, bucket: number, r: { ref: string; category: string }): Promise<string> {
   const { store } = relais;
   const identity = await store.reports.routes(r.ref, 'identity');
   const report = await store.reports.get(r.ref);
   const parts: string[] = [];
+  const encrypted: string[] = [];
   for (const part of report?.parts ?? []) {
     const bytes = await store.reports.partBytes(r.ref, part.idx);
     parts.push(bytes ? toHex(sha256(bytes)) : '');
+    encrypted.push(bytes ? encryptedHash(bytes) : '');
   }
   const details = {
     category: r.category,
     inboxes: await store.reports.routes(r.ref, 'main'),
     ...(identity.length ? { identity } : {}),
     parts,
+    encrypted,
   };
   return auditEntryJson({ action: 'report.received', actor: 'system', bucket, report: r.ref, details });
+}
+
+/** Intake checked every part's structure; should one not parse, its receipt is still logged, without this hash. */
+function encryptedHash(bytes: Uint8Array): string {
+  try {
+    return encryptedDigest(bytes);
+  } catch {
+    return '';
+  }
 }
 
 export async function deleteExpiredReports(relais: Relais): Promise<number> {

@@ -7,6 +7,7 @@ import { fetchSealedPart, getReport, listReports, markRead } from '../../src/cli
 import { submitReport } from '../../src/client/submit.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { splitSealed } from '../../src/core/witness-seal.ts';
 import { closeBuckets, receiptGraceSeconds } from '../../src/server/maintenance.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { staffClient } from '../helpers/staff.ts';
@@ -65,8 +66,16 @@ describe('receipts in the audit log', () => {
     const again = await staffClient(server, 'officer-a');
     const detail = await getReport(again, ref);
     const served = [];
-    for (const p of detail.parts) served.push(toHex(sha256(await fetchSealedPart(again, ref, p.idx, { keepUnread: true }))));
+    const encrypted = [];
+    for (const p of detail.parts) {
+      const bytes = await fetchSealedPart(again, ref, p.idx, { keepUnread: true });
+      served.push(toHex(sha256(bytes)));
+      encrypted.push(toHex(sha256(splitSealed(bytes).encrypted)));
+    }
     expect(entry?.details?.parts).toEqual(served);
+    // and of each part's encrypted packet alone, which a later grant keeps byte for byte
+    expect(entry?.details?.encrypted).toEqual(encrypted);
+    expect(encrypted).not.toEqual(served);
     expect(served.length).toBeGreaterThan(0);
   });
 });

@@ -6,17 +6,27 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
+import { buildCaseExport } from '../../src/client/case-export.ts';
 import { openConversation, sendMessage } from '../../src/client/followup.ts';
-import { reply } from '../../src/client/staff.ts';
+import { grantReport } from '../../src/client/grant.ts';
+import { reply, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
+import { toHex } from '../../src/core/bytes.ts';
+import { type CaseManifest, ENTRY, MANIFEST, manifestBytes, PROOF } from '../../src/core/case-files.ts';
 import { verifyCaseExport } from '../../src/core/case-verify.ts';
-import { generateSignerKey } from '../../src/core/tlog/index.ts';
+import { sealEnvelope } from '../../src/core/seal.ts';
+import { defaultTreeHasher, generateSignerKey, parseSignerKey, signCheckpoint } from '../../src/core/tlog/index.ts';
+import { formatTlogProof } from '../../src/core/tlog-proof.ts';
+import { splitSealed } from '../../src/core/witness-seal.ts';
 import { runMaintenance } from '../../src/server/maintenance.ts';
 import { relais } from '../helpers/cli.ts';
-import { startTestServer, type TestServer } from '../helpers/fixture.ts';
+import { makeKey, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
+import { textEnvelope } from '../helpers/intake.ts';
 import { outcome, staffClient } from '../helpers/staff.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'relais-export-'));
@@ -27,6 +37,8 @@ let fresh = '';
 let keyFile = '';
 let passFile = '';
 let logKey = '';
+/** the export made before any grant */
+let dir = '';
 
 function readTree(dir: string): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
@@ -87,8 +99,6 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('case export', () => {
-  let dir = '';
-
   it('exports a report into a private folder that says what it holds, and logs the export', async () => {
     const out = join(work, 'out');
     const run = await relais(exportArgs(ref, out));
@@ -177,5 +187,114 @@ describe('case export', () => {
     expect(await outcome(city.json('GET', `/api/v1/reports/${ref}/proof`))).toBe('404 not_found');
     expect(await outcome(city.json('POST', `/api/v1/reports/${ref}/export`))).toBe('404 not_found');
     expect(await outcome(city.json('GET', '/api/v1/reports/R-nope/proof'))).toBe('404 not_found');
+  });
+});
+
+// A case outlives its first reader: officer-b leaves, officer-n joins, officer-a runs a grant,
+// which replaces the key packets of the stored parts and keeps each encrypted packet byte for
+// byte. The receipt logged at receipt still proves the content; a server that changes or swaps
+// an encrypted packet after the grant is caught.
+describe('case export after a relais grant', () => {
+  let files = new Map<string, Uint8Array>();
+  let logVerifierKey = '';
+  const newKey = join(work, 'n.key.asc');
+  const exportAs = async (id: string) => {
+    const k = server.fixture.keys[id]!;
+    const ctx = {
+      api: await staffClient(server, id),
+      key: await unlockPrivateKey(k.privateKey, k.passphrase),
+      member: { id, name: `Name of ${id}` },
+      categoryLabel: (c: string) => server.config.config.categories.find((x) => x.id === c)?.labels.fr ?? c,
+      bucketSeconds: 3600,
+      now: () => now,
+    };
+    return buildCaseExport(ctx, ref);
+  };
+  /** What a hostile server does: store other bytes for a part, through its own store. */
+  const storePart = async (idx: number, bytes: Uint8Array) => {
+    const r = (await server.relais.store.reports.rewriteSealedStatements(ref, idx, bytes))!;
+    await server.relais.store.batch(r.statements);
+  };
+
+  beforeAll(async () => {
+    const fx = server.fixture;
+    fx.keys['officer-n'] = await makeKey('Relais test officer-n');
+    writeFileSync(join(fx.dir, 'keys', 'officer-n.asc'), fx.keys['officer-n'].publicKey);
+    writeFileSync(newKey, fx.keys['officer-n'].privateKey);
+    const json = structuredClone(fx.json) as any;
+    json.inboxes[0].members = [json.inboxes[0].members[0], { id: 'officer-n', name: 'Name of officer-n', key: 'keys/officer-n.asc' }];
+    writeFileSync(fx.configPath, JSON.stringify(json));
+    const dbPath = server.dbPath;
+    await server.close();
+    server = await startTestServer(fx, { clock: () => now, dbPath });
+    const a = server.fixture.keys['officer-a']!;
+    const granted = await grantReport(await staffClient(server, 'officer-a'), ref, await unlockPrivateKey(a.privateKey, a.passphrase));
+    expect(granted.granted).toBeGreaterThan(0);
+    now += 3600_000;
+    await runMaintenance(server.relais);
+    logVerifierKey = readFileSync(logKey, 'utf8');
+  }, 60_000);
+
+  it('verifies an export made by the new member, says the key packets were replaced, and GnuPG still decrypts the part', async () => {
+    const out = join(work, 'after-grant');
+    const run = await relais([...exportArgs(ref, out).map((a) => (a === keyFile ? newKey : a))]);
+    expect(run.code, run.stderr).toBe(0);
+    const exported = join(out, ref);
+    files = readTree(exported);
+    // the sealed part differs from the one exported before the grant, its encrypted packet does not
+    const earlier = readFileSync(join(dir, 'scelle', 'partie-0.pgp'));
+    expect(Buffer.from(files.get('scelle/partie-0.pgp')!).equals(earlier)).toBe(false);
+    expect(splitSealed(files.get('scelle/partie-0.pgp')!).encrypted).toEqual(splitSealed(new Uint8Array(earlier)).encrypted);
+    const verify = await relais(['verify-export', exported, '--log-key', logKey]);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stderr).toContain('export verified');
+    expect(verify.stderr).toContain('Part(s) 0, 2: key packets replaced by a later grant');
+    // the export made before the grant still verifies as it did, whole bytes against the log
+    await expect(verifyCaseExport(readTree(dir), { logVerifierKey })).resolves.toMatchObject({ regranted: [] });
+    const sessionKey = new TextDecoder().decode(files.get('cles/partie-0.cle')).trim();
+    const plain = new Gpg().run(['--override-session-key', sessionKey, '--decrypt', join(exported, 'scelle', 'partie-0.pgp')]).toString();
+    expect(plain).toContain('J’ai vu la remise des armes au pied de la tour C');
+  });
+
+  it('fails when the server changed a part’s encrypted packet after the grant, or swapped two parts', async () => {
+    const keys = await Promise.all(
+      ['officer-a', 'officer-n'].map((id) => openpgp.readKey({ armoredKey: server.fixture.keys[id]!.publicKey })),
+    );
+    const report = (await server.relais.store.reports.partBytes(ref, 0))!;
+    const attachment = (await server.relais.store.reports.partBytes(ref, 2))!;
+    try {
+      // key packets for the current members in front of another encrypted packet: other content, a consistent export
+      await storePart(0, await sealEnvelope(textEnvelope('Rien vu, rien entendu'), keys));
+      await expect(verifyCaseExport(await exportAs('officer-n'), { logVerifierKey })).rejects.toThrow(
+        'part 0 is not the sealed part the server logged: its encrypted packet differs from the one logged at receipt',
+      );
+      await storePart(0, attachment);
+      await storePart(2, report);
+      await expect(verifyCaseExport(await exportAs('officer-n'), { logVerifierKey })).rejects.toThrow(/part 0 is not the sealed part/);
+    } finally {
+      await storePart(0, report);
+      await storePart(2, attachment);
+    }
+    await expect(verifyCaseExport(await exportAs('officer-n'), { logVerifierKey })).resolves.toMatchObject({ regranted: [0, 2] });
+  });
+
+  it('fails against a receipt from before encrypted-packet hashes, naming the grant', async () => {
+    // The same export, proven by a log whose receipt carries whole-part hashes only (one leaf).
+    const entry = JSON.parse(new TextDecoder().decode(files.get(ENTRY)));
+    delete entry.details.encrypted;
+    const oldEntry = new TextEncoder().encode(JSON.stringify(entry));
+    const checkpoint = signCheckpoint(
+      { origin: 'relais.test/log', size: 1, rootHash: defaultTreeHasher.hashLeaf(oldEntry), extensions: [] },
+      parseSignerKey(server.fixture.logSignerKey),
+    );
+    const old = new Map(files);
+    old.set(ENTRY, oldEntry);
+    old.set(PROOF, new TextEncoder().encode(formatTlogProof({ index: 0, proof: [], checkpoint })));
+    const m = JSON.parse(new TextDecoder().decode(files.get(MANIFEST))) as CaseManifest;
+    for (const name of [ENTRY, PROOF]) m.files[name] = toHex(sha256(old.get(name)!));
+    old.set(MANIFEST, manifestBytes(m));
+    await expect(verifyCaseExport(old, { logVerifierKey })).rejects.toThrow(
+      /^part 0 is not the sealed part the server logged; if a later `relais grant` replaced its key packets, this receipt is too old/,
+    );
   });
 });
