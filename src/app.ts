@@ -27,13 +27,14 @@ import { witnessPageRoutes } from './routes/witness-pages.ts';
 import { witnessRoutes } from './routes/witness.ts';
 import { Audit } from './server/audit.ts';
 import { type Counters, MemoryCounters } from './core/counters.ts';
+import { BodyGate } from './server/body-gate.ts';
 import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
 import { refreshIfDue } from './server/key-lifecycle.ts';
 import { integrateAfterLogging } from './server/log-trigger.ts';
 import { minimalRequest } from './server/minimal-request.ts';
 import type { Notifier } from './server/notifications.ts';
-import { errorResponse, handleError, securityHeaders } from './server/http.ts';
+import { errorResponse, handleError, refuseOtherMethods, securityHeaders } from './server/http.ts';
 import { RequestLog } from './server/request-log.ts';
 import { publicConfig } from './server/public-config.ts';
 import type { ServerSecrets } from './server/secrets.ts';
@@ -65,6 +66,7 @@ export function createRelais(deps: AppDeps): Relais {
   const clock = deps.clock ?? (() => Date.now());
   const log = deps.log ?? (() => {});
   const { origin } = deps.config.config.log;
+  const { limits } = deps.config.config;
   return {
     config: deps.config,
     publicConfig: publicConfig(deps.config),
@@ -87,6 +89,8 @@ export function createRelais(deps: AppDeps): Relais {
     notifier: deps.notifier,
     site: new Site(deps.build ?? NO_BUILD),
     counters: deps.counters ?? new MemoryCounters(clock),
+    bodies: new BodyGate(limits.concurrentUploads, limits.uploadMemoryBytes),
+    proofsInUse: new Set(),
   };
 }
 
@@ -104,6 +108,14 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.use('*', securityHeaders({ onion: deps.config.config.site.onion }));
   app.onError(handleError((c, text) => relais.requests.problem(c, text)));
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'Nothing here.'));
+  app.use('*', refuseOtherMethods());
+  app.use('*', async (c, next) => {
+    try {
+      await next();
+    } finally {
+      c.get('releaseBody')?.();
+    }
+  });
   app.use('*', integrateAfterLogging(relais));
   // A member key that expired since the last request drops out before this one is routed.
   app.use('*', async (_c, next) => {

@@ -45,6 +45,18 @@ export function networkReason(e: unknown): string {
   return fallback;
 }
 
+const BUSY_RETRIES = 3;
+
+/**
+ * Milliseconds to wait before trying again after a 503 whose Retry-After is short (server_busy:
+ * seconds; a full disk asks for minutes and is not tried again), or null.
+ */
+export function busyWait(res: { status: number; headers: { get(name: string): string | null } }): number | null {
+  if (res.status !== 503) return null;
+  const seconds = Number(res.headers.get('Retry-After'));
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 10 ? seconds * 1000 : null;
+}
+
 export interface ApiClientOptions {
   /** base URL of the server, e.g. http://127.0.0.1:8787 */
   server: string;
@@ -63,26 +75,43 @@ export class ApiClient {
     this.token = options.token;
   }
 
-  /** `authorization` overrides the staff bearer token (the resident's follow-up token uses it). */
-  async request(method: string, path: string, body?: BodyInit, contentType?: string, authorization?: string): Promise<Response> {
-    const headers: Record<string, string> = {};
+  /**
+   * `authorization` overrides the staff bearer token (the resident's follow-up token uses it);
+   * `extra` adds headers (a report's proof of work). A 503 server_busy is tried again after the
+   * server's Retry-After, a few times, since nothing was read or stored.
+   */
+  async request(
+    method: string,
+    path: string,
+    body?: BodyInit,
+    contentType?: string,
+    authorization?: string,
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...extra };
     if (contentType) headers['Content-Type'] = contentType;
     if (authorization) headers.Authorization = authorization;
     else if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const url = `${this.base}${path}`;
     let res: Response;
-    try {
-      res = await this.doFetch(url, {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        referrerPolicy: 'no-referrer',
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-    } catch (e) {
-      if (e instanceof DOMException && e.name === 'AbortError') throw e;
-      throw new NetworkError(url, networkReason(e));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await this.doFetch(url, {
+          method,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          referrerPolicy: 'no-referrer',
+          credentials: 'omit',
+          cache: 'no-store',
+        });
+      } catch (e) {
+        if (e instanceof DOMException && e.name === 'AbortError') throw e;
+        throw new NetworkError(url, networkReason(e));
+      }
+      const wait = busyWait(res);
+      if (wait === null || attempt >= BUSY_RETRIES || body instanceof ReadableStream) break;
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
     if (!res.ok) {
       let data: Record<string, unknown> = {};

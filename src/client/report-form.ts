@@ -1,6 +1,7 @@
-// The multipart body of a sealed report, and of any list of sealed parts (DESIGN "Flows: Tip").
-// No cryptography here, so the resident's page can build the request without loading OpenPGP.js
-// on its main thread.
+// The multipart body of a sealed report, and of any list of sealed parts (DESIGN "Flows: Tip"),
+// and the header carrying a report's solved proof of work, which the server checks before it
+// reads the body (DESIGN promise 10). No cryptography here, so the resident's page can build the
+// request without loading OpenPGP.js on its main thread.
 
 export interface SealedReport {
   category: string;
@@ -21,12 +22,17 @@ export function sealedPartsForm(meta: Record<string, unknown>, parts: Uint8Array
   return form;
 }
 
-export function reportForm(report: SealedReport, pow: { challenge: string; counter: number }): FormData {
+/** The `Relais-Pow` header: `<challenge>:<counter>`, the very string the proof of work hashes. */
+export function powHeader(pow: { challenge: string; counter: number }): Record<string, string> {
+  return { 'Relais-Pow': `${pow.challenge}:${pow.counter}` };
+}
+
+/** The body of a report; its proof of work goes in the header (powHeader). */
+export function reportForm(report: SealedReport): FormData {
   return sealedPartsForm(
     {
       category: report.category,
       configHash: report.configHash,
-      pow,
       parts: report.roles,
       ...(report.followUp ? { followUp: report.followUp } : {}),
     },

@@ -10,7 +10,7 @@ import { readPublicKeys, sealEnvelope } from '../core/seal.ts';
 import type { PublicCategory, PublicConfig } from '../server/public-config.ts';
 import { ApiClientError, type ApiClient } from './api.ts';
 import { setUpFollowUp } from './followup.ts';
-import { reportForm, type SealedReport } from './report-form.ts';
+import { powHeader, reportForm, type SealedReport } from './report-form.ts';
 
 export interface AttachmentInput {
   contentType: ContentType;
@@ -124,7 +124,7 @@ async function submitOnce(
   const { challenge } = await api.challenge('report');
   const counter = solveChallenge(challenge, (tried, expected) => options.onProgress?.('proof-of-work', tried, expected));
   options.onProgress?.('sending', 0, 1);
-  const res = await api.request('POST', '/api/v1/reports', reportForm(report, { challenge, counter }));
+  const res = await api.request('POST', '/api/v1/reports', reportForm(report), undefined, undefined, powHeader({ challenge, counter }));
   options.onProgress?.('sending', 1, 1);
   const { ref, witness } = (await res.json()) as { ref: string; witness?: string };
   return { ref, receipt, ...(witness ? { witness } : {}) };

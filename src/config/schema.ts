@@ -144,6 +144,20 @@ const ConfigObject = z
           .max(200 * MB)
           .default(50 * MB),
         maxAttachments: z.number().int().min(0).max(20).default(10),
+        concurrentUploads: z
+          .number()
+          .int()
+          .min(1)
+          .max(1024)
+          .default(32)
+          .describe('request bodies the server reads at once; past it: 503 server_busy with Retry-After'),
+        uploadMemoryBytes: z
+          .number()
+          .int()
+          .min(MB)
+          .max(4096 * MB)
+          .default(128 * MB)
+          .describe('declared sizes of the bodies read at once, together (one body is always let in)'),
       })
       .strict()
       .prefault({}),

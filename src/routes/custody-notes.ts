@@ -9,7 +9,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { WITNESS_NUMBER_PATTERN } from '../core/witness-number.ts';
 import { requireStaff } from '../server/auth.ts';
-import { apiBodyLimit } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { custodiansOf, isCustodianOf } from '../server/disclosure-checks.ts';
 import { ApiError } from '../server/http.ts';
@@ -69,13 +68,19 @@ export function custodyNoteRoutes(relais: Relais): Hono<Env> {
     return c.json({ ok: true }, 201);
   });
 
-  app.post('/:number/notes', custodian, apiBodyLimit(maxSealedSize(limits.maxTextBytes, 64) + 16 * 1024), async (c) => {
+  app.post('/:number/notes', custodian, async (c) => {
     const number = c.req.param('number');
     const { member } = c.get('staff');
     const ref = await witnessRef(number, member);
-    const { parts } = await readSealedForm(c.req.raw, NoteMeta);
-    const custodians = expectedMembers(await custodiansOf(relais, ref));
-    checkSealedPart(parts[0] as Uint8Array, custodians, maxSealedSize(limits.maxTextBytes, custodians.length), 0);
+    const { parts } = await readSealedForm(c, relais, NoteMeta, {
+      maxBody: maxSealedSize(limits.maxTextBytes, 64) + 16 * 1024,
+      tooLarge: 'The note is larger than allowed.',
+      plan: async () => {
+        const custodians = expectedMembers(await custodiansOf(relais, ref));
+        const maxBytes = () => maxSealedSize(limits.maxTextBytes, custodians.length);
+        return { maxBytes, check: (i, bytes) => checkSealedPart(bytes, custodians, maxBytes(), i) };
+      },
+    });
     await relais.store.settle(ref);
     await relais.store.batch([
       relais.store.custodyNotes.appendStatement(number, member.id, 'note', Math.floor(relais.clock() / 1000), parts[0] as Uint8Array),

@@ -30,7 +30,7 @@ import {
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
 import { membersOf } from '../server/sealed-parts.ts';
-import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
+import { readJson } from '../server/bodies.ts';
 import { logRefusals, staffRead } from '../server/staff-log.ts';
 
 const RequestMeta = z
@@ -90,17 +90,29 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
   const investigatorSees = (member: ResolvedMember, d: DisclosureRecord) =>
     member.roles.includes('officer') && member.inboxes.includes(d.inboxId) && (d.state === 'approved' || d.state === 'fetched');
 
-  app.post('/', custodian, apiBodyLimit(4 * maxDisclosurePart(relais, 64) + 32 * 1024), async (c) => {
+  const maxPart = maxDisclosurePart(relais, 64);
+  app.post('/', custodian, async (c) => {
     const { member } = c.get('staff');
-    const { meta, parts } = await readSealedForm(c.req.raw, RequestMeta);
-    const ref = await relais.store.witnesses.refOf(meta.witness);
-    const identityInboxes = ref ? await relais.store.reports.routes(ref, 'identity') : [];
-    if (!ref || !isCustodianOf(member, identityInboxes)) throw new ApiError(404, 'not_found', 'No such witness.');
-    if (!(await disclosureTargets(relais, ref)).includes(meta.inbox)) {
-      throw new ApiError(422, 'disclosure_target_invalid', 'An identity is disclosed only to a police inbox that received this testimony.');
-    }
-    if (member.inboxes.includes(meta.inbox))
-      throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must ask.');
+    let ref = '';
+    const { meta, parts } = await readSealedForm(c, relais, RequestMeta, {
+      maxBody: 2 * maxPart + 32 * 1024,
+      tooLarge: 'The request body is too large.',
+      plan: async (meta) => {
+        ref = (await relais.store.witnesses.refOf(meta.witness)) ?? '';
+        const identityInboxes = ref ? await relais.store.reports.routes(ref, 'identity') : [];
+        if (!ref || !isCustodianOf(member, identityInboxes)) throw new ApiError(404, 'not_found', 'No such witness.');
+        if (!(await disclosureTargets(relais, ref)).includes(meta.inbox)) {
+          throw new ApiError(
+            422,
+            'disclosure_target_invalid',
+            'An identity is disclosed only to a police inbox that received this testimony.',
+          );
+        }
+        if (member.inboxes.includes(meta.inbox))
+          throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must ask.');
+        return { maxBytes: () => maxPart };
+      },
+    });
     const [sealed, review] = parts as [Uint8Array, Uint8Array];
     checkDisclosureParts(relais, sealed, review, membersOf(relais.config, [meta.inbox]).members, await custodiansOf(relais, ref));
     const id = newDisclosureId(randomBytes);
@@ -213,47 +225,42 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
     action: Exclude<DisclosureAction, 'fetched'>,
     auditAction: 'disclosure.approved' | 'disclosure.refused' | 'disclosure.withdrawn',
   ) =>
-    app.post(
-      `/:id/${action === 'approved' ? 'approve' : action === 'refused' ? 'refuse' : 'withdraw'}`,
-      custodian,
-      jsonLimit(),
-      async (c) => {
-        const { member } = c.get('staff');
-        const d = await forCustodian(c.req.param('id'), member);
-        const body = action === 'approved' ? await readJson(c.req.raw, Approve) : await readJson(c.req.raw, Empty);
-        const deciding = action !== 'withdrawn';
-        if (deciding && d.requestedBy === member.id)
-          throw new ApiError(403, 'disclosure_own_request', 'A second, different custodian must decide on this request.');
-        const open: DisclosureState[] = deciding ? ['pending'] : ['pending', 'approved'];
-        if (!open.includes(d.state)) throw stateRefusal(d, deciding ? 'decide' : 'withdraw');
-        if (action === 'approved') {
-          if (member.inboxes.includes(d.inboxId))
-            throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must decide.');
-          if ('encryptedSha256' in body && body.encryptedSha256 !== d.encryptedSha256)
-            throw new ApiError(409, 'disclosure_changed', 'This is not the disclosure you reviewed.');
-          const sealed = await relais.store.disclosures.sealedBytes(d.id);
-          if (!sealed || !stillSealedToInbox(relais, sealed, d.inboxId))
-            throw new ApiError(409, 'disclosure_stale', 'The inbox’s members have changed since the request: ask again.');
-        }
-        try {
-          await relais.store.batch([
-            relais.store.disclosures.eventStatement(d.id, action, member.id, seconds()),
-            relais.audit.statement({
-              action: auditAction,
-              actor: actor(member),
-              report: d.ref,
-              inbox: d.inboxId,
-              details: { witness: d.witness, disclosure: d.id, encryptedSha256: d.encryptedSha256 },
-            }),
-          ]);
-        } catch (e) {
-          // Another step won the race; the database refused this one. Say what happened.
-          if (!(e instanceof ConstraintError)) throw e;
-          throw stateRefusal((await relais.store.disclosures.get(d.id)) ?? d, deciding ? 'decide' : 'withdraw');
-        }
-        return c.json({ id: d.id, state: action });
-      },
-    );
+    app.post(`/:id/${action === 'approved' ? 'approve' : action === 'refused' ? 'refuse' : 'withdraw'}`, custodian, async (c) => {
+      const { member } = c.get('staff');
+      const d = await forCustodian(c.req.param('id'), member);
+      const body = action === 'approved' ? await readJson(c, relais, Approve) : await readJson(c, relais, Empty);
+      const deciding = action !== 'withdrawn';
+      if (deciding && d.requestedBy === member.id)
+        throw new ApiError(403, 'disclosure_own_request', 'A second, different custodian must decide on this request.');
+      const open: DisclosureState[] = deciding ? ['pending'] : ['pending', 'approved'];
+      if (!open.includes(d.state)) throw stateRefusal(d, deciding ? 'decide' : 'withdraw');
+      if (action === 'approved') {
+        if (member.inboxes.includes(d.inboxId))
+          throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must decide.');
+        if ('encryptedSha256' in body && body.encryptedSha256 !== d.encryptedSha256)
+          throw new ApiError(409, 'disclosure_changed', 'This is not the disclosure you reviewed.');
+        const sealed = await relais.store.disclosures.sealedBytes(d.id);
+        if (!sealed || !stillSealedToInbox(relais, sealed, d.inboxId))
+          throw new ApiError(409, 'disclosure_stale', 'The inbox’s members have changed since the request: ask again.');
+      }
+      try {
+        await relais.store.batch([
+          relais.store.disclosures.eventStatement(d.id, action, member.id, seconds()),
+          relais.audit.statement({
+            action: auditAction,
+            actor: actor(member),
+            report: d.ref,
+            inbox: d.inboxId,
+            details: { witness: d.witness, disclosure: d.id, encryptedSha256: d.encryptedSha256 },
+          }),
+        ]);
+      } catch (e) {
+        // Another step won the race; the database refused this one. Say what happened.
+        if (!(e instanceof ConstraintError)) throw e;
+        throw stateRefusal((await relais.store.disclosures.get(d.id)) ?? d, deciding ? 'decide' : 'withdraw');
+      }
+      return c.json({ id: d.id, state: action });
+    });
   step('approved', 'disclosure.approved');
   step('refused', 'disclosure.refused');
   step('withdrawn', 'disclosure.withdrawn');

@@ -20,7 +20,7 @@ import { unavailableCategory } from '../server/intake.ts';
 import { LookupKeySchema, PowSchema } from '../server/intake.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
 import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
-import { apiBodyLimit, jsonLimit, readJson } from '../server/bodies.ts';
+import { readJson } from '../server/bodies.ts';
 
 const OpenRequest = z.object({ lookupKey: LookupKeySchema, pow: PowSchema }).strict();
 const MessageMeta = z
@@ -45,8 +45,8 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const { config } = relais.config;
 
-  app.post('/open', jsonLimit(), async (c) => {
-    const body = await readJson(c.req.raw, OpenRequest);
+  app.post('/open', async (c) => {
+    const body = await readJson(c, relais, OpenRequest);
     const now = relais.clock();
     const pow = verifySolution(relais.secrets.pow, body.pow.challenge, body.pow.counter, 'lookup', config.proofOfWork.lookupBits, now);
     if (pow) throw new ApiError(422, pow, 'The proof of work is not valid; ask for a new challenge.');
@@ -93,23 +93,28 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
     return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  app.post('/messages', apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'), async (c) => {
+  const maxBody = maxMessageBody(config.limits);
+  app.post('/messages', async (c) => {
     const ref = tokenRef(relais, c);
-    const { meta, parts } = await readSealedForm(c.req.raw, MessageMeta);
-    if (meta.parts[0] !== 'message' || meta.parts.slice(1).some((p) => p !== 'attachment'))
-      throw new ApiError(422, 'parts_invalid', 'A message comes first, then its attachments.');
-    if (meta.parts.length - 1 > config.limits.maxAttachments)
-      throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
-    const report = await relais.store.reports.get(ref);
-    if (!report?.replyPublicKey) throw new ApiError(404, 'not_found', 'No such report.');
     const now = relais.clock();
-    const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
-    // Every member's key expired: a message sealed to the resident alone would reach nobody.
-    if (members.length === 0) throw unavailableCategory();
-    const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
-    meta.parts.forEach((role, i) => {
-      const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
-      checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
+    const { meta, parts } = await readSealedForm(c, relais, MessageMeta, {
+      maxBody,
+      tooLarge: 'The message is larger than allowed.',
+      plan: async (meta) => {
+        if (meta.parts[0] !== 'message' || meta.parts.slice(1).some((p) => p !== 'attachment'))
+          throw new ApiError(422, 'parts_invalid', 'A message comes first, then its attachments.');
+        if (meta.parts.length - 1 > config.limits.maxAttachments)
+          throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
+        const report = await relais.store.reports.get(ref);
+        if (!report?.replyPublicKey) throw new ApiError(404, 'not_found', 'No such report.');
+        const members = membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members;
+        // Every member's key expired: a message sealed to the resident alone would reach nobody.
+        if (members.length === 0) throw unavailableCategory();
+        const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
+        const maxBytes = (i: number) =>
+          maxSealedSize(meta.parts[i] === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes, expected.length);
+        return { maxBytes, check: (i, bytes) => checkSealedPart(bytes, expected, maxBytes(i), i) };
+      },
     });
     const at = bucketStart(now, config.timeBucketSeconds);
     // Into the staging area until the bucket closes; staff see the report as unread at once.

@@ -17,7 +17,7 @@ import { checkRecipients, type ExpectedRecipient } from '../core/recipients.ts';
 import type { Audience, GrantItem, GrantStatus } from '../core/wire.ts';
 import { splitSealed } from '../core/witness-seal.ts';
 import { requireStaff } from '../server/auth.ts';
-import { jsonLimit, readJson } from '../server/bodies.ts';
+import { readJson } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { logRefusals, staffRead } from '../server/staff-log.ts';
@@ -132,11 +132,11 @@ export function grantRoutes(relais: Relais): Hono<Env> {
     return c.json(status);
   });
 
-  app.post('/:ref/grant', staff, logRefusals(relais), jsonLimit(GRANT_BATCH * (KEY_PACKETS_MAX * 2) + 4096), async (c) => {
+  app.post('/:ref/grant', staff, logRefusals(relais), async (c) => {
     const ref = checkRef(c.req.param('ref'));
     const { member } = c.get('staff');
     const audiences = await audiencesOf(ref, member);
-    const body = await readJson(c.req.raw, GrantRequest);
+    const body = await readJson(c, relais, GrantRequest, GRANT_BATCH * (KEY_PACKETS_MAX * 2) + 4096);
     const report = await relais.store.reports.get(ref);
     const stored = new Map((await storedItems(ref, audiences)).map((s) => [`${s.target}:${s.idx}`, s]));
     const seen = new Set<string>();

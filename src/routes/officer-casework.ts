@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
 import { requireStaff } from '../server/auth.ts';
-import { jsonLimit, readJson } from '../server/bodies.ts';
+import { readJson } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import type { Statement } from '../store/driver.ts';
@@ -35,10 +35,10 @@ export function officerCaseworkRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
   const staff = requireStaff(relais, ['officer', 'custodian']);
 
-  app.put('/:ref/assignee', staff, jsonLimit(), async (c) => {
+  app.put('/:ref/assignee', staff, async (c) => {
     const ref = checkRef(c.req.param('ref'));
     const { member } = c.get('staff');
-    const body = await readJson(c.req.raw, AssignBody);
+    const body = await readJson(c, relais, AssignBody);
     // An assignment is a staff write: a report still staged moves to the main tables first.
     if (member.inboxes.includes(body.inbox) && (await relais.store.reports.audiences(ref, [body.inbox])).length > 0)
       await relais.store.settle(ref);
@@ -60,9 +60,9 @@ export function officerCaseworkRoutes(relais: Relais): Hono<Env> {
     return c.json({ ok: true });
   });
 
-  app.post('/status', staff, jsonLimit(), async (c) => {
+  app.post('/status', staff, async (c) => {
     const { member } = c.get('staff');
-    const body = await readJson(c.req.raw, BulkStatusBody);
+    const body = await readJson(c, relais, BulkStatusBody);
     const refs = [...new Set(body.refs)];
     for (const ref of refs)
       if (!(await relais.store.reports.audiences(ref, member.inboxes)).includes('main'))

@@ -10,7 +10,6 @@ import type { AuditAction } from '../core/audit-entry.ts';
 import type { MessageKind, NewMessage } from '../store/messages.ts';
 import type { Statement } from '../store/driver.ts';
 import { requireStaff } from '../server/auth.ts';
-import { apiBodyLimit } from '../server/bodies.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
@@ -67,33 +66,39 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
     return c.body(message.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  app.post('/:ref/messages', staff, apiBodyLimit(maxMessageBody(config.limits), 'The message is larger than allowed.'), async (c) => {
+  const maxBody = maxMessageBody(config.limits);
+  app.post('/:ref/messages', staff, async (c) => {
     const ref = checkRef(c.req.param('ref'));
     const { member } = c.get('staff');
     const report = await mainReport(ref, member.inboxes);
-    const { meta, parts } = await readSealedForm(c.req.raw, ReplyMeta);
-    const [first, ...rest] = meta.parts;
-    if (first === undefined && !meta.status) throw new ApiError(422, 'parts_invalid', 'Send a message, a note or a status.');
-    if (first === 'attachment' || rest.some((p) => p !== 'attachment'))
-      throw new ApiError(422, 'parts_invalid', 'One message or note first, then attachments.');
-    if (first === 'note' && (rest.length > 0 || meta.status))
-      throw new ApiError(
-        422,
-        'parts_invalid',
-        'A note has no attachments and no status: a status explanation is a message the resident reads.',
-      );
-    if (rest.length > config.limits.maxAttachments)
-      throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
-
     const now = relais.clock();
-    const members = expectedMembers(membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members);
-    if (first === 'message' && !report.replyPublicKey)
-      throw new ApiError(422, 'resident_unreachable', 'This report has no reply key: the resident cannot receive messages.');
-    const expected = first === 'message' ? [...members, await expectedResident(report.replyPublicKey as string, new Date(now))] : members;
-    meta.parts.forEach((role, i) => {
-      const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
-      checkSealedPart(parts[i] as Uint8Array, expected, maxSealedSize(plainMax, expected.length), i);
+    const { meta, parts } = await readSealedForm(c, relais, ReplyMeta, {
+      maxBody,
+      tooLarge: 'The message is larger than allowed.',
+      plan: async (meta) => {
+        const [first, ...rest] = meta.parts;
+        if (first === undefined && !meta.status) throw new ApiError(422, 'parts_invalid', 'Send a message, a note or a status.');
+        if (first === 'attachment' || rest.some((p) => p !== 'attachment'))
+          throw new ApiError(422, 'parts_invalid', 'One message or note first, then attachments.');
+        if (first === 'note' && (rest.length > 0 || meta.status))
+          throw new ApiError(
+            422,
+            'parts_invalid',
+            'A note has no attachments and no status: a status explanation is a message the resident reads.',
+          );
+        if (rest.length > config.limits.maxAttachments)
+          throw new ApiError(422, 'too_many_attachments', `At most ${config.limits.maxAttachments} attachments.`);
+        const members = expectedMembers(membersOf(relais.config, await relais.store.reports.routes(ref, 'main')).members);
+        if (first === 'message' && !report.replyPublicKey)
+          throw new ApiError(422, 'resident_unreachable', 'This report has no reply key: the resident cannot receive messages.');
+        const expected =
+          first === 'message' ? [...members, await expectedResident(report.replyPublicKey as string, new Date(now))] : members;
+        const maxBytes = (i: number) =>
+          maxSealedSize(meta.parts[i] === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes, expected.length);
+        return { maxBytes, check: (i, bytes) => checkSealedPart(bytes, expected, maxBytes(i), i) };
+      },
     });
+    const [first, ...rest] = meta.parts;
 
     const at = Math.floor(now / 1000);
     const rows: NewMessage[] = meta.parts.map((role, i) => ({

@@ -5,13 +5,18 @@
 
 import type { Context } from 'hono';
 import { checkFormToken, issueFormToken, type FormPurpose } from '../core/form-token.ts';
+import { BUSY_RETRY_SECONDS } from '../server/body-gate.ts';
 import type { Env, Relais } from '../server/context.ts';
+import { FormError, type FormProblem, readTextForm } from '../server/form-body.ts';
 import type { NoJsLimiter } from '../server/nojs-limiter.ts';
 import { pickLanguage, translator } from '../../web/i18n/index.ts';
 import { layout, type PageContext, type PageOptions } from '../../web/pages/layout.ts';
 import { noticeBody } from '../../web/pages/nojs.ts';
 
-export type PageStatus = 200 | 201 | 400 | 404 | 409 | 413 | 429;
+export type PageStatus = 200 | 201 | 400 | 404 | 408 | 409 | 413 | 429 | 503;
+
+/** The largest no-JS form of text fields (the text limit, percent-encoded, with room to spare). */
+export const FORM_BODY_MAX = 512 * 1024;
 
 export function pageKit(relais: Relais) {
   const { config } = relais.config;
@@ -35,18 +40,38 @@ export function pageKit(relais: Relais) {
   const formToken = (purpose: FormPurpose) => issueFormToken(relais.secrets.form, purpose, relais.clock());
 
   /**
-   * Reads a url-encoded or multipart form, strings only; null if it is not a form, or if it lacks
-   * the <noscript> marker (web/pages/html.ts dualSubmit): such a form came from a browser that runs
-   * JavaScript, which must seal in the page, so nothing in it is used.
+   * The page for a body that could not be read; null for one that is not a form (the route
+   * says what it expected).
    */
-  const readNoScriptForm = async (c: Context<Env>): Promise<Record<string, string> | null> => {
+  const formRefusal = (c: Context<Env>, ctx: PageContext, problem: FormProblem, back: string): Response | null => {
+    if (problem === 'malformed') return null;
+    if (problem === 'too_large' || problem === 'file_too_large') return notice(c, ctx, ctx.t('form.error.tooLong'), 413, back);
+    if (problem === 'too_many_files')
+      return notice(c, ctx, ctx.t('files.error.countNoJs', { max: config.limits.maxAttachments }), 413, back);
+    if (problem === 'timeout') return notice(c, ctx, ctx.t('form.errors.title'), 408, back);
+    const busy = notice(c, ctx, ctx.t('nojs.busy'), 503, back);
+    busy.headers.set('Retry-After', String(BUSY_RETRY_SECONDS));
+    return busy;
+  };
+
+  /**
+   * Reads a url-encoded or multipart form, strings only, within `max` bytes: a refusal page for a
+   * body too large (or the server busy, or a stalled client); null if it is not a form, or if it
+   * lacks the <noscript> marker (web/pages/html.ts dualSubmit): such a form came from a browser
+   * that runs JavaScript, which must seal in the page, so nothing in it is used.
+   */
+  const readNoScriptForm = async (
+    c: Context<Env>,
+    ctx: PageContext,
+    back: string,
+    max = FORM_BODY_MAX,
+  ): Promise<Record<string, string> | Response | null> => {
     try {
-      const body = await c.req.parseBody();
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
-      return out.nojs === '1' ? out : null;
-    } catch {
-      return null;
+      const fields = await readTextForm(c, relais, max);
+      return fields.nojs === '1' ? fields : null;
+    } catch (e) {
+      if (e instanceof FormError) return formRefusal(c, ctx, e.problem, back);
+      throw e;
     }
   };
 
@@ -66,5 +91,5 @@ export function pageKit(relais: Relais) {
     return checked;
   };
 
-  return { officerLang, officerT, reportLabels, categoryLabels, context, page, notice, formToken, readNoScriptForm, admit };
+  return { officerLang, officerT, reportLabels, categoryLabels, context, page, notice, formToken, formRefusal, readNoScriptForm, admit };
 }

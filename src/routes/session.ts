@@ -16,7 +16,7 @@ import { ConstraintError } from '../store/driver.ts';
 import { newSessionToken, requireStaff, SESSION_IDLE_MS, SESSION_MAX_MS, tokenHash } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
-import { jsonLimit, readJson } from '../server/bodies.ts';
+import { readJson } from '../server/bodies.ts';
 import { staffRoute } from '../server/request-log.ts';
 
 const CHALLENGE_TTL_SECONDS = 120;
@@ -73,8 +73,8 @@ export function sessionRoutes(relais: Relais): Hono<Env> {
     return c.json({ challenge: challenge.token, text: challenge.text, bits: challenge.bits, expires: challenge.expires }, 201);
   });
 
-  app.post('/', jsonLimit(), async (c) => {
-    const body = await readJson(c.req.raw, LoginRequest);
+  app.post('/', async (c) => {
+    const body = await readJson(c, relais, LoginRequest);
     const now = relais.clock();
     const checked = checkLoginChallenge(relais.secrets.login, body.challenge, origin, now);
     if (typeof checked === 'string') return refuse(401, `login_${checked}`, 'The login challenge is not valid; ask for a new one.');

@@ -6,7 +6,6 @@
 // have their own small cap per minute, for everyone together (no address is read).
 
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { composeReportText } from '../core/report-text.ts';
 import { composeIdentityText } from '../core/witness-text.ts';
 import type { Env, Relais } from '../server/context.ts';
@@ -18,7 +17,6 @@ import type { PageContext } from '../../web/pages/layout.ts';
 import { WISHES, type Wish } from '../../web/pages/witness.ts';
 
 const NOJS_WITNESS_PER_MINUTE = 10;
-const FORM_BODY_MAX = 512 * 1024;
 
 export function witnessPageRoutes(relais: Relais): Hono<Env> {
   const app = new Hono<Env>();
@@ -35,11 +33,10 @@ export function witnessPageRoutes(relais: Relais): Hono<Env> {
 
   app.get('/temoigner', (c) => views.witness(c, context(c)));
 
-  const formBody = bodyLimit({ maxSize: FORM_BODY_MAX, onError: (c) => notice(c, context(c), officerT('form.error.tooLong'), 413) });
-
-  app.post('/nojs/temoigner', formBody, async (c) => {
+  app.post('/nojs/temoigner', async (c) => {
     const ctx = context(c);
-    const fields = await readNoScriptForm(c);
+    const fields = await readNoScriptForm(c, ctx, `/temoigner?lang=${ctx.lang}`);
+    if (fields instanceof Response) return fields;
     if (!fields) return notice(c, ctx, ctx.t('form.errors.title'), 400);
     const category = witnessCategories().find((k) => k.id === fields.category);
     if (!category) return notice(c, ctx, ctx.t('witness.error.unavailable'), 400);

@@ -1,33 +1,115 @@
-// Request bodies for the JSON API (DESIGN promise 10): a size limit checked before the body is
-// read, and small JSON bodies parsed against a schema. Every refusal is a 4xx with a stable code
-// and no echo of the input.
+// Request bodies (DESIGN promise 10): a body is read only after the route's cheap checks (proof
+// of work, token, session), only if its declared size is within the route's limit (413 before a
+// byte is read), only with a slot of the body gate (503 server_busy past it), and only as a
+// stream with a hard cap (413 as soon as it passes) and an idle timeout (408 when the client
+// stalls). Small JSON bodies are then parsed against a schema. Every refusal is a 4xx (or 503)
+// with a stable code and no echo of the input.
 
-import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
 import type { z } from 'zod';
+import { BUSY_RETRY_SECONDS } from './body-gate.ts';
+import type { Env, Relais } from './context.ts';
 import { ApiError } from './http.ts';
 
-/** Refuses a body over `maxSize` bytes with 413 body_too_large, before reading it. */
-export function apiBodyLimit(maxSize: number, message = 'The request body is too large.') {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ApiError(413, 'body_too_large', message);
+/** A client that sends nothing for this long is answered 408 body_timeout. */
+export const BODY_IDLE_MS = 30_000;
+export const JSON_MAX_BYTES = 16 * 1024;
+
+/** The declared Content-Length, or null for a body without one (chunked). */
+export function declaredLength(req: Request): number | null {
+  const text = req.headers.get('Content-Length');
+  if (text === null) return null;
+  if (!/^[0-9]{1,15}$/.test(text.trim())) throw new ApiError(400, 'bad_request', 'The Content-Length header is not valid.');
+  return Number(text.trim());
+}
+
+/** Refuses a declared size over `max` before anything is read; returns the size to reserve. */
+export function checkDeclaredSize(req: Request, max: number, tooLarge: string): number {
+  const declared = declaredLength(req);
+  if (declared !== null && declared > max) throw new ApiError(413, 'body_too_large', tooLarge);
+  return declared ?? max;
+}
+
+function guarded(source: ReadableStream<Uint8Array> | null, cap: number, tooLarge: string): ReadableStream<Uint8Array> {
+  const reader = source?.getReader();
+  let total = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!reader) return controller.close();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stalled = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new ApiError(408, 'body_timeout', 'The request body stopped arriving.')), BODY_IDLE_MS);
+        });
+        try {
+          const { done, value } = await Promise.race([reader.read(), stalled]);
+          if (done) return controller.close();
+          total += value.length;
+          if (total > cap) throw new ApiError(413, 'body_too_large', tooLarge);
+          controller.enqueue(value);
+        } catch (e) {
+          controller.error(e);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
     },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
-export function jsonLimit(maxSize = 16 * 1024) {
-  return apiBodyLimit(maxSize);
+/**
+ * Admits the request's body: its declared size within `max` (413), then a slot of the body gate
+ * (503), held until the request has been answered. Returns the body as a capped, timed stream.
+ */
+export function admitBody(
+  c: Context<Env>,
+  relais: Relais,
+  max: number,
+  tooLarge = 'The request body is too large.',
+): ReadableStream<Uint8Array> {
+  const req = c.req.raw;
+  const reserve = checkDeclaredSize(req, max, tooLarge);
+  const release = relais.bodies.tryEnter(reserve);
+  if (!release) {
+    throw new ApiError(503, 'server_busy', 'The server is receiving too much at once; try again in a few seconds.', {
+      retryAfter: BUSY_RETRY_SECONDS,
+    });
+  }
+  c.get('releaseBody')?.();
+  c.set('releaseBody', release);
+  return guarded(req.body, Math.min(reserve, max), tooLarge);
 }
 
-/** Parses a small JSON body against a schema; any failure is a 400 without echo. */
-export async function readJson<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  if (!(req.headers.get('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
+/** Reads a whole admitted stream (already capped). */
+export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Parses a small JSON body against a schema; any failure is a 4xx without echo. */
+export async function readJson<T>(c: Context<Env>, relais: Relais, schema: z.ZodType<T>, max = JSON_MAX_BYTES): Promise<T> {
+  if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
     throw new ApiError(415, 'unsupported_media_type', 'Send application/json.');
   }
+  const bytes = await readAll(admitBody(c, relais, max));
   let body: unknown;
   try {
-    body = await req.json();
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw new ApiError(400, 'malformed_json', 'The body is not valid JSON.');
   }

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { Audit } from './audit.ts';
 import type { Notifier } from './notifications.ts';
 import type { Counters } from '../core/counters.ts';
+import type { BodyGate, Release } from './body-gate.ts';
 import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
 import type { RequestLog } from './request-log.ts';
@@ -31,6 +32,10 @@ export interface Relais {
   site: Site;
   /** the no-JS cap and the failed logins, shared by the whole deployment */
   counters: Counters;
+  /** the bound on request bodies held at once (src/server/body-gate.ts) */
+  bodies: BodyGate;
+  /** nonces of solved proofs of work whose upload is being read (src/server/proof.ts) */
+  proofsInUse: Set<string>;
 }
 
 export interface StaffSession {
@@ -39,7 +44,11 @@ export interface StaffSession {
   expires: number;
 }
 
-export type Env = { Variables: { staff: StaffSession; staffRoute: boolean } };
+/**
+ * `staffRoute`: the request is a staff route (request-log.ts); `releaseBody`: frees the request's
+ * slot of the body gate once it has been answered.
+ */
+export type Env = { Variables: { staff: StaffSession; staffRoute: boolean; releaseBody: Release } };
 
 /** Start of the time bucket containing `nowMs`, in unix seconds (DESIGN promise 2). */
 export function bucketStart(nowMs: number, bucketSeconds: number): number {

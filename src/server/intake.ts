@@ -1,19 +1,21 @@
 // Receives a sealed report (DESIGN "Flows: Tip", promises 1, 2, 5 and 10). Everything is checked
-// before anything is written: the body's shape, the config hash, the proof of work, the parts'
-// roles and sizes, for every part its OpenPGP structure and its exact recipient set, and the
-// resident's reply key if the client set up a follow-up. Only then is the report written, in one
-// batch that also spends the proof of work. Nothing about the request but its body is read.
+// before anything is written, and as early as it can be: the proof of work before the body is
+// read (src/server/proof.ts), the config hash, the category and the parts' roles as soon as the
+// meta field has arrived, each part's size, OpenPGP structure and exact recipient set as soon as
+// that part has arrived (src/server/sealed-form.ts), then the resident's reply key if the client
+// set up a follow-up. Only then is the report written, in one batch that also spends the proof of
+// work. Nothing about the request but its body and that header is read.
 
 import { z } from 'zod';
 import { isAvailable, type RecipientSet, type Routing } from '../config/resolve.ts';
 import { fromBase64Url } from '../core/bytes.ts';
-import { verifySolution } from '../core/pow.ts';
 import { lookupHash } from '../core/receipt.ts';
 import { checkResidentKey, ResidentKeyProblem } from '../core/resident-key.ts';
 import type { NewReport, PartRole } from '../store/reports.ts';
-import { bucketCeil, bucketStart, type Relais } from './context.ts';
+import { bucketStart, type Relais } from './context.ts';
 import { ApiError } from './http.ts';
-import type { SealedForm } from './sealed-form.ts';
+import type { HeldProof } from './proof.ts';
+import type { PartPlan, SealedForm } from './sealed-form.ts';
 import { checkSealedPart, expectedMembers, maxSealedSize } from './sealed-parts.ts';
 
 export const LookupKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
@@ -23,7 +25,6 @@ export const ReportMetaSchema = z
   .object({
     category: z.string().max(64),
     configHash: z.string().regex(/^[0-9a-f]{64}$/),
-    pow: PowSchema,
     parts: z
       .array(z.enum(['report', 'attachment', 'identity']))
       .min(1)
@@ -65,8 +66,8 @@ export function unavailableCategory(): ApiError {
   return new ApiError(422, 'category_unavailable', 'Nobody can receive reports in this category at the moment; try again later.');
 }
 
-/** Checks a submission against the config; returns the report to store. */
-export async function checkSubmission(relais: Relais, { meta, parts }: SealedForm<ReportMeta>, now: number): Promise<NewReport> {
+/** Checks a report's meta against the config, before any part is read; returns how to read its parts. */
+export function submissionPlan(relais: Relais, meta: ReportMeta): PartPlan {
   const { config } = relais.config;
   if (meta.configHash !== relais.config.hash) {
     throw new ApiError(409, 'stale_config', 'The configuration has changed; fetch it again and seal again.', {
@@ -76,22 +77,33 @@ export async function checkSubmission(relais: Relais, { meta, parts }: SealedFor
   const routing = relais.config.routing.get(meta.category);
   if (!routing) throw new ApiError(422, 'unknown_category', 'There is no such category.');
   if (!isAvailable(routing)) throw unavailableCategory();
-  const pow = verifySolution(relais.secrets.pow, meta.pow.challenge, meta.pow.counter, 'report', config.proofOfWork.reportBits, now);
-  if (pow) throw new ApiError(422, pow, 'The proof of work is not valid; ask for a new challenge.');
   checkRoles(meta.parts, routing, config.limits.maxAttachments);
-
+  const setOf = (i: number): RecipientSet => (meta.parts[i] === 'identity' ? (routing.identity as RecipientSet) : routing.main);
+  const maxBytes = (i: number) =>
+    maxSealedSize(meta.parts[i] === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes, setOf(i).members.length);
+  const attachmentsMax = maxSealedSize(config.limits.maxReportBytes, routing.main.members.length);
   let attachmentTotal = 0;
-  meta.parts.forEach((role, i) => {
-    const bytes = parts[i] as Uint8Array;
-    const set: RecipientSet = role === 'identity' ? (routing.identity as RecipientSet) : routing.main;
-    const plainMax = role === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes;
-    checkSealedPart(bytes, expectedMembers(set.members), maxSealedSize(plainMax, set.members.length), i);
-    if (role === 'attachment') attachmentTotal += bytes.length;
-  });
-  if (attachmentTotal > maxSealedSize(config.limits.maxReportBytes, routing.main.members.length)) {
-    throw new ApiError(413, 'report_too_large', 'The attachments together are larger than allowed.');
-  }
+  return {
+    maxBytes,
+    check: (i, bytes) => {
+      checkSealedPart(bytes, expectedMembers(setOf(i).members), maxBytes(i), i);
+      if (meta.parts[i] !== 'attachment') return;
+      attachmentTotal += bytes.length;
+      if (attachmentTotal > attachmentsMax)
+        throw new ApiError(413, 'report_too_large', 'The attachments together are larger than allowed.');
+    },
+  };
+}
 
+/** Checks what remains once every part has passed (the reply key); returns the report to store. */
+export async function completeSubmission(
+  relais: Relais,
+  { meta, parts }: SealedForm<ReportMeta>,
+  proof: HeldProof,
+  now: number,
+): Promise<NewReport> {
+  const { config } = relais.config;
+  const routing = relais.config.routing.get(meta.category) as Routing;
   let followUp: NewReport['followUp'];
   if (meta.followUp) {
     try {
@@ -106,8 +118,6 @@ export async function checkSubmission(relais: Relais, { meta, parts }: SealedFor
       lockedKey: meta.followUp.lockedKey,
     };
   }
-
-  const challengeExpires = Number(meta.pow.challenge.split('.')[2]);
   return {
     category: meta.category,
     receivedBucket: bucketStart(now, config.timeBucketSeconds),
@@ -117,7 +127,7 @@ export async function checkSubmission(relais: Relais, { meta, parts }: SealedFor
       ...(routing.identity?.inboxes ?? []).map((inboxId) => ({ inboxId, audience: 'identity' as const })),
     ],
     parts: meta.parts.map((role, i) => ({ role, bytes: parts[i] as Uint8Array })),
-    spentChallenge: { nonce: meta.pow.challenge.split('.')[4] as string, expires: bucketCeil(challengeExpires, config.timeBucketSeconds) },
+    spentChallenge: proof.spent,
     ...(followUp ? { followUp } : {}),
   };
 }

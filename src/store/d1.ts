@@ -5,7 +5,7 @@
 // violations become ConstraintError; BLOBs, which D1 returns as arrays of numbers, become plain
 // Uint8Arrays, as the interface promises.
 
-import { ConstraintError, type RunResult, type SqlDriver, type SqlValue, type Statement } from './driver.ts';
+import { ConstraintError, StorageFullError, type RunResult, type SqlDriver, type SqlValue, type Statement } from './driver.ts';
 import { splitSqlScript } from './sql-script.ts';
 
 /** The part of D1's binding this adapter uses (structural, so no Workers types are needed). */
@@ -71,6 +71,7 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     // D1 reports SQLite's result code in the message, e.g. "D1_ERROR: UNIQUE constraint failed:
     // spent_challenges.nonce: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_PRIMARYKEY)".
     if (e instanceof Error && /\bSQLITE_CONSTRAINT/.test(e.message)) throw new ConstraintError(e.message);
+    if (e instanceof Error && /\bSQLITE_FULL\b/.test(e.message)) throw new StorageFullError('SQLITE_FULL');
     throw e;
   }
 }

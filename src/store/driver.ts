@@ -46,3 +46,8 @@ export function sql(text: string, ...params: SqlValue[]): Statement {
 
 /** A constraint violation (unique, primary key, check, foreign key) reported by any adapter. */
 export class ConstraintError extends Error {}
+
+/** The database cannot grow (SQLite's SQLITE_FULL: the disk, or the file's page limit, is full). */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+}

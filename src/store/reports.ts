@@ -33,7 +33,11 @@ export interface ReportRecord {
   replyPublicKey: string | null;
 }
 
-export type InsertOutcome = { ok: true; ref: string } | { ok: false; reason: 'challenge_spent' };
+/**
+ * challenge_spent: the proof of work (or form token) was already used; lookup_taken: another
+ * report has this follow-up lookup key (the challenge is then spent all the same).
+ */
+export type InsertOutcome = { ok: true; ref: string } | { ok: false; reason: 'challenge_spent' | 'lookup_taken' };
 
 const INLINE_ROLES: PartRole[] = ['report', 'identity'];
 
@@ -93,6 +97,24 @@ export class ReportRepository {
       } catch (e) {
         if (!(e instanceof ConstraintError)) throw e;
         if (await this.isChallengeSpent(report.spentChallenge.nonce)) return { ok: false, reason: 'challenge_spent' };
+        if (
+          report.followUp &&
+          (await this.db.first('SELECT 1 AS x FROM all_reports WHERE lookup_hash = ?', [report.followUp.lookupHash]))
+        ) {
+          // Spent all the same, so that one solved challenge cannot probe lookup keys again and again.
+          await this.db
+            .batch([
+              sql(
+                'INSERT INTO spent_challenges (nonce, expires) VALUES (?, ?)',
+                report.spentChallenge.nonce,
+                report.spentChallenge.expires,
+              ),
+            ])
+            .catch((spent: unknown) => {
+              if (!(spent instanceof ConstraintError)) throw spent;
+            });
+          return { ok: false, reason: 'lookup_taken' };
+        }
         if (attempt >= 2) throw e;
       }
     }

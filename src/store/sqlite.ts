@@ -2,7 +2,9 @@
 // secure_delete (deleted rows and freed pages are overwritten with zeros, DESIGN "Retention"),
 // foreign keys and synchronous=FULL so that a report acknowledged with 201 survives a crash or
 // power loss (DESIGN promise 10); only maintenance batches that are redone if lost skip their
-// fsync (batch's `redoable`), so that they do not hold the synchronous event loop.
+// fsync (batch's `redoable`), so that they do not hold the synchronous event loop. Prepared
+// statements are kept in a small cache keyed by their SQL, so a request does not compile its
+// statements again. A full disk is StorageFullError.
 //
 // scrub() makes what was deleted, and the order pages were written in, gone from the files of a
 // running server (issue 13): a TRUNCATE checkpoint copies the pages into the database file and
@@ -17,7 +19,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { ConstraintError, type RunResult, type SqlDriver, type SqlValue, type Statement } from './driver.ts';
+import { ConstraintError, StorageFullError, type RunResult, type SqlDriver, type SqlValue, type Statement } from './driver.ts';
 import { walPages, zeroUnusedSpaceOf } from './sqlite-pages.ts';
 
 /** The driver checkpoints once the WAL holds this many pages (about 1 MiB). */
@@ -39,12 +41,16 @@ export function openSqlite(path: string): SqlDriver {
   return new SqliteDriver(path, open(path));
 }
 
+/** Statements kept compiled; SQL with a variable number of placeholders makes a few more. */
+const STATEMENT_CACHE_SIZE = 256;
+
 class SqliteDriver implements SqlDriver {
   readonly name = 'sqlite';
   /** pages written since the last scrub, whose unused space it zeroes */
   readonly #written = new Set<number>();
   readonly #wal: string;
   readonly #pageSize: number;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly path: string,
@@ -64,11 +70,24 @@ class SqliteDriver implements SqlDriver {
     const size = existsSync(this.#wal) ? statSync(this.#wal).size : 0;
     if (size < 32 + CHECKPOINT_PAGES * (24 + this.#pageSize)) return;
     this.noteWal();
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A full disk: the write itself is committed (in the WAL); the next write, or scrub, tries again.
+    }
   }
 
   private prepare(sql: string): Database.Statement {
-    return this.db.prepare(sql);
+    let statement = this.statements.get(sql);
+    if (statement) {
+      // Most recently used last, so the first entry is the one to drop.
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value as string);
+    }
+    this.statements.set(sql, statement);
+    return statement;
   }
 
   async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -117,6 +136,7 @@ class SqliteDriver implements SqlDriver {
     this.noteWal();
     const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     // Synchronous from here to the reopen: no other statement can run in between.
+    this.statements.clear();
     this.db.close();
     // With the WAL gone, no other connection has the file open: its pages can be edited in place.
     const alone = result?.busy === 0 && !existsSync(this.#wal);
@@ -129,6 +149,7 @@ class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    this.statements.clear();
     this.db.close();
   }
 }
@@ -137,7 +158,9 @@ function wrap<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof Error && (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw new ConstraintError(e.message);
+    const code = e instanceof Error ? (e as { code?: string }).code : undefined;
+    if (code?.startsWith('SQLITE_CONSTRAINT')) throw new ConstraintError((e as Error).message);
+    if (code === 'SQLITE_FULL') throw new StorageFullError('SQLITE_FULL');
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
-import { reportForm } from '../../src/client/report-form.ts';
+import { powHeader, reportForm } from '../../src/client/report-form.ts';
 import { type ReportInput, sealReport } from '../../src/client/submit.ts';
 import { randomBytes, toBase64Url, utf8 } from '../../src/core/bytes.ts';
 import { issueFollowUpToken } from '../../src/core/followup-token.ts';
@@ -81,7 +81,8 @@ async function file(api: ApiClient, input: ReportInput): Promise<string> {
   const { report } = await sealReport(await api.config(), input, { followUp: false });
   report.followUp = { lookupKey: toBase64Url(randomBytes(32)), ...(await generateResidentKey('drill passphrase')) };
   const { challenge } = await api.challenge('report');
-  const res = await api.request('POST', '/api/v1/reports', reportForm(report, { challenge, counter: solveChallenge(challenge) }));
+  const pow = powHeader({ challenge, counter: solveChallenge(challenge) });
+  const res = await api.request('POST', '/api/v1/reports', reportForm(report), undefined, undefined, pow);
   return ((await res.json()) as { ref: string }).ref;
 }
 

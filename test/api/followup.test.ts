@@ -13,7 +13,7 @@ import { deriveReceiptSecrets, normalizeReceipt } from '../../src/core/receipt.t
 import { RESIDENT_KEY_DATE } from '../../src/core/resident-key.ts';
 import { openSealedPart, readPublicKeys, sealEnvelope } from '../../src/core/seal.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
-import { formOf, send, solvedPow, validSubmission } from '../helpers/intake.ts';
+import { formOf, powHeaders, send, solvedPow, validSubmission } from '../helpers/intake.ts';
 
 let server: TestServer;
 const keys: Record<string, openpgp.PrivateKey> = {};
@@ -283,7 +283,7 @@ describe('refusals', () => {
     const keysMade = await make();
     const meta = { ...s.meta, followUp: { lookupKey: 'B'.repeat(43), ...keysMade } };
     const before = await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports');
-    const res = await send(server.url, formOf({ meta: meta as typeof s.meta, parts: s.parts }));
+    const res = await send(server.url, formOf({ meta: meta as typeof s.meta, parts: s.parts }), powHeaders(s));
     expect([res.status, res.body.error]).toEqual([422, 'reply_key_invalid']);
     expect(await server.relais.store.db.first<{ n: number }>('SELECT COUNT(*) AS n FROM all_reports')).toEqual(before);
   });

@@ -7,7 +7,17 @@ import { utf8 } from '../../src/core/bytes.ts';
 import { leadingZeroBits, parseChallenge } from '../../src/core/pow.ts';
 import { sealEnvelope } from '../../src/core/seal.ts';
 import { makeKey, startTestServer, type TestServer } from '../helpers/fixture.ts';
-import { formOf, keysOf, publicConfigOf, send, solvedPow, textEnvelope, validSubmission, type Submission } from '../helpers/intake.ts';
+import {
+  formOf,
+  keysOf,
+  powHeaders,
+  publicConfigOf,
+  send,
+  solvedPow,
+  textEnvelope,
+  validSubmission,
+  type Submission,
+} from '../helpers/intake.ts';
 
 let server: TestServer;
 let outsider: openpgp.PublicKey;
@@ -219,29 +229,55 @@ describe('refusing bad reports without writing anything', () => {
   });
 
   it('refuses an extra field', async () => {
-    const form = formOf(await validSubmission(server.url));
+    const s = await validSubmission(server.url);
+    const form = formOf(s);
     form.set('ip', 'CANARY');
-    await expectRefused(form, 400, 'unexpected_field', {}, 'CANARY');
+    await expectRefused(form, 400, 'unexpected_field', powHeaders(s), 'CANARY');
+  });
+
+  it('refuses parts out of order', async () => {
+    const s = await validSubmission(server.url, 'temoin');
+    const form = new FormData();
+    form.set('meta', formOf(s).get('meta') as string);
+    form.set('part-1', new Blob([s.parts[1] as Uint8Array<ArrayBuffer>]), 'sealed');
+    form.set('part-0', new Blob([s.parts[0] as Uint8Array<ArrayBuffer>]), 'sealed');
+    const res = await expectRefused(form, 400, 'part_missing', powHeaders(s));
+    expect(res.body.part).toBe(0);
+  });
+
+  it('refuses a meta field that does not come first', async () => {
+    const s = await validSubmission(server.url);
+    const form = new FormData();
+    form.set('part-0', new Blob([s.parts[0] as Uint8Array<ArrayBuffer>]), 'sealed');
+    form.set('meta', formOf(s).get('meta') as string);
+    await expectRefused(form, 400, 'meta_invalid', powHeaders(s));
+  });
+
+  it('refuses a report without the proof-of-work header, or with the proof of work in the meta field', async () => {
+    const s = await validSubmission(server.url);
+    await expectRefused(formOf(s), 422, 'pow_missing');
+    const form = formOf(s);
+    form.set('meta', JSON.stringify(s.meta));
+    await expectRefused(form, 400, 'meta_invalid', powHeaders(s));
+    await expectRefused(formOf(s), 422, 'pow_malformed', { 'Relais-Pow': `${s.meta.pow.challenge}:-1` });
   });
 
   it.each([
     ['not JSON', 'CANARY{'],
     ['JSON of the wrong shape', JSON.stringify({ category: 'trafic', CANARY: 1 })],
-    [
-      'a negative counter',
-      JSON.stringify({ category: 'trafic', configHash: 'a'.repeat(64), pow: { challenge: 'x', counter: -1 }, parts: ['report'] }),
-    ],
+    ['too long', JSON.stringify({ category: 'trafic', CANARY: 'x'.repeat(20_000) })],
   ])('refuses a meta field that is %s', async (_, meta) => {
-    const form = formOf(await validSubmission(server.url));
+    const s = await validSubmission(server.url);
+    const form = formOf(s);
     form.set('meta', meta);
-    await expectRefused(form, 400, 'meta_invalid', {}, 'CANARY');
+    await expectRefused(form, 400, 'meta_invalid', powHeaders(s), 'CANARY');
   });
 
   it('refuses a body that is not multipart', async () => {
     const before = await counts();
     const res = await fetch(`${server.url}/api/v1/reports`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...powHeaders(await validSubmission(server.url)) },
       body: '{"CANARY":1}',
     });
     expect(res.status).toBe(415);
@@ -253,7 +289,7 @@ describe('refusing bad reports without writing anything', () => {
     const before = await counts();
     const res = await fetch(`${server.url}/api/v1/reports`, {
       method: 'POST',
-      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(await validSubmission(server.url)) },
       body: '--xyz\r\nCANARY garbage',
     });
     expect(res.status).toBe(400);
@@ -263,16 +299,39 @@ describe('refusing bad reports without writing anything', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses an oversized body before reading it', async () => {
+  it('refuses an oversized body with a valid proof of work, declared or streamed, as soon as it passes its cap', async () => {
     const before = await counts();
+    const pow = powHeaders(await validSubmission(server.url));
     const big = new Uint8Array(200 * 1024 * 1024);
-    const res = await fetch(`${server.url}/api/v1/reports`, {
+    const declared = await fetch(`${server.url}/api/v1/reports`, {
       method: 'POST',
-      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...pow },
       body: big,
     });
-    expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: string }).error).toBe('body_too_large');
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: string }).error).toBe('body_too_large');
+    // Without a length (chunked): a valid start, then a part that never ends is refused once it
+    // passes its cap, long before the client has sent it all.
+    const s = await validSubmission(server.url);
+    const { pow: _, ...meta } = s.meta;
+    const head = utf8(
+      `--xyz\r\nContent-Disposition: form-data; name="meta"\r\n\r\n${JSON.stringify(meta)}\r\n--xyz\r\nContent-Disposition: form-data; name="part-0"; filename="sealed"\r\n\r\n`,
+    );
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    const streamed = await fetch(`${server.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(s) },
+      duplex: 'half',
+      body: new ReadableStream({
+        pull(controller) {
+          if (sent++ > 3000) return controller.close();
+          controller.enqueue(sent === 1 ? head : chunk);
+        },
+      }),
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()) as { error: string; part: number }).toMatchObject({ error: 'part_too_large', part: 0 });
     expect(await counts()).toEqual(before);
   });
 

@@ -49,11 +49,18 @@ export async function validSubmission(url: string, category = 'trafic', text = '
   return { meta: { category, configHash: config.hash, pow: await solvedPow(url), parts: roles }, parts };
 }
 
+/** The body of a submission: its meta without the proof of work, which goes in the header (powHeaders). */
 export function formOf(s: Submission): FormData {
+  const { pow: _pow, ...meta } = s.meta;
   const form = new FormData();
-  form.set('meta', JSON.stringify(s.meta));
+  form.set('meta', JSON.stringify(meta));
   s.parts.forEach((p, i) => form.set(`part-${i}`, new Blob([p as Uint8Array<ArrayBuffer>]), 'sealed'));
   return form;
+}
+
+/** The Relais-Pow header of a submission. */
+export function powHeaders(s: Submission): Record<string, string> {
+  return { 'Relais-Pow': `${s.meta.pow.challenge}:${s.meta.pow.counter}` };
 }
 
 export async function send(
@@ -61,7 +68,9 @@ export async function send(
   s: Submission | FormData,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${url}/api/v1/reports`, { method: 'POST', body: s instanceof FormData ? s : formOf(s), headers });
+  const form = s instanceof FormData ? s : formOf(s);
+  const all = s instanceof FormData ? headers : { ...powHeaders(s), ...headers };
+  const res = await fetch(`${url}/api/v1/reports`, { method: 'POST', body: form, headers: all });
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {

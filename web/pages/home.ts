@@ -155,8 +155,8 @@ ${paths(
   ${field('what', t('form.what.label'), t('form.what.hint'), null, html`<textarea id="what" name="what" rows="6" required maxlength="${Math.floor(options.maxTextBytes / 4)}" aria-describedby="what-hint what-error" autocomplete="off" spellcheck="false">${v?.what ?? ''}</textarea>`)}
   ${field('where', t('form.where.label'), t('form.where.hint'), t('form.optional'), html`<input id="where" name="where" type="text" maxlength="500" aria-describedby="where-hint where-error" autocomplete="off" spellcheck="false" value="${v?.where ?? ''}">`)}
   ${field('when', t('form.when.label'), t('form.when.hint'), t('form.optional'), html`<input id="when" name="when" type="text" maxlength="500" aria-describedby="when-hint when-error" autocomplete="off" spellcheck="false" value="${v?.when ?? ''}">`)}
-  ${filesField(ctx, options.limits)}
   <input type="hidden" name="formToken" value="${options.formToken}">
+  ${filesField(ctx, options.limits)}
   ${dualSubmit(t('form.submit'), 'send')}
   <div id="progress" class="progress" role="status" aria-live="polite" hidden>
     <progress id="progress-bar" max="100" value="0" aria-label="${t('progress.title')}"></progress>

@@ -6,7 +6,7 @@
 // and the messages for failures.
 
 import { ApiClient, ApiClientError } from '../../src/client/api.ts';
-import { reportForm, type SealedReport } from '../../src/client/report-form.ts';
+import { powHeader, reportForm, type SealedReport } from '../../src/client/report-form.ts';
 import type { PublicConfig } from '../../src/server/public-config.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { IntegrityError } from './checked-load.ts';
@@ -141,7 +141,11 @@ export class LazyConfig {
   }
 }
 
-export type Post = (form: FormData, onSent: (fraction: number) => void) => Promise<Record<string, unknown>>;
+export type Post = (
+  form: FormData,
+  headers: Record<string, string>,
+  onSent: (fraction: number) => void,
+) => Promise<Record<string, unknown>>;
 
 /** Solves a report proof of work in the worker and posts the sealed report. */
 export async function proveAndPost(
@@ -157,7 +161,7 @@ export async function proveAndPost(
     progress.show('progress.pow', place('pow', ratio), { percent: Math.round(ratio * 100) });
   });
   progress.show('progress.sending', place('send', 0));
-  return post(reportForm(report, { challenge, counter }), (sent) => progress.show('progress.sending', place('send', sent)));
+  return post(reportForm(report), powHeader({ challenge, counter }), (sent) => progress.show('progress.sending', place('send', sent)));
 }
 
 /** Seals and sends; if the config changed since the page loaded, fetches it and does both again, once. */

@@ -94,7 +94,10 @@ export function initReportForm(data: PageData): void {
     try {
       const { sealed, answer } = await sealAndSend(
         () => seal(fields),
-        (s) => proveAndPost(api, s.report, progress, span, (body, onSent) => postWithProgress('/api/v1/reports', body, onSent)),
+        (s) =>
+          proveAndPost(api, s.report, progress, span, (body, headers, onSent) =>
+            postWithProgress('/api/v1/reports', body, headers, onSent),
+          ),
         config,
       );
       showReceiptOnce({ 'receipt-ref': () => t('receipt.ref', { ref: String(answer.ref) }), 'receipt-code': () => sealed.receipt }, () =>

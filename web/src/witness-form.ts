@@ -99,7 +99,8 @@ export function initWitnessForm(data: WitnessPageData): void {
     const button = byId<HTMLButtonElement>('send');
     button.disabled = true;
     try {
-      const post = async (body: FormData) => (await (await api.request('POST', '/api/v1/reports', body)).json()) as Record<string, unknown>;
+      const post = async (body: FormData, headers: Record<string, string>) =>
+        (await (await api.request('POST', '/api/v1/reports', body, undefined, undefined, headers)).json()) as Record<string, unknown>;
       const { sealed, answer } = await sealAndSend(
         () => seal(fields),
         (s) => proveAndPost(api, s.report, progress, place, post),

@@ -21,19 +21,22 @@ export { removedLabel } from './labels.ts';
 
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 
+/** The refusal of a file over `maxBytes` (also for a server that stops reading it at the limit). */
+export function tooLargeError(maxBytes: number): StripError {
+  const mb = Math.floor(maxBytes / (1024 * 1024));
+  return new StripError(
+    'too_large',
+    `This file is too large (the limit is ${mb} MB). Send a smaller version, for example a screenshot or a shorter extract.`,
+    `Ce fichier est trop lourd (la limite est de ${mb} Mo). Envoyez une version plus petite, par exemple une capture d'écran ou un extrait.`,
+    'too_large',
+    { mb },
+  );
+}
+
 export async function cleanFile(bytes: Uint8Array, opts: CleanOptions = {}): Promise<CleanResult> {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('cleanFile expects a Uint8Array');
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (bytes.length > maxBytes) {
-    const mb = Math.floor(maxBytes / (1024 * 1024));
-    throw new StripError(
-      'too_large',
-      `This file is too large (the limit is ${mb} MB). Send a smaller version, for example a screenshot or a shorter extract.`,
-      `Ce fichier est trop lourd (la limite est de ${mb} Mo). Envoyez une version plus petite, par exemple une capture d'écran ou un extrait.`,
-      'too_large',
-      { mb },
-    );
-  }
+  if (bytes.length > maxBytes) throw tooLargeError(maxBytes);
   const mime = detectType(bytes);
   switch (mime) {
     case MIME.jpeg: {
