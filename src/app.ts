@@ -58,6 +58,8 @@ export interface AppDeps {
   build?: BuildManifest;
   /** counters shared by the deployment (Workers: a Durable Object); this process's memory by default */
   counters?: Counters;
+  /** how long a request body may send nothing before 408 body_timeout (default 30 s) */
+  bodyIdleMs?: number;
 }
 
 const NO_BUILD: BuildManifest = { format: BUILD_FORMAT, version: '0', commit: null, sources: '', files: {} };
@@ -89,7 +91,7 @@ export function createRelais(deps: AppDeps): Relais {
     notifier: deps.notifier,
     site: new Site(deps.build ?? NO_BUILD),
     counters: deps.counters ?? new MemoryCounters(clock),
-    bodies: new BodyGate(limits.concurrentUploads, limits.uploadMemoryBytes),
+    bodies: new BodyGate(limits.concurrentUploads, limits.uploadMemoryBytes, deps.bodyIdleMs),
     proofsInUse: new Set(),
   };
 }

@@ -5,12 +5,20 @@
 // notices by e-mail (nodemailer), and an HTTP server on @hono/node-server.
 // The request listener hands Hono a standard Request; nothing here passes on the socket or
 // its address (DESIGN promise 2), so no route could read them even by mistake.
+// The HTTP server is hardened against floods and slow clients (promise 10): a cap on open
+// connections, timeouts for the headers and the whole request (src/server/bodies.ts adds one for
+// a stalled body), its own answers — with the security headers — to requests Node refuses before
+// the app (malformed, too slow, CONNECT), `Expect: 100-continue` honoured only once the app reads
+// the body, and what is left of a refused body read and dropped, within bounds, so that the
+// client reads the answer rather than a reset connection.
 
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { relative } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createApp, siteManifestOf, type AppDeps, type RelaisApp } from './app.ts';
@@ -20,8 +28,10 @@ import type { BuildManifest } from './core/site-manifest.ts';
 import type { Relais } from './server/context.ts';
 import { loadWebBuild } from './node-web-build.ts';
 import { MIGRATIONS_DIR, WEB_DIST_DIR } from './paths.ts';
+import { BUSY_RETRY_SECONDS } from './server/body-gate.ts';
 import { recordConfigVersion } from './server/config-change.ts';
 import { DOCTOR_PATH, doctorProbe } from './server/doctor-probe.ts';
+import { ROUTED_METHODS, SECURITY_HEADERS } from './server/http.ts';
 import type { Notifier } from './server/notifications.ts';
 import { recordSiteDeployment } from './server/site.ts';
 import { runMaintenance } from './server/maintenance.ts';
@@ -46,13 +56,150 @@ export async function openNodeStore(dbPath: string): Promise<Store> {
   return new Store(db, new SqlBlobStore(db));
 }
 
+/** Limits of the HTTP server (see the file's opening comment). */
+export type HttpLimits = typeof HTTP_LIMITS;
+export const HTTP_LIMITS = {
+  /** open connections; past it a new one is answered 503 server_busy and closed */
+  maxConnections: 1024,
+  /** to receive a request's headers (Node answers 408 past it) */
+  headersTimeoutMs: 20_000,
+  /** to receive a whole request, body included: a large upload on a slow phone takes minutes */
+  requestTimeoutMs: 15 * 60_000,
+  keepAliveTimeoutMs: 5_000,
+  /** how often Node checks the two timeouts above */
+  checkIntervalMs: 5_000,
+  maxHeaderBytes: 16 * 1024,
+  /** what is left of a refused body is read and dropped up to this much, for up to this long */
+  drainBytes: 64 * 1024 * 1024,
+  drainMs: 10_000,
+};
+
+/** An answer written on the socket itself, for requests that never reach the app. */
+function rawAnswer(socket: Duplex, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    405: 'Method Not Allowed',
+    408: 'Request Timeout',
+    431: 'Request Header Fields Too Large',
+    503: 'Service Unavailable',
+  };
+  const body = JSON.stringify({ error: code, message });
+  const headers = {
+    'Content-Type': 'application/json; charset=UTF-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    ...SECURITY_HEADERS,
+    ...extra,
+  };
+  const head = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}\r\n${head}\r\n${body}`);
+  // Closed once the client has read it and gone, or soon after.
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return void rawAnswer(socket, 408, 'request_timeout', 'The request took too long to arrive.');
+  if (err.code === 'HPE_HEADER_OVERFLOW') return void rawAnswer(socket, 431, 'headers_too_large', 'The request headers are too large.');
+  if (err.code === 'HPE_INVALID_METHOD')
+    return void rawAnswer(socket, 405, 'method_not_allowed', 'This method is not allowed here.', { Allow: ROUTED_METHODS.join(', ') });
+  rawAnswer(socket, 400, 'malformed_request', 'This is not an HTTP request the server can read.');
+}
+
 /**
- * A body refused for its size is answered before it is read; the connection cannot carry another
- * request after that, so the client is told not to reuse it.
+ * After the answer, what the app left unread of the body is read and dropped (never kept), so
+ * that a client still sending reads the answer instead of a reset; past the bounds the
+ * connection is cut.
  */
-function closeAfterRefusedBody(res: Response): Response {
-  if (res.status === 413) res.headers.set('Connection', 'close');
-  return res;
+function dropUnreadBody(incoming: IncomingMessage, outgoing: ServerResponse, limits: HttpLimits): void {
+  outgoing.once('finish', () => {
+    if (incoming.complete) return;
+    incoming.removeAllListeners('data');
+    let bytes = 0;
+    const cut = () => incoming.socket?.destroy();
+    const timer = setTimeout(cut, limits.drainMs);
+    timer.unref();
+    incoming.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limits.drainBytes) cut();
+    });
+    incoming.once('end', () => clearTimeout(timer));
+    incoming.once('close', () => clearTimeout(timer));
+    incoming.resume();
+  });
+}
+
+/** An HTTP server for `fetch`, with the limits above. */
+export function createHttpServer(fetch: (req: Request) => Response | Promise<Response>, overrides: Partial<HttpLimits> = {}): Server {
+  const limits = { ...HTTP_LIMITS, ...overrides };
+  const listener = getRequestListener(fetch, {
+    autoCleanupIncoming: false,
+    // A request Node parsed but no URL can be made of (a bad Host header…): answered like the rest.
+    errorHandler: (e) => {
+      const bad = e instanceof RequestError;
+      const body = JSON.stringify(
+        bad
+          ? { error: 'malformed_request', message: 'This is not an HTTP request the server can read.' }
+          : { error: 'internal', message: 'The server could not complete this request.' },
+      );
+      return new Response(body, { status: bad ? 400 : 500, headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS } });
+    },
+  });
+  const handle = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    dropUnreadBody(incoming, outgoing, limits);
+    void listener(incoming, outgoing);
+  };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node's own refusal would lack the security headers; the listener's errorHandler answers.
+      requireHostHeader: false,
+    },
+    handle,
+  );
+  // The client waits for a go-ahead before sending its body: it gets one only when the app starts
+  // reading it; a refusal comes instead, and the connection closes since the body never will.
+  server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    outgoing.setHeader('Connection', 'close');
+    incoming.once('resume', () => {
+      if (outgoing.headersSent) return;
+      outgoing.removeHeader('Connection');
+      outgoing.writeContinue();
+    });
+    handle(incoming, outgoing);
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) =>
+    rawAnswer(socket, 405, 'method_not_allowed', 'This method is not allowed here.', { Allow: ROUTED_METHODS.join(', ') }),
+  );
+  server.on('clientError', answerClientError);
+  // Past the cap, a new connection gets an answer (never a silent close) and is closed.
+  const [httpConnection] = server.listeners('connection') as ((socket: Duplex) => void)[];
+  server.removeAllListeners('connection');
+  let open = 0;
+  server.on('connection', (socket: Duplex) => {
+    if (open >= limits.maxConnections) {
+      socket.on('error', () => socket.destroy());
+      socket.resume();
+      return void rawAnswer(socket, 503, 'server_busy', 'The server has too many connections; try again in a few seconds.', {
+        'Retry-After': String(BUSY_RETRY_SECONDS),
+      });
+    }
+    open++;
+    socket.once('close', () => open--);
+    httpConnection?.call(server, socket);
+  });
+  return server;
 }
 
 /**
@@ -101,6 +248,9 @@ export interface NodeServerOptions {
   logSigner?: NoteSigner | undefined;
   /** the SMTP relay's password for notifications (RELAIS_SMTP_PASSWORD), never from the config */
   smtpPassword?: string | undefined;
+  /** tighter HTTP limits (tests of slow clients) */
+  httpLimits?: Partial<HttpLimits>;
+  bodyIdleMs?: number;
 }
 
 /** Notices by e-mail through the configured SMTP relay (nodemailer) and by webhook (fetch). */
@@ -157,6 +307,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logSigner ? { logSigner: options.logSigner } : {}),
     ...(options.config.config.notifications ? { notifier: nodeNotifier(options.config, options.smtpPassword) as Notifier } : {}),
+    ...(options.bodyIdleMs ? { bodyIdleMs: options.bodyIdleMs } : {}),
     assets: staticAssets(webRoot, build),
   };
   const { fetch, relais, app } = createApp(deps);
@@ -179,22 +330,16 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   );
   timer.unref();
 
-  let server: ServerType;
+  const server = createHttpServer(
+    (req: Request) =>
+      // `relais doctor`'s probe reads the header names of its own request, before the app strips it.
+      new URL(req.url).pathname === DOCTOR_PATH ? doctorProbe(req, relais.secrets.doctor, relais.clock()) : fetch(req),
+    options.httpLimits,
+  );
   try {
-    server = await new Promise((resolve, reject) => {
-      const s = serve(
-        {
-          fetch: (req: Request) =>
-            // `relais doctor`'s probe reads the header names of its own request, before the app strips it.
-            new URL(req.url).pathname === DOCTOR_PATH
-              ? doctorProbe(req, relais.secrets.doctor, relais.clock())
-              : fetch(req).then(closeAfterRefusedBody),
-          port: options.port,
-          hostname: options.hostname ?? '127.0.0.1',
-        },
-        () => resolve(s),
-      );
-      s.once('error', reject);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.hostname ?? '127.0.0.1', () => resolve());
     });
   } catch (e) {
     clearInterval(timer);
@@ -209,7 +354,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     app,
     close: async () => {
       clearInterval(timer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
       await store.db.close();
     },
   };

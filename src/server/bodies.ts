@@ -2,7 +2,7 @@
 // of work, token, session), only if its declared size is within the route's limit (413 before a
 // byte is read), only with a slot of the body gate (503 server_busy past it), and only as a
 // stream with a hard cap (413 as soon as it passes) and an idle timeout (408 when the client
-// stalls). Small JSON bodies are then parsed against a schema. Every refusal is a 4xx (or 503)
+// stalls, BodyGate.idleMs). Small JSON bodies are then parsed against a schema. Every refusal is a 4xx (or 503)
 // with a stable code and no echo of the input.
 
 import type { Context } from 'hono';
@@ -11,9 +11,12 @@ import { BUSY_RETRY_SECONDS } from './body-gate.ts';
 import type { Env, Relais } from './context.ts';
 import { ApiError } from './http.ts';
 
-/** A client that sends nothing for this long is answered 408 body_timeout. */
-export const BODY_IDLE_MS = 30_000;
 export const JSON_MAX_BYTES = 16 * 1024;
+/**
+ * Bodies capped at this size (JSON: challenges, logins, lookups, decisions) take no slot of the
+ * gate, so that a flood of uploads never stops them; the cap on connections bounds them.
+ */
+export const SMALL_BODY_MAX = 64 * 1024;
 
 /** The declared Content-Length, or null for a body without one (chunked). */
 export function declaredLength(req: Request): number | null {
@@ -30,7 +33,7 @@ export function checkDeclaredSize(req: Request, max: number, tooLarge: string): 
   return declared ?? max;
 }
 
-function guarded(source: ReadableStream<Uint8Array> | null, cap: number, tooLarge: string): ReadableStream<Uint8Array> {
+function guarded(source: ReadableStream<Uint8Array> | null, cap: number, idleMs: number, tooLarge: string): ReadableStream<Uint8Array> {
   const reader = source?.getReader();
   let total = 0;
   return new ReadableStream<Uint8Array>(
@@ -39,10 +42,16 @@ function guarded(source: ReadableStream<Uint8Array> | null, cap: number, tooLarg
         if (!reader) return controller.close();
         let timer: ReturnType<typeof setTimeout> | undefined;
         const stalled = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new ApiError(408, 'body_timeout', 'The request body stopped arriving.')), BODY_IDLE_MS);
+          timer = setTimeout(() => reject(new ApiError(408, 'body_timeout', 'The request body stopped arriving.')), idleMs);
         });
         try {
-          const { done, value } = await Promise.race([reader.read(), stalled]);
+          const { done, value } = await Promise.race([
+            reader.read().catch(() => {
+              // The runtime could not read the body (broken chunked framing, a client gone).
+              throw new ApiError(400, 'malformed_body', 'The request body could not be read.');
+            }),
+            stalled,
+          ]);
           if (done) return controller.close();
           total += value.length;
           if (total > cap) throw new ApiError(413, 'body_too_large', tooLarge);
@@ -59,8 +68,9 @@ function guarded(source: ReadableStream<Uint8Array> | null, cap: number, tooLarg
 }
 
 /**
- * Admits the request's body: its declared size within `max` (413), then a slot of the body gate
- * (503), held until the request has been answered. Returns the body as a capped, timed stream.
+ * Admits the request's body: its declared size within `max` (413), then, unless it is small, a
+ * slot of the body gate (503), held until the request has been answered. Returns the body as a
+ * capped, timed stream.
  */
 export function admitBody(
   c: Context<Env>,
@@ -70,6 +80,7 @@ export function admitBody(
 ): ReadableStream<Uint8Array> {
   const req = c.req.raw;
   const reserve = checkDeclaredSize(req, max, tooLarge);
+  if (max <= SMALL_BODY_MAX) return guarded(req.body, reserve, relais.bodies.idleMs, tooLarge);
   const release = relais.bodies.tryEnter(reserve);
   if (!release) {
     throw new ApiError(503, 'server_busy', 'The server is receiving too much at once; try again in a few seconds.', {
@@ -78,7 +89,7 @@ export function admitBody(
   }
   c.get('releaseBody')?.();
   c.set('releaseBody', release);
-  return guarded(req.body, Math.min(reserve, max), tooLarge);
+  return guarded(req.body, Math.min(reserve, max), relais.bodies.idleMs, tooLarge);
 }
 
 /** Reads a whole admitted stream (already capped). */

@@ -15,6 +15,8 @@ export class BodyGate {
   constructor(
     readonly maxConcurrent: number,
     readonly maxBytes: number,
+    /** a body that sends nothing for this long is answered 408 body_timeout */
+    readonly idleMs = 30_000,
   ) {}
 
   /** Reserves room for a body of `bytes`; null when the gate is full. */

@@ -11,7 +11,7 @@ import { randomBytes } from '../../src/core/bytes.ts';
 import { generateSignerKey, parseSignerKey } from '../../src/core/tlog/index.ts';
 import { loadConfigFile } from '../../src/config/load-node.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
-import { startNodeServer, type RunningServer } from '../../src/node.ts';
+import { type HttpLimits, startNodeServer, type RunningServer } from '../../src/node.ts';
 
 export interface TestKey {
   publicKey: string;
@@ -121,7 +121,14 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   fixture?: Fixture,
-  options: { clock?: () => number; dbPath?: string; port?: number; unsigned?: boolean } = {},
+  options: {
+    clock?: () => number;
+    dbPath?: string;
+    port?: number;
+    unsigned?: boolean;
+    httpLimits?: Partial<HttpLimits>;
+    bodyIdleMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const fx = fixture ?? (await makeFixture());
   const config = await loadConfigFile(fx.configPath);
@@ -135,6 +142,8 @@ export async function startTestServer(
     port: options.port ?? fx.port,
     log: (line) => logLines.push(line),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
+    ...(options.bodyIdleMs ? { bodyIdleMs: options.bodyIdleMs } : {}),
     // Like a real deployment, the log signs checkpoints, unless a test asks for a keyless server.
     ...(options.unsigned ? {} : { logSigner: parseSignerKey(fx.logSignerKey) }),
   });
