@@ -49,7 +49,14 @@ async function asForm<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-const decoder = () => new TextDecoder('utf-8', { fatal: true });
+/** UTF-8 text of a field; a form that is not UTF-8 is not one of ours. */
+function utf8Text(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new FormError('malformed');
+  }
+}
 
 /** A url-encoded or multipart form of text fields (the first value of each), at most `max` bytes. */
 export function readTextForm(c: Context<Env>, relais: Relais, max: number): Promise<Record<string, string>> {
@@ -57,7 +64,7 @@ export function readTextForm(c: Context<Env>, relais: Relais, max: number): Prom
     const type = (c.req.header('Content-Type') ?? '').toLowerCase();
     const fields: Record<string, string> = {};
     if (type.startsWith('application/x-www-form-urlencoded')) {
-      const text = decoder().decode(await readAll(admitBody(c, relais, max)));
+      const text = utf8Text(await readAll(admitBody(c, relais, max)));
       for (const [k, v] of new URLSearchParams(text)) if (!(k in fields)) fields[k] = v;
       return fields;
     }
@@ -67,7 +74,7 @@ export function readTextForm(c: Context<Env>, relais: Relais, max: number): Prom
     try {
       for (let head = await reader.next(); head; head = await reader.next()) {
         const value = await reader.read(max, head.filename !== null);
-        if (head.filename === null && !(head.name in fields)) fields[head.name] = decoder().decode(value);
+        if (head.filename === null && !(head.name in fields)) fields[head.name] = utf8Text(value);
       }
     } finally {
       reader.release();
@@ -109,7 +116,7 @@ export function readFilesForm<A>(
         if (head.filename === null) {
           const value = await reader.read(options.maxFields - fieldBytes);
           fieldBytes += value.length;
-          if (!(head.name in fields)) fields[head.name] = decoder().decode(value);
+          if (!(head.name in fields)) fields[head.name] = utf8Text(value);
           continue;
         }
         if (!admitted) {
