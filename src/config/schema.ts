@@ -149,7 +149,7 @@ const ConfigObject = z
           .int()
           .min(1)
           .max(1024)
-          .default(32)
+          .default(256)
           .describe('request bodies the server reads at once; past it: 503 server_busy with Retry-After'),
         uploadMemoryBytes: z
           .number()

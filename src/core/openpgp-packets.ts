@@ -32,13 +32,13 @@ const TAG_SEIPD = 18;
 /** SEIPD v1 minimum body: version, one cipher block + 2 prefix octets, the 22-octet MDC packet. */
 const MIN_SEIPD_V1_BODY = 1 + 8 + 2 + 22;
 
-interface Packet {
+export interface Packet {
   tag: number;
   body: Uint8Array;
 }
 
 /** Splits a byte string into packets, joining partial body lengths (§4.2.1.4). */
-function* readPackets(bytes: Uint8Array): Generator<Packet> {
+export function* readPackets(bytes: Uint8Array): Generator<Packet> {
   let pos = 0;
   while (pos < bytes.length) {
     const ctb = bytes[pos++] as number;
