@@ -72,7 +72,10 @@ export default async function (): Promise<void> {
       `${fmt(total)} distinct sealed reports of ${fmt((uploads[0] as Upload).body.length)} bytes (multipart), proofs of work solved beforehand`,
     );
     let cursor = 0;
-    const take = (n: number) => uploads.slice(cursor, (cursor += n));
+    const take = (n: number) => {
+      cursor += n;
+      return uploads.slice(cursor - n, cursor);
+    };
     const warm = take(WARMUP);
     await load(floor.url, '/api/v1/reports', warm, 8);
     await load(relais.url, '/api/v1/reports', warm, 8);
