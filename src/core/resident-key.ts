@@ -84,7 +84,7 @@ export async function checkResidentKey(publicArmored: string, lockedArmored: str
   // and a key whose signatures fail only makes its own report unreachable.
   if (publicKey.getAlgorithmInfo().algorithm !== 'eddsaLegacy') throw new ResidentKeyProblem('not an EdDSA primary key');
   const user = publicKey.users[0];
-  if (!user || user.selfCertifications.length !== 1) throw new ResidentKeyProblem('the user ID is not certified once');
+  if (user?.selfCertifications.length !== 1) throw new ResidentKeyProblem('the user ID is not certified once');
   const [subkey, ...more] = publicKey.subkeys;
   const info = subkey?.getAlgorithmInfo();
   if (!subkey || more.length > 0 || info?.algorithm !== 'ecdh' || !String(info.curve).startsWith('curve25519'))
