@@ -112,6 +112,14 @@ function keyIdHex(bytes: Uint8Array): string {
   return s;
 }
 
+function pkeskRecipient(body: Uint8Array): Recipient {
+  if (body.length < 10) throw new PacketError('truncated', 'PKESK packet is too short');
+  if (body[0] !== 3) throw new PacketError('unsupported_version', 'only version 3 PKESK packets are accepted');
+  const keyId = keyIdHex(body.subarray(1, 9));
+  if (keyId === '0000000000000000') throw new PacketError('wildcard_recipient', 'anonymous recipients are not accepted');
+  return { keyId, algorithm: body[9] as number };
+}
+
 /** Checks the grammar of a sealed part and returns its recipients. Throws PacketError. */
 export function inspectSealedPart(bytes: Uint8Array): SealedPartInfo {
   if (bytes.length === 0) throw new PacketError('not_openpgp', 'empty part');
@@ -120,11 +128,7 @@ export function inspectSealedPart(bytes: Uint8Array): SealedPartInfo {
   for (const { tag, body } of readPackets(bytes)) {
     if (encryptedLength >= 0) throw new PacketError('unexpected_packet', 'data after the encrypted packet');
     if (tag === TAG_PKESK) {
-      if (body.length < 10) throw new PacketError('truncated', 'PKESK packet is too short');
-      if (body[0] !== 3) throw new PacketError('unsupported_version', 'only version 3 PKESK packets are accepted');
-      const keyId = keyIdHex(body.subarray(1, 9));
-      if (keyId === '0000000000000000') throw new PacketError('wildcard_recipient', 'anonymous recipients are not accepted');
-      recipients.push({ keyId, algorithm: body[9] as number });
+      recipients.push(pkeskRecipient(body));
     } else if (tag === TAG_SEIPD) {
       if (recipients.length === 0) throw new PacketError('unexpected_packet', 'encrypted data without recipients');
       if (body[0] !== 1) throw new PacketError('unsupported_version', 'only SEIPD version 1 is accepted (GnuPG 2.2 reads no other)');
@@ -136,4 +140,57 @@ export function inspectSealedPart(bytes: Uint8Array): SealedPartInfo {
   }
   if (encryptedLength < 0) throw new PacketError('truncated', 'no encrypted data packet');
   return { recipients, encryptedLength };
+}
+
+/**
+ * The recipients of a sealed part from its first bytes only, so that a part sealed to the wrong
+ * keys (or not sealed at all) is refused before the rest of it is read: the PKESK packets, then
+ * the first octet of the SEIPD packet. Null while the prefix ends before that; throws PacketError
+ * for whatever is already wrong. inspectSealedPart still checks the whole part.
+ */
+export function inspectSealedPrefix(prefix: Uint8Array): Recipient[] | null {
+  const recipients: Recipient[] = [];
+  let pos = 0;
+  while (pos < prefix.length) {
+    const ctb = prefix[pos] as number;
+    if ((ctb & 0x80) === 0) throw new PacketError('not_openpgp', 'not an OpenPGP packet');
+    let tag: number;
+    let length: number;
+    let start: number;
+    let partial = false;
+    if (ctb & 0x40) {
+      tag = ctb & 0x3f;
+      let header: ReturnType<typeof readNewLength>;
+      try {
+        header = readNewLength(prefix, pos + 1);
+      } catch {
+        return null;
+      }
+      ({ length, partial } = header);
+      start = header.next;
+    } else {
+      tag = (ctb >> 2) & 0x0f;
+      const lengthType = ctb & 0x03;
+      if (lengthType === 3) throw new PacketError('not_openpgp', 'indeterminate-length packets are not accepted');
+      const size = 1 << lengthType;
+      if (pos + 1 + size > prefix.length) return null;
+      length = 0;
+      for (let i = 0; i < size; i++) length = length * 256 + (prefix[pos + 1 + i] as number);
+      start = pos + 1 + size;
+    }
+    if (tag === TAG_PKESK) {
+      if (partial) throw new PacketError('unexpected_packet', 'partial length on a non-data packet');
+      if (start + length > prefix.length) return null;
+      recipients.push(pkeskRecipient(prefix.subarray(start, start + length)));
+      pos = start + length;
+    } else if (tag === TAG_SEIPD) {
+      if (recipients.length === 0) throw new PacketError('unexpected_packet', 'encrypted data without recipients');
+      if (start >= prefix.length) return null;
+      if (prefix[start] !== 1) throw new PacketError('unsupported_version', 'only SEIPD version 1 is accepted (GnuPG 2.2 reads no other)');
+      return recipients;
+    } else {
+      throw new PacketError('unexpected_packet', 'a packet of a type not accepted in a sealed part');
+    }
+  }
+  return null;
 }

@@ -13,7 +13,7 @@ import type { Env, Relais } from '../server/context.ts';
 import { custodiansOf, isCustodianOf } from '../server/disclosure-checks.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
-import { checkSealedPart, expectedMembers, maxSealedSize } from '../server/sealed-parts.ts';
+import { expectedMembers, maxSealedSize, sealedPartsPlan } from '../server/sealed-parts.ts';
 
 const NoteMeta = z.object({ parts: z.tuple([z.literal('note')]) }).strict();
 
@@ -78,7 +78,7 @@ export function custodyNoteRoutes(relais: Relais): Hono<Env> {
       plan: async () => {
         const custodians = expectedMembers(await custodiansOf(relais, ref));
         const maxBytes = () => maxSealedSize(limits.maxTextBytes, custodians.length);
-        return { maxBytes, check: (i, bytes) => checkSealedPart(bytes, custodians, maxBytes(), i) };
+        return sealedPartsPlan(maxBytes, () => custodians);
       },
     });
     await relais.store.settle(ref);

@@ -29,7 +29,8 @@ import {
 } from '../server/disclosure-checks.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
-import { membersOf } from '../server/sealed-parts.ts';
+import type { ExpectedRecipient } from '../core/recipients.ts';
+import { expectedMembers, membersOf, sealedPartsPlan } from '../server/sealed-parts.ts';
 import { readJson } from '../server/bodies.ts';
 import { logRefusals, staffRead } from '../server/staff-log.ts';
 
@@ -94,6 +95,8 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
   app.post('/', custodian, async (c) => {
     const { member } = c.get('staff');
     let ref = '';
+    let investigators: ResolvedMember[] = [];
+    let custodians: ResolvedMember[] = [];
     const { meta, parts } = await readSealedForm(c, relais, RequestMeta, {
       maxBody: 2 * maxPart + 32 * 1024,
       tooLarge: 'The request body is too large.',
@@ -110,11 +113,17 @@ export function disclosureRoutes(relais: Relais): Hono<Env> {
         }
         if (member.inboxes.includes(meta.inbox))
           throw new ApiError(403, 'disclosure_conflict', 'You are a member of that inbox: another custodian must ask.');
-        return { maxBytes: () => maxPart };
+        investigators = membersOf(relais.config, [meta.inbox]).members;
+        custodians = await custodiansOf(relais, ref);
+        const expected = [expectedMembers(investigators), expectedMembers(custodians)];
+        return sealedPartsPlan(
+          () => maxPart,
+          (i) => expected[i] as ExpectedRecipient[],
+        );
       },
     });
     const [sealed, review] = parts as [Uint8Array, Uint8Array];
-    checkDisclosureParts(relais, sealed, review, membersOf(relais.config, [meta.inbox]).members, await custodiansOf(relais, ref));
+    checkDisclosureParts(relais, sealed, review, investigators, custodians);
     const id = newDisclosureId(randomBytes);
     const encryptedSha256 = encryptedDigest(sealed);
     // A disclosure refers to the witness number: a staged request moves to the main tables first.

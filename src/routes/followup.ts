@@ -19,7 +19,7 @@ import { ApiError } from '../server/http.ts';
 import { unavailableCategory } from '../server/intake.ts';
 import { LookupKeySchema, PowSchema } from '../server/intake.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
-import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
+import { expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf, sealedPartsPlan } from '../server/sealed-parts.ts';
 import { readJson } from '../server/bodies.ts';
 
 const OpenRequest = z.object({ lookupKey: LookupKeySchema, pow: PowSchema }).strict();
@@ -113,7 +113,7 @@ export function followUpRoutes(relais: Relais): Hono<Env> {
         const expected = [...expectedMembers(members), await expectedResident(report.replyPublicKey, new Date(now))];
         const maxBytes = (i: number) =>
           maxSealedSize(meta.parts[i] === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes, expected.length);
-        return { maxBytes, check: (i, bytes) => checkSealedPart(bytes, expected, maxBytes(i), i) };
+        return sealedPartsPlan(maxBytes, () => expected);
       },
     });
     const at = bucketStart(now, config.timeBucketSeconds);

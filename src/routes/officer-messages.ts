@@ -13,7 +13,7 @@ import { requireStaff } from '../server/auth.ts';
 import type { Env, Relais } from '../server/context.ts';
 import { ApiError } from '../server/http.ts';
 import { readSealedForm } from '../server/sealed-form.ts';
-import { checkSealedPart, expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf } from '../server/sealed-parts.ts';
+import { expectedMembers, expectedResident, maxMessageBody, maxSealedSize, membersOf, sealedPartsPlan } from '../server/sealed-parts.ts';
 import { checkRef, keepUnread } from './officer.ts';
 
 const ReplyMeta = z
@@ -95,7 +95,7 @@ export function officerMessageRoutes(relais: Relais): Hono<Env> {
           first === 'message' ? [...members, await expectedResident(report.replyPublicKey as string, new Date(now))] : members;
         const maxBytes = (i: number) =>
           maxSealedSize(meta.parts[i] === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes, expected.length);
-        return { maxBytes, check: (i, bytes) => checkSealedPart(bytes, expected, maxBytes(i), i) };
+        return sealedPartsPlan(maxBytes, () => expected);
       },
     });
     const [first, ...rest] = meta.parts;

@@ -73,7 +73,7 @@ export function readTextForm(c: Context<Env>, relais: Relais, max: number): Prom
     const reader = new MultipartReader(admitBody(c, relais, max), boundary, max);
     try {
       for (let head = await reader.next(); head; head = await reader.next()) {
-        const value = await reader.read(max, head.filename !== null);
+        const value = await reader.read(max, undefined, head.filename !== null);
         if (head.filename === null && !(head.name in fields)) fields[head.name] = utf8Text(value);
       }
     } finally {

@@ -16,7 +16,8 @@ import { bucketStart, type Relais } from './context.ts';
 import { ApiError } from './http.ts';
 import type { HeldProof } from './proof.ts';
 import type { PartPlan, SealedForm } from './sealed-form.ts';
-import { checkSealedPart, expectedMembers, maxSealedSize } from './sealed-parts.ts';
+import type { ExpectedRecipient } from '../core/recipients.ts';
+import { expectedMembers, maxSealedSize, sealedPartsPlan } from './sealed-parts.ts';
 
 export const LookupKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 export const PowSchema = z.object({ challenge: z.string().max(200), counter: z.number().int().min(0) }).strict();
@@ -79,20 +80,21 @@ export function submissionPlan(relais: Relais, meta: ReportMeta): PartPlan {
   if (!isAvailable(routing)) throw unavailableCategory();
   checkRoles(meta.parts, routing, config.limits.maxAttachments);
   const setOf = (i: number): RecipientSet => (meta.parts[i] === 'identity' ? (routing.identity as RecipientSet) : routing.main);
+  const expected = [expectedMembers(routing.main.members), expectedMembers(routing.identity?.members ?? [])];
   const maxBytes = (i: number) =>
     maxSealedSize(meta.parts[i] === 'attachment' ? config.limits.maxAttachmentBytes : config.limits.maxTextBytes, setOf(i).members.length);
   const attachmentsMax = maxSealedSize(config.limits.maxReportBytes, routing.main.members.length);
   let attachmentTotal = 0;
-  return {
+  return sealedPartsPlan(
     maxBytes,
-    check: (i, bytes) => {
-      checkSealedPart(bytes, expectedMembers(setOf(i).members), maxBytes(i), i);
+    (i) => expected[meta.parts[i] === 'identity' ? 1 : 0] as ExpectedRecipient[],
+    (i, bytes) => {
       if (meta.parts[i] !== 'attachment') return;
       attachmentTotal += bytes.length;
       if (attachmentTotal > attachmentsMax)
         throw new ApiError(413, 'report_too_large', 'The attachments together are larger than allowed.');
     },
-  };
+  );
 }
 
 /** Checks what remains once every part has passed (the reply key); returns the report to store. */

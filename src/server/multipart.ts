@@ -25,6 +25,8 @@ const LF = 10;
 const DASH = 45;
 /** A part's header block is a few short lines; anything longer is not a form. */
 const MAX_HEAD_BYTES = 2048;
+/** How much of a part's start a probe is shown, at most. */
+const PROBE_MAX_BYTES = 64 * 1024;
 /** What may follow the closing delimiter (a final CRLF) before the body must end. */
 const MAX_EPILOGUE_BYTES = 512;
 
@@ -156,7 +158,7 @@ export class MultipartReader {
       this.buf = this.buf.subarray(first.length);
       await this.afterDelimiter();
     } else if (this.state === 'data') {
-      await this.read(0, true);
+      await this.read(0, undefined, true);
     }
     if (this.state === 'done') return null;
     let end = -1;
@@ -174,19 +176,25 @@ export class MultipartReader {
   }
 
   /**
-   * The current part's data, refusing (part_too_large) as soon as it passes `max` bytes; `discard`
-   * reads past it without keeping anything.
+   * The current part's data, refusing (part_too_large) as soon as it passes `max` bytes. `probe`
+   * is shown the part's start as it grows (up to 64 KB) until it returns true, and may throw to
+   * refuse the part before the rest is read. `discard` reads past it without keeping anything.
    */
-  async read(max: number, discard = false): Promise<Uint8Array> {
+  async read(max: number, probe?: (prefix: Uint8Array) => boolean, discard = false): Promise<Uint8Array> {
     if (this.state !== 'data') throw new MultipartError('malformed');
     const chunks: Uint8Array[] = [];
     let size = 0;
+    let probing = probe !== undefined;
     const keep = (bytes: Uint8Array) => {
       if (discard || bytes.length === 0) return;
       size += bytes.length;
       if (size > max) throw new MultipartError('part_too_large');
       // A copy, so the part does not pin the whole network chunk it came in.
       chunks.push(bytes.slice());
+      if (probing) {
+        const prefix = concat(chunks, size).subarray(0, PROBE_MAX_BYTES);
+        probing = !(probe as (prefix: Uint8Array) => boolean)(prefix) && size < PROBE_MAX_BYTES;
+      }
     };
     const d = this.delimiter;
     for (;;) {

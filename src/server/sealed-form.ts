@@ -2,7 +2,8 @@
 // (at most 16 KB) checked against a schema, then the route's checks of the meta (roles, config,
 // category, whom the parts must be sealed to) before any part is read, then files `part-0` …
 // `part-N` in order, one per entry of meta.parts, each refused as soon as it passes its own cap
-// and checked as soon as it has arrived, then the end of the body. It stops at the first failure,
+// and checked from its first bytes on (its recipients) and whole once it has arrived, then the
+// end of the body. It stops at the first failure,
 // so a bad body is never read further. Used for new reports, residents' follow-up messages, staff
 // replies and disclosures. Every refusal is a 4xx without echo.
 
@@ -26,6 +27,8 @@ export interface PartPlan {
   maxBytes(index: number): number;
   /** checks part `index` as soon as it has arrived (throws ApiError) */
   check?(index: number, bytes: Uint8Array): void;
+  /** checks part `index` from its first bytes, while they arrive: true once decided (throws ApiError) */
+  probe?(index: number, prefix: Uint8Array): boolean;
 }
 
 export interface SealedFormOptions<M> {
@@ -85,7 +88,8 @@ export async function readSealedForm<S extends z.ZodType<{ parts: string[] }>>(
         if (head && !expected) throw new ApiError(400, 'unexpected_field', 'The body has a field that is not expected.');
         throw new ApiError(400, 'part_missing', 'A part is missing, out of order or not a file.', { part: i });
       }
-      const bytes = await reader.read(plan.maxBytes(i));
+      const probe = plan.probe;
+      const bytes = await reader.read(plan.maxBytes(i), probe ? (prefix) => probe(i, prefix) : undefined);
       plan.check?.(i, bytes);
       parts.push(bytes);
     }

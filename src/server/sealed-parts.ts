@@ -4,10 +4,11 @@
 
 import * as openpgp from 'openpgp';
 import type { RecipientSet, ResolvedConfig, ResolvedMember } from '../config/resolve.ts';
-import { inspectSealedPart, PacketError } from '../core/openpgp-packets.ts';
+import { inspectSealedPart, inspectSealedPrefix, PacketError } from '../core/openpgp-packets.ts';
 import { padmeLength } from '../core/padme.ts';
 import { checkRecipients, type ExpectedRecipient } from '../core/recipients.ts';
 import { ApiError } from './http.ts';
+import type { PartPlan } from './sealed-form.ts';
 
 /** Header, envelope and packet framing around the padded plaintext, plus one PKESK per key. */
 const SEAL_OVERHEAD = 1024;
@@ -53,16 +54,53 @@ export async function expectedResident(armored: string, now: Date): Promise<Expe
   return { memberId: 'resident', keyIds };
 }
 
+function packetRefusal(e: unknown, index: number): unknown {
+  if (e instanceof PacketError)
+    return new ApiError(422, `part_${e.code}`, `A part is not a sealed OpenPGP message Relais accepts: ${e.message}.`, { part: index });
+  return e;
+}
+
 export function checkSealedPart(bytes: Uint8Array, expected: ExpectedRecipient[], maxBytes: number, index: number): void {
   if (bytes.length > maxBytes) throw new ApiError(413, 'part_too_large', 'A part is larger than allowed.', { part: index });
   let info: ReturnType<typeof inspectSealedPart>;
   try {
     info = inspectSealedPart(bytes);
   } catch (e) {
-    if (e instanceof PacketError)
-      throw new ApiError(422, `part_${e.code}`, `A part is not a sealed OpenPGP message Relais accepts: ${e.message}.`, { part: index });
-    throw e;
+    throw packetRefusal(e, index);
   }
   const mismatch = checkRecipients(info.recipients, expected);
   if (mismatch) throw new ApiError(422, mismatch, 'A part is not sealed to exactly the keys it must be sealed to.', { part: index });
+}
+
+/** The same check on a part's first bytes; true once it has passed, false while it needs more. */
+export function checkSealedPrefix(prefix: Uint8Array, expected: ExpectedRecipient[], index: number): boolean {
+  let recipients: ReturnType<typeof inspectSealedPrefix>;
+  try {
+    recipients = inspectSealedPrefix(prefix);
+  } catch (e) {
+    throw packetRefusal(e, index);
+  }
+  if (!recipients) return false;
+  const mismatch = checkRecipients(recipients, expected);
+  if (mismatch) throw new ApiError(422, mismatch, 'A part is not sealed to exactly the keys it must be sealed to.', { part: index });
+  return true;
+}
+
+/**
+ * How to read the sealed parts of a form: part i within `maxBytes(i)`, sealed to exactly
+ * `expected(i)`, checked from its first bytes on and again whole; `after` adds a check per part.
+ */
+export function sealedPartsPlan(
+  maxBytes: (index: number) => number,
+  expected: (index: number) => ExpectedRecipient[],
+  after?: (index: number, bytes: Uint8Array) => void,
+): PartPlan {
+  return {
+    maxBytes,
+    probe: (i, prefix) => checkSealedPrefix(prefix, expected(i), i),
+    check: (i, bytes) => {
+      checkSealedPart(bytes, expected(i), maxBytes(i), i);
+      after?.(i, bytes);
+    },
+  };
 }

@@ -3,7 +3,7 @@
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8 } from '../../src/core/bytes.ts';
+import { concatBytes, utf8 } from '../../src/core/bytes.ts';
 import { leadingZeroBits, parseChallenge } from '../../src/core/pow.ts';
 import { sealEnvelope } from '../../src/core/seal.ts';
 import { makeKey, startTestServer, type TestServer } from '../helpers/fixture.ts';
@@ -311,27 +311,37 @@ describe('refusing bad reports without writing anything', () => {
     expect(declared.status).toBe(413);
     expect(((await declared.json()) as { error: string }).error).toBe('body_too_large');
     // Without a length (chunked): a valid start, then a part that never ends is refused once it
-    // passes its cap, long before the client has sent it all.
+    // passes its cap, long before the client has sent it all; a part that does not start as a
+    // sealed part is refused at its first bytes.
     const s = await validSubmission(server.url);
     const { pow: _, ...meta } = s.meta;
-    const head = utf8(
-      `--xyz\r\nContent-Disposition: form-data; name="meta"\r\n\r\n${JSON.stringify(meta)}\r\n--xyz\r\nContent-Disposition: form-data; name="part-0"; filename="sealed"\r\n\r\n`,
-    );
-    let sent = 0;
-    const chunk = new Uint8Array(64 * 1024).fill(7);
-    const streamed = await fetch(`${server.url}/api/v1/reports`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(s) },
-      duplex: 'half',
-      body: new ReadableStream({
-        pull(controller) {
-          if (sent++ > 3000) return controller.close();
-          controller.enqueue(sent === 1 ? head : chunk);
-        },
-      }),
-    } as RequestInit);
-    expect(streamed.status).toBe(413);
-    expect((await streamed.json()) as { error: string; part: number }).toMatchObject({ error: 'part_too_large', part: 0 });
+    const stream = async (first: Uint8Array) => {
+      const head = concatBytes(
+        utf8(
+          `--xyz\r\nContent-Disposition: form-data; name="meta"\r\n\r\n${JSON.stringify(meta)}\r\n--xyz\r\nContent-Disposition: form-data; name="part-0"; filename="sealed"\r\n\r\n`,
+        ),
+        first,
+      );
+      let sent = 0;
+      const chunk = new Uint8Array(64 * 1024).fill(7);
+      const res = await fetch(`${server.url}/api/v1/reports`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(s) },
+        duplex: 'half',
+        body: new ReadableStream({
+          pull(controller) {
+            if (sent++ > 3000) return controller.close();
+            controller.enqueue(sent === 1 ? head : chunk);
+          },
+        }),
+      } as RequestInit);
+      return { status: res.status, body: (await res.json()) as { error: string; part: number } };
+    };
+    expect(await stream(s.parts[0] as Uint8Array)).toEqual({
+      status: 413,
+      body: expect.objectContaining({ error: 'part_too_large', part: 0 }),
+    });
+    expect(await stream(new Uint8Array(0))).toEqual({ status: 422, body: expect.objectContaining({ error: 'part_not_openpgp', part: 0 }) });
     expect(await counts()).toEqual(before);
   });
 

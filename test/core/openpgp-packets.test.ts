@@ -1,7 +1,7 @@
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../src/core/bytes.ts';
-import { inspectSealedPart, PacketError } from '../../src/core/openpgp-packets.ts';
+import { inspectSealedPart, inspectSealedPrefix, PacketError } from '../../src/core/openpgp-packets.ts';
 import { sealEnvelope } from '../../src/core/seal.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { makeKey } from '../helpers/fixture.ts';
@@ -137,5 +137,52 @@ describe('reading the recipients of a sealed part without decrypting it', () => 
 
   it('refuses an indeterminate-length old-format packet', () => {
     expect(code(new Uint8Array([0x87, 1, 2, 3]))).toBe('not_openpgp');
+  });
+});
+
+describe('reading the recipients from the first bytes of a part', () => {
+  it('gives nothing until the encrypted packet starts, then exactly the recipients of the whole part, at every cut', () => {
+    const whole = inspectSealedPart(sealed).recipients;
+    let first = -1;
+    for (let cut = 0; cut <= sealed.length; cut++) {
+      const found = inspectSealedPrefix(sealed.subarray(0, cut));
+      if (found === null) {
+        expect(first).toBe(-1);
+        continue;
+      }
+      if (first === -1) first = cut;
+      expect(found).toEqual(whole);
+    }
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(400);
+  });
+
+  it('refuses from the first bytes what the whole part is refused for', async () => {
+    const literal = (await openpgp.createMessage({ binary: utf8('en clair') })).write() as Uint8Array;
+    const prefixCode = (bytes: Uint8Array) => {
+      try {
+        return inspectSealedPrefix(bytes) === null ? 'undecided' : 'accepted';
+      } catch (e) {
+        if (e instanceof PacketError) return e.code;
+        throw e;
+      }
+    };
+    expect(prefixCode(literal)).toBe('unexpected_packet');
+    expect(prefixCode(utf8('-----BEGIN PGP MESSAGE-----'))).toBe('not_openpgp');
+    const wildcard = sealed.slice();
+    wildcard.fill(0, 3, 11);
+    expect(prefixCode(wildcard)).toBe('wildcard_recipient');
+  });
+
+  it('never throws anything but PacketError on random bytes', () => {
+    const buf = new Uint8Array(300);
+    for (let i = 0; i < 2000; i++) {
+      crypto.getRandomValues(buf);
+      try {
+        inspectSealedPrefix(buf.subarray(0, 1 + (i % 300)));
+      } catch (e) {
+        expect(e).toBeInstanceOf(PacketError);
+      }
+    }
   });
 });
