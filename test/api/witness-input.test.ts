@@ -282,7 +282,7 @@ describe('bad input on the witness and disclosure routes', () => {
       'custodian',
       'POST',
       () => '/api/v1/disclosures',
-      () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'] }, ['a']),
+      () => form({ witness: number, inbox: 'police', parts: ['disclosure', 'review'] }, []),
       undefined,
       400,
       'part_missing',
