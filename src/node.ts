@@ -136,6 +136,32 @@ function dropUnreadBody(incoming: IncomingMessage, outgoing: ServerResponse, lim
   });
 }
 
+const CURRENT = Symbol('current request');
+type LingeringSocket = Duplex & { destroySoon(): void; [CURRENT]?: IncomingMessage };
+const lingering = new WeakSet<Duplex>();
+
+/**
+ * When Node closes a connection after an answer (the client asked for it, or the answer said so)
+ * while the client is still sending the body, it would close at once and the client would get a
+ * reset instead of the answer. Here it closes its side only, keeps reading (dropUnreadBody drops
+ * it) until the client is done, and cuts within the bounds.
+ */
+function lingerBeforeClosing(incoming: IncomingMessage, limits: HttpLimits): void {
+  const socket = incoming.socket as LingeringSocket | null;
+  if (!socket) return;
+  socket[CURRENT] = incoming;
+  if (lingering.has(socket)) return;
+  lingering.add(socket);
+  const destroySoon = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (socket[CURRENT]?.complete !== false) return destroySoon();
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), limits.drainMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
 /** An HTTP server for `fetch`, with the limits above. */
 export function createHttpServer(fetch: (req: Request) => Response | Promise<Response>, overrides: Partial<HttpLimits> = {}): Server {
   const limits = { ...HTTP_LIMITS, ...overrides };
@@ -153,6 +179,7 @@ export function createHttpServer(fetch: (req: Request) => Response | Promise<Res
     },
   });
   const handle = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    lingerBeforeClosing(incoming, limits);
     dropUnreadBody(incoming, outgoing, limits);
     void listener(incoming, outgoing);
   };

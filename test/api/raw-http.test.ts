@@ -177,6 +177,37 @@ describe('refusals are delivered', () => {
     expectSecurityHeaders(answer);
   });
 
+  it('lets a client that asked to close the connection finish sending after the refusal, then closes cleanly', async () => {
+    const total = 8 * 1024 * 1024;
+    const socket = connect(port, '127.0.0.1');
+    const outcome = await new Promise<{ answer: string; ended: string }>((resolve) => {
+      let answer = '';
+      let ended = '';
+      socket.on('data', (chunk) => {
+        answer += chunk.toString('latin1');
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        ended = e.code ?? 'error';
+      });
+      socket.on('close', () => resolve({ answer, ended: ended || 'close' }));
+      socket.write(
+        `POST /api/v1/reports HTTP/1.1\r\n${host()}Connection: close\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${total}\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(64 * 1024, 0x41);
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      pump();
+    });
+    expect(outcome.answer).toMatch(/^HTTP\/1\.1 422 /);
+    expect(outcome.ended).toBe('close');
+  });
+
   it('answers a declared size over the limit with 413 before reading the body', async () => {
     const s = await validSubmission(server.url);
     const pow = powHeaders(s)['Relais-Pow'];
