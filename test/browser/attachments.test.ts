@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import type { Browser, Page } from 'playwright-core';
@@ -18,11 +17,12 @@ import { relais } from '../helpers/cli.ts';
 import { freePort, makeFixture, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { launchChromium, startCaptureProxy, type CaptureProxy } from '../helpers/browser.ts';
 import { exiftool, leaks } from '../strip/helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const CORPUS = CORPUS_DIR;
 const MB = 1024 * 1024;
-const work = mkdtempSync(join(tmpdir(), 'relais-attach-'));
+const work = tempDir('relais-attach-');
 const PHOTO = readFileSync(join(CORPUS, 'exif-samples-DSCN0010.jpg'));
 const PHOTO_NAME = 'fenetre-DSCN0010.jpg';
 

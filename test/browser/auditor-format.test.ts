@@ -2,8 +2,7 @@
 // file is byte for byte what `relais audit verify --state` writes and each reads the other's; its
 // CSV and JSON exports are what `relais audit export` writes for the same entries (formula cells
 // defused); its filters and summary count what they say. Runs in Node on the page's own modules.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadState, saveState } from '../../src/cli/audit-state.ts';
@@ -19,12 +18,13 @@ import {
 } from '../../src/core/tlog/index.ts';
 import { filterRows, NO_FILTER, rowOf, rowsOf, summarize, toCsv, toJson } from '../../web/src/auditor/entries.ts';
 import { formatState, parseState, StateFileProblem } from '../../src/client/audit-state.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ORIGIN = 'relais.test/log';
 const keys = generateSignerKey(ORIGIN);
 const signer = parseSignerKey(keys.signerKey);
 const verifier = parseVerifierKey(keys.verifierKey);
-const work = mkdtempSync(join(tmpdir(), 'relais-auditor-format-'));
+const work = tempDir('relais-auditor-format-');
 
 const T = Date.UTC(2026, 10, 26, 14, 32, 5);
 const ENTRIES = [

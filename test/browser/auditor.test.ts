@@ -9,15 +9,15 @@
 // checked, and fails — naming what — a checkpoint without the quorum (a fork shown to this
 // auditor alone), a server that stops signing, a changed stored hash and a broken rule.
 import { groupedHash } from '../../src/core/site-manifest.ts';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
 import { getReport, listReports, openPart, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
+import { tempDir } from '../helpers/temp.ts';
 // The rows and CSV that `relais audit export` writes (the page's download must be the same bytes).
 import { rowOf as cliRowOf, toCsv as cliToCsv } from '../../src/client/audit-rows.ts';
 import {
@@ -40,7 +40,7 @@ import { auditEntryJson } from '../../src/core/audit-entry.ts';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const HOUR = 3600_000;
 const ORIGIN = 'relais.test/log';
-const work = mkdtempSync(join(tmpdir(), 'relais-auditor-'));
+const work = tempDir('relais-auditor-');
 let offset = 0;
 let server: TestServer;
 let browser: Browser;

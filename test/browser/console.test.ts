@@ -4,9 +4,8 @@
 // logins, the key gone after logout (storage and a heap snapshot of the page), nothing about a
 // report in the URL or title, the console's own bundle, and axe.
 import { CORPUS_DIR } from '../helpers/corpus.ts';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +16,10 @@ import { relais } from '../helpers/cli.ts';
 import { freePort, makeFixture, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { launchChromium, startCaptureProxy, type CaptureProxy } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const work = mkdtempSync(join(tmpdir(), 'relais-console-'));
+const work = tempDir('relais-console-');
 const PASS = 'console pass phrase';
 let server: TestServer;
 let proxy: CaptureProxy;

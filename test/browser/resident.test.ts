@@ -5,7 +5,6 @@
 // 320 px, axe on every page and the receipt's guard are in resident-drills.test.ts).
 import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +12,10 @@ import { relais } from '../helpers/cli.ts';
 import { freePort, makeFixture, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { fragments, launchChromium, startCaptureProxy, type CaptureProxy } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const work = mkdtempSync(join(tmpdir(), 'relais-browser-'));
+const work = tempDir('relais-browser-');
 const TYPED = {
   what: 'Xylophone quartz: trois guetteurs à capuche vendent devant le hall',
   where: 'Parvis Zéphyrin-Quibble, escalier nord',

@@ -1,14 +1,14 @@
 // `relais clean` on every file of the shared metadata corpus (DESIGN promise 3): what it writes
 // carries nothing identifying for exiftool, it says what it removed, and what it cannot clean
 // (HEIC, video) is refused with the reason and a non-zero exit, writing nothing.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { relais } from '../helpers/cli.ts';
 import { CORPUS, corpusFiles, exiftool, leaks } from '../strip/helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const out = mkdtempSync(join(tmpdir(), 'relais-clean-'));
+const out = tempDir('relais-clean-');
 const REFUSED: Record<string, RegExp> = {
   'exif-samples-iphone_13_pro_max.HEIC': /refused \(needs_reencode\): this picture format .*convert it to JPEG/,
   'exiftool-QuickTime.heic': /refused \(needs_reencode\): this picture format .*convert it to JPEG/,

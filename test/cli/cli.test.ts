@@ -3,16 +3,16 @@
 // by `gpg --decrypt` and by `sq decrypt` with a city member's key made by Sequoia; and pulled
 // decrypted by an officer whose key was made by `relais keygen`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../../src/core/envelope.ts';
 import { makeFixture, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { relais } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-cli-'));
+const work = tempDir('relais-cli-');
 const gpg = new Gpg();
 let gpgKey: { fingerprint: string; privateKey: string };
 let server: TestServer;

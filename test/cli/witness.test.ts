@@ -2,16 +2,16 @@
 // filed with `relais submit --identity-file`, custodian D reads the identity and asks for a
 // disclosure, E reviews and approves, the police inbox fetches it — sealed
 // (decrypted by gpg) and decrypted — and nobody can then withdraw it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relais } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const IDENTITY = 'Nom : Yannick Oxalis-Vautrin\nComment me joindre : par l’intermédiaire de ma sœur\n';
-const work = mkdtempSync(join(tmpdir(), 'relais-witness-cli-'));
+const work = tempDir('relais-witness-cli-');
 let server: TestServer;
 let number = '';
 let disclosure = '';

@@ -3,15 +3,15 @@
 // the test to decrypt with.
 
 import * as openpgp from 'openpgp';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from '../../src/core/bytes.ts';
 import { generateSignerKey, parseSignerKey } from '../../src/core/tlog/index.ts';
 import { loadConfigFile } from '../../src/config/load-node.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
 import { type HttpLimits, startNodeServer, type RunningServer } from '../../src/node.ts';
+import { tempDir } from './temp.ts';
 
 export interface TestKey {
   publicKey: string;
@@ -79,7 +79,7 @@ export const DEFAULT_LAYOUT = {
 export async function makeFixture(
   options: { keys?: Record<string, TestKey>; patch?: (json: Record<string, any>) => void; extraKeys?: Record<string, string> } = {},
 ): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-test-'));
+  const dir = tempDir('relais-test-');
   mkdirSync(join(dir, 'keys'));
   const keys: Record<string, TestKey> = { ...(options.keys ?? {}) };
   const ids = [...DEFAULT_LAYOUT.inboxes.flatMap((i) => i.members), ...DEFAULT_LAYOUT.auditors, ...DEFAULT_LAYOUT.analysts];

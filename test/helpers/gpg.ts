@@ -1,13 +1,15 @@
 // Runs Debian's GnuPG (2.2) in a throwaway home directory, as an independent OpenPGP
-// implementation for interop tests. Passphrases go through a file, never the command line.
+// implementation for interop tests. Passphrases go through a file, never the command line. The
+// home's gpg-agent is stopped and the home removed when the test file ends.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gpgHome } from './temp.ts';
 
 export class Gpg {
-  readonly home = mkdtempSync(join(tmpdir(), 'relais-gpg-'));
+  /** removed, its agent stopped, when the test file ends (test/helpers/temp.ts) */
+  readonly home = gpgHome();
 
   run(args: string[], input?: Uint8Array | string): Buffer {
     return execFileSync('gpg', ['--homedir', this.home, '--batch', '--no-tty', '--quiet', '--pinentry-mode', 'loopback', ...args], {

@@ -4,8 +4,7 @@
 // rollback, then a fork of the same size, then a fork that grew past it. The log key is made by
 // `relais log-key`, and `relais serve` refuses a signer key that the config does not name.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../src/client/staff.ts';
@@ -13,8 +12,9 @@ import { parseSignerKey } from '../../src/core/tlog/index.ts';
 import { BIN, relais } from '../helpers/cli.ts';
 import { makeFixture, type Fixture, type TestServer } from '../helpers/fixture.ts';
 import { keyFiles, startLogServer, staff } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-fork-'));
+const work = tempDir('relais-fork-');
 let fx: Fixture;
 let signerKey: string;
 let server: TestServer;

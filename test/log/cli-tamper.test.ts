@@ -3,8 +3,7 @@
 // dropped) who changes one entry, swaps two, or deletes the last ones — each caught, with exit
 // code 3 and a message naming what is wrong; a log key other than the auditor's own is refused.
 // (No cosigners here: test/log/drills.test.ts runs the same with two.)
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../src/client/staff.ts';
@@ -12,8 +11,9 @@ import { generateSignerKey } from '../../src/core/tlog/index.ts';
 import { relais } from '../helpers/cli.ts';
 import type { TestServer } from '../helpers/fixture.ts';
 import { keyFiles, startLogServer, staff, tamper } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-audit-'));
+const work = tempDir('relais-audit-');
 let server: TestServer;
 let auditor: { key: string; pass: string };
 let baseline: string;

@@ -2,8 +2,6 @@
 // a SQLite file through better-sqlite3, and D1 in the real Workers runtime (workerd, through
 // wrangler's getPlatformProxy), migrated by the D1 adapter from the same migrations/ files.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobStore } from '../../src/store/blobs.ts';
 import { SqlBlobStore } from '../../src/store/blobs.ts';
@@ -13,6 +11,7 @@ import { D1Driver } from '../../src/store/d1.ts';
 import { openSqlite } from '../../src/store/sqlite.ts';
 import { readMigrations } from '../../src/node.ts';
 import { openPlatform } from '../worker/platform.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 export interface AdapterUnderTest {
   name: string;
@@ -23,7 +22,7 @@ export const ADAPTERS: AdapterUnderTest[] = [
   {
     name: 'sqlite (better-sqlite3, file)',
     async open() {
-      const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'relais-store-')), 'test.db'));
+      const db = openSqlite(join(tempDir('relais-store-'), 'test.db'));
       await applyMigrations(db, readMigrations());
       return { db, blobs: new SqlBlobStore(db), close: () => db.close() };
     },

@@ -2,15 +2,15 @@
 // as an independent reader on files written to a temporary folder, and judging its output.
 import { CORPUS_DIR } from '../helpers/corpus.ts';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.ts';
 
 export const CORPUS = CORPUS_DIR;
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 export const EXIFTOOL = '/usr/bin/exiftool';
 
-export const tmp = mkdtempSync(join(tmpdir(), 'relais-strip-'));
+export const tmp = tempDir('relais-strip-');
 let counter = 0;
 
 export function corpusFiles(): string[] {

@@ -5,8 +5,7 @@
 // has the log cosigned again (a real `relais cosigner serve`) even when nothing new was logged.
 import { receiptGraceSeconds } from '../../src/server/maintenance.ts';
 import * as openpgp from 'openpgp';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
@@ -25,10 +24,11 @@ import { formOf, keysOf, publicConfigOf, send, textEnvelope, validSubmission, ty
 import { keyFiles } from '../log/helpers.ts';
 import { startCosigner, useCosigners, type RunningCosigner } from '../log/cosigners.ts';
 import { startWorker, type WorkerUnderTest } from './harness.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const BUCKET_SECONDS = 60;
 const MB = 1024 * 1024;
-const work = mkdtempSync(join(tmpdir(), 'relais-worker-cli-'));
+const work = tempDir('relais-worker-cli-');
 const passFile = join(work, 'pass');
 const gpg = new Gpg();
 let worker: WorkerUnderTest;

@@ -1,12 +1,12 @@
 // D1 and R2 bindings from the real Workers runtime (workerd, through wrangler's getPlatformProxy),
 // each on its own throwaway persistence folder, for the store contract and the R2 blob tests.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getPlatformProxy } from 'wrangler';
 import type { D1Like } from '../../src/store/d1.ts';
 import type { R2Like } from '../../src/store/r2.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 export interface Platform {
   db: D1Like;
@@ -17,7 +17,7 @@ export interface Platform {
 
 export async function openPlatform(): Promise<Platform> {
   process.env.WRANGLER_SEND_METRICS = 'false';
-  const dir = mkdtempSync(join(tmpdir(), 'relais-workerd-'));
+  const dir = tempDir('relais-workerd-');
   const configPath = join(dir, 'wrangler.json');
   writeFileSync(
     configPath,
