@@ -1,7 +1,8 @@
 // Once per run: builds web/dist before the tests that serve pages (the browser tests, the worker
 // tests), and gives the run a temporary folder of its own (TMPDIR, which the test processes and
 // every program they start inherit). At the end the run fails if anything was left there — a
-// folder not removed, a gpg-agent still running for a GnuPG home in it — and removes it all.
+// folder not removed, a gpg-agent still running for a GnuPG home in it — and removes it all
+// (tsx's compile cache included).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,8 @@ export default async function setup(): Promise<() => void> {
   const run = mkdtempSync(join(tmpdir(), 'relais-run-'));
   process.env.TMPDIR = run;
   return () => {
-    const left = readdirSync(run);
+    // tsx keeps its compile cache there (for the CLI processes the tests start): not a leftover.
+    const left = readdirSync(run).filter((name) => !/^tsx-\d+$/.test(name));
     const agents = agentsUnder(run);
     for (const name of left) if (name.startsWith('relais-gpg-')) stopGpgAgents(join(run, name));
     rmSync(run, { recursive: true, force: true, maxRetries: 3 });
