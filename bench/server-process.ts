@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixture, startTestServer } from '../test/helpers/fixture.ts';
+import { removeTempDirs } from '../test/helpers/temp.ts';
 
 type Message = { type: 'stats' } | { type: 'reset' } | { type: 'stop' };
 
@@ -65,6 +66,7 @@ async function startFloor(): Promise<{ url: string; close: () => Promise<void> }
 }
 
 async function startRelais(): Promise<{ url: string; close: () => Promise<void> }> {
+  // Its temporary folder is removed on close (test/helpers/temp.ts registered it).
   const fixture = await makeFixture({
     patch: (json) => {
       if (process.env.BENCH_LIMITS) json.limits = JSON.parse(process.env.BENCH_LIMITS);
@@ -75,7 +77,7 @@ async function startRelais(): Promise<{ url: string; close: () => Promise<void> 
     url: server.url,
     close: async () => {
       await server.close();
-      rmSync(fixture.dir, { recursive: true, force: true });
+      removeTempDirs();
     },
   };
 }
@@ -91,4 +93,6 @@ process.on('message', (m: Message) => {
   }
   if (m.type === 'stop') void running.close().then(() => process.exit(0));
 });
+// The benchmark ended (or was stopped): so does this server.
+process.on('disconnect', () => void running.close().finally(() => process.exit(0)));
 send({ type: 'ready', url: running.url });
