@@ -96,9 +96,23 @@ export function createRelais(deps: AppDeps): Relais {
   };
 }
 
+/** What a refused request left unread of its body is dropped within these bounds (MinimalRequest.drain). */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+const DRAIN_MS = 10_000;
+
+export interface FetchOptions {
+  /**
+   * Read and drop what the app left unread of the body (within DRAIN_BYTES and DRAIN_MS) before the answer is
+   * handed on. The Workers entry needs it: workerd cannot read a request body once the answer is
+   * sent, and a client still sending would wait for an answer that never comes. Node drains at the
+   * socket after the answer (src/node.ts).
+   */
+  drainBody?: boolean;
+}
+
 export interface RelaisApp {
   /** the entry point for runtimes: strips the request to what Relais reads, then routes it */
-  fetch: (req: Request) => Promise<Response>;
+  fetch: (req: Request, options?: FetchOptions) => Promise<Response>;
   app: Hono<Env>;
   relais: Relais;
 }
@@ -146,7 +160,16 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.route('/', siteRoutes(relais));
   // Only /assets/ is static: the build manifest beside it (web/dist/build.json) is not served.
   if (deps.assets) app.use('/assets/*', deps.assets);
-  return { fetch: async (req) => app.fetch(minimalRequest(req)), app, relais };
+  return {
+    fetch: async (req, options = {}) => {
+      const minimal = minimalRequest(req);
+      const res = await app.fetch(minimal.request);
+      if (options.drainBody) await minimal.drain(DRAIN_BYTES, DRAIN_MS);
+      return res;
+    },
+    app,
+    relais,
+  };
 }
 
 /**

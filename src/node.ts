@@ -165,7 +165,7 @@ function lingerBeforeClosing(incoming: IncomingMessage, limits: HttpLimits): voi
 /** An HTTP server for `fetch`, with the limits above. */
 export function createHttpServer(fetch: (req: Request) => Response | Promise<Response>, overrides: Partial<HttpLimits> = {}): Server {
   const limits = { ...HTTP_LIMITS, ...overrides };
-  const listener = getRequestListener(fetch, {
+  const listener = getRequestListener((req: Request) => fetch(req), {
     autoCleanupIncoming: false,
     // A request Node parsed but no URL can be made of (a bad Host header…): answered like the rest.
     errorHandler: (e) => {

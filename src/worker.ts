@@ -168,7 +168,9 @@ export default {
     } catch {
       return unavailable();
     }
-    return relaisApp.fetch(request);
+    // What a refused request left unread of its body is read and dropped first, so that a client
+    // still sending gets the answer (workerd cannot read the body once the answer is sent).
+    return relaisApp.fetch(request, { drainBody: true });
   },
 
   /**

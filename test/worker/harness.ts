@@ -40,8 +40,12 @@ export interface WorkerUnderTest {
 }
 
 function wranglerEnv(dir: string): NodeJS.ProcessEnv {
+  // wrangler's update check keeps a file in the temporary folder: this test's own, removed with it.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   return {
     ...process.env,
+    TMPDIR: tmp,
     WRANGLER_SEND_METRICS: 'false',
     WRANGLER_LOG_PATH: join(dir, 'wrangler-logs'),
     CI: 'true',

@@ -20,7 +20,7 @@ import { randomBytes } from '../../src/core/bytes.ts';
 import { relais } from '../helpers/cli.ts';
 import { makeFixture, makeKey } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
-import { formOf, keysOf, publicConfigOf, send, textEnvelope, validSubmission, type Submission } from '../helpers/intake.ts';
+import { formOf, keysOf, powHeaders, publicConfigOf, send, textEnvelope, validSubmission, type Submission } from '../helpers/intake.ts';
 import { keyFiles } from '../log/helpers.ts';
 import { startCosigner, useCosigners, type RunningCosigner } from '../log/cosigners.ts';
 import { startWorker, type WorkerUnderTest } from './harness.ts';
@@ -66,9 +66,15 @@ function auditActions(): { action: string; report?: string; bucket?: string; det
   return worker.query<{ entry: string }>('SELECT entry FROM audit_entries ORDER BY idx').map((r) => JSON.parse(r.entry));
 }
 
-async function expectRefused(s: Submission | FormData, status: number, code: string, canary?: string) {
+async function expectRefused(
+  s: Submission | FormData,
+  status: number,
+  code: string,
+  canary?: string,
+  headers: Record<string, string> = {},
+) {
   const before = counts();
-  const res = await send(worker.url, s);
+  const res = await send(worker.url, s, headers);
   expect({ status: res.status, code: res.body.error }).toEqual({ status, code });
   if (canary) expect(JSON.stringify(res.body)).not.toContain(canary);
   expect(counts()).toEqual(before);
@@ -388,12 +394,14 @@ describe('refusing bad reports on the worker without writing anything', () => {
   });
 
   it('refuses a meta field that is not JSON, and an extra field', async () => {
-    const form = formOf(await validSubmission(worker.url));
+    const s = await validSubmission(worker.url);
+    const form = formOf(s);
     form.set('meta', 'CANARY{');
-    await expectRefused(form, 400, 'meta_invalid', 'CANARY');
-    const extra = formOf(await validSubmission(worker.url));
+    await expectRefused(form, 400, 'meta_invalid', 'CANARY', powHeaders(s));
+    const t = await validSubmission(worker.url);
+    const extra = formOf(t);
     extra.set('ip', 'CANARY');
-    await expectRefused(extra, 400, 'unexpected_field', 'CANARY');
+    await expectRefused(extra, 400, 'unexpected_field', 'CANARY', powHeaders(t));
   });
 
   it('refuses an attachment over the limit and an oversized body', async () => {
@@ -410,7 +418,7 @@ describe('refusing bad reports on the worker without writing anything', () => {
     const before = counts();
     const res = await fetch(`${worker.url}/api/v1/reports`, {
       method: 'POST',
-      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(await validSubmission(worker.url)) },
       body: new Uint8Array(16 * MB),
     });
     expect(res.status).toBe(413);
@@ -422,7 +430,7 @@ describe('refusing bad reports on the worker without writing anything', () => {
     const before = counts();
     const broken = await fetch(`${worker.url}/api/v1/reports`, {
       method: 'POST',
-      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(await validSubmission(worker.url)) },
       body: '--xyz\r\nCANARY garbage',
     });
     expect(broken.status).toBe(400);
