@@ -160,7 +160,9 @@ export default async function (): Promise<void> {
       if (mode === 'full') {
         const state = formatState('relais.test/log', verifier, verified.trusted, { cosigners: [], quorum: 0, maxAgeSeconds: 900 });
         const entries = verified.trusted.checkpoint.size;
-        console.log(`state file for ${fmt(entries)} entries       ${fmt(state.length / 1e6, 1)} MB (${fmt(state.length / entries, 1)} bytes an entry)`);
+        console.log(
+          `state file for ${fmt(entries)} entries       ${fmt(state.length / 1e6, 1)} MB (${fmt(state.length / entries, 1)} bytes an entry)`,
+        );
       }
     }
     db.close();
