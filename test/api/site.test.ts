@@ -4,8 +4,7 @@
 // restart. The manifest's pages are rendered as served and do not depend on the moment; its public
 // routes take no input; the deployment entries prove into the signed tree, and a rewritten entry
 // does not.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +22,7 @@ import { pagePaths, recordSiteDeployment } from '../../src/server/site.ts';
 import { deriveSecrets } from '../../src/server/secrets.ts';
 import { makeFixture, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { tamper } from '../log/helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let server: TestServer;
 const closers: (() => Promise<void>)[] = [];
@@ -49,7 +49,7 @@ async function deployments(dbPath: string): Promise<{ idx: number; details: Reco
 
 /** A copy of web/dist whose stylesheet (and its entry in build.json) differ: other code. */
 function otherBuild(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-other-build-'));
+  const dir = tempDir('relais-other-build-');
   cpSync(WEB_DIST_DIR, dir, { recursive: true });
   const css = Buffer.concat([readFileSync(join(dir, 'assets', 'app.css')), Buffer.from('main{margin:0}')]);
   writeFileSync(join(dir, 'assets', 'app.css'), css);

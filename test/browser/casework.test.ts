@@ -3,9 +3,8 @@
 // resident's message sits where it belongs in the conversation and shows its bucket as a range;
 // new messages are marked; a decrypted attachment stays open across a reply without a new
 // logged read; previews are decrypted only when asked. One server and one browser for the file.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +18,9 @@ import { launchChromium } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { type Seeded, seedReports } from '../helpers/seed.ts';
 import { staffClient } from '../helpers/staff.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-casework-'));
+const work = tempDir('relais-casework-');
 let server: TestServer;
 let browser: Browser;
 let page: Page;

@@ -3,8 +3,7 @@
 // verify-export` checks it offline with the auditor's own copy of the log key and fails on any
 // changed byte; GnuPG decrypts a part with nothing but its exported session key; the export is
 // logged; a report whose receipt is not yet in a signed checkpoint cannot be exported.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import * as openpgp from 'openpgp';
@@ -28,8 +27,9 @@ import { makeKey, startTestServer, type TestServer } from '../helpers/fixture.ts
 import { Gpg } from '../helpers/gpg.ts';
 import { textEnvelope } from '../helpers/intake.ts';
 import { outcome, staffClient } from '../helpers/staff.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-export-'));
+const work = tempDir('relais-export-');
 let server: TestServer;
 let now = Date.now();
 let ref = '';

@@ -7,8 +7,7 @@
 // goes only to the custodians, and only a custodian can grant it. The server refuses key packets
 // whose recipients are not exactly the current members, and writes nothing then.
 import * as openpgp from 'openpgp';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
@@ -24,8 +23,9 @@ import { relais } from '../helpers/cli.ts';
 import { makeFixture, makeKey, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { Gpg } from '../helpers/gpg.ts';
 import { outcome, staffClient } from '../helpers/staff.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-grant-'));
+const work = tempDir('relais-grant-');
 const gpg = new Gpg();
 const NEW_PASS = 'nouvelle liaison police';
 let server: TestServer;

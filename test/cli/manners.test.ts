@@ -1,15 +1,15 @@
 // CLI manners (issue 14 §6), run in-process on the real dispatcher: every command's --help goes
 // to standard output with exit 0, every command refuses an unknown option and a stray argument
 // with exit 2, a busy port is one line, and a demo started again on another port moves its origin.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toBase64, randomBytes } from '../../src/core/bytes.ts';
 import { followPort } from '../../src/cli/demo.ts';
 import { main } from '../../src/cli/main.ts';
 import { freePort, makeFixture } from '../helpers/fixture.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -110,7 +110,7 @@ describe('relais', () => {
 
 describe('relais demo', () => {
   it('moves the demo’s origin to the port it is started on, so staff logins keep working', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'relais-demo-')), 'relais.config.json');
+    const path = join(tempDir('relais-demo-'), 'relais.config.json');
     writeFileSync(path, JSON.stringify({ site: { origin: 'http://localhost:8787' }, log: { origin: 'localhost:8787/relais-demo-log' } }));
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     followPort(path, 9141);

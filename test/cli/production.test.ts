@@ -6,17 +6,17 @@
 // that sends only what the generated examples send; `relais backup` copies the running database,
 // and restoring it is a rollback that the auditor's `relais audit verify` flags.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/doctor.ts';
 import { CONFIG_FIELDS } from '../../src/cli/init-readme.ts';
 import { relais } from '../helpers/cli.ts';
 import { freePort, makeKey } from '../helpers/fixture.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'relais-prod-'));
+const root = tempDir('relais-prod-');
 const dir = join(root, 'relais');
 const PASS = 'correct horse battery staple';
 const passFile = join(root, 'pass');

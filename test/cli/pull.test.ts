@@ -5,9 +5,8 @@
 // marked read, the junk one stays unread, and the run exits 1. Files 0600, folders 0700.
 import * as openpgp from 'openpgp';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../src/client/staff.ts';
@@ -16,8 +15,9 @@ import { BIN, relais } from '../helpers/cli.ts';
 import { freePort, startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { keysOf, publicConfigOf, send, solvedPow, validSubmission } from '../helpers/intake.ts';
 import { staffClient } from '../helpers/staff.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-pull-'));
+const work = tempDir('relais-pull-');
 const passFile = join(work, 'pass');
 let server: TestServer;
 
@@ -88,7 +88,7 @@ describe('relais pull against a hostile server', () => {
   afterAll(() => new Promise<void>((resolve) => hostile.close(() => resolve())));
 
   it('writes nothing outside --out, says which names it refused, marks nothing read and exits 1', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'relais-hostile-'));
+    const parent = tempDir('relais-hostile-');
     const out = join(parent, 'a', 'out');
     mkdirSync(join(parent, 'a'));
     const res = await pull(out, [], url);

@@ -8,10 +8,9 @@
 // the site offers three languages), a quick exit that leads back to the site, and new code served
 // with a consistent manifest that was never logged.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +22,10 @@ import { freePort, makeFixture, type Fixture } from '../helpers/fixture.ts';
 import { threeLanguages } from '../helpers/languages.ts';
 import { copySources } from '../helpers/source-copy.ts';
 import { type RunningCosigner, startCosigner, useCosigners } from '../log/cosigners.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const NO_TYPESCRIPT = fileURLToPath(new URL('../helpers/no-typescript.mjs', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'relais-site-'));
+const work = tempDir('relais-site-');
 // Two folders at different paths and depths, as on two machines.
 const copyA = join(work, 'a');
 const copyB = join(work, 'elsewhere', 'deeper', 'b');

@@ -6,8 +6,7 @@
 // shown to one auditor, a read by a member moved out of the inbox, a disclosure forced to approved
 // in the database. Each exits 3 naming what is wrong; the honest log stays green with a quorum of
 // one and of two, before and after.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +20,9 @@ import { relais } from '../helpers/cli.ts';
 import { makeFixture, type Fixture, type TestServer } from '../helpers/fixture.ts';
 import { startCosigners, useCosigners, type RunningCosigner } from './cosigners.ts';
 import { keyFiles, startLogServer, staff, tamper } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'relais-drills-'));
+const work = tempDir('relais-drills-');
 let fx: Fixture;
 let server: TestServer;
 let cosigners: RunningCosigner[] = [];

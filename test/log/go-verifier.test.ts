@@ -5,8 +5,6 @@
 // Go 1.19 and x/mod 0.7 from Debian (`.ci/run` installs golang-go and golang-golang-x-mod-dev),
 // in GOPATH mode.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { getReport, listReports } from '../../src/client/staff.ts';
 import { makeFixture, type TestServer } from '../helpers/fixture.ts';
 import { startCosigners, useCosigners, type RunningCosigner } from './cosigners.ts';
 import { startLogServer, staff } from './helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const PROGRAM = fileURLToPath(new URL('../go/verify-log.go', import.meta.url));
 let server: TestServer;
@@ -36,7 +35,7 @@ afterAll(async () => {
 it('Go’s sumdb/note opens the cosigned checkpoint with the log key alone, and sumdb/tlog checks its root and proofs', async () => {
   const auditor = await staff(server, 'auditor-f');
   const logKey = server.config.logVerifierKey;
-  const gopath = mkdtempSync(join(tmpdir(), 'relais-gopath-'));
+  const gopath = tempDir('relais-gopath-');
   // Not spawnSync: the server answering the Go program runs in this very process.
   const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('go', ['run', PROGRAM, server.url, auditor.token!, logKey, ...cosigners.map((c) => c.verifierKey)], {

@@ -2,8 +2,7 @@
 // other implementations' published values, and `relais cosigner serve` (C2SP tlog-witness) over
 // real HTTP with its own SQLite file: every status code the spec names, for every way a log can
 // misbehave, and the cosignature it returns verifying for the checkpoint it was given.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +25,7 @@ import {
   verifyCosignature,
 } from '../../src/core/tlog/index.ts';
 import { BIN, relais } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('cosignature/v1 known answers', () => {
   it('computes key IDs with the 0x04 type byte (a native cosignature/v1 vkey published by transparency-dev/formats)', () => {
@@ -86,7 +86,7 @@ describe('cosignature/v1 known answers', () => {
 });
 
 describe('relais cosigner serve (C2SP tlog-witness)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-cosigner-'));
+  const dir = tempDir('relais-cosigner-');
   const log = generateSignerKey('relais.test/log');
   const logSigner = parseSignerKey(log.signerKey);
   const witness = generateCosignerKey('witness.test/w');
