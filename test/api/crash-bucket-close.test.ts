@@ -6,8 +6,7 @@
 // its receipt is in the audit log exactly once, nothing is left in staging, and `relais audit
 // verify` accepts the log.
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
@@ -17,6 +16,7 @@ import { relais } from '../helpers/cli.ts';
 import { makeFixture } from '../helpers/fixture.ts';
 import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { keyFiles } from '../log/helpers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const REPORTS = 24;
 const HOUR = 3600_000;
@@ -66,7 +66,7 @@ async function killMidMove(p: ServerProcess, dbPath: string, before: number, don
 describe('kill -9 during the bucket-close step', () => {
   it('loses no acknowledged report, logs each receipt once, and leaves a log that relais audit verify accepts', async () => {
     const fixture = await makeFixture();
-    const dbPath = join(mkdtempSync(join(tmpdir(), 'relais-crash-')), 'relais.db');
+    const dbPath = join(tempDir('relais-crash-'), 'relais.db');
     const args = {
       configPath: fixture.configPath,
       dbPath,

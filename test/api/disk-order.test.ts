@@ -8,8 +8,7 @@
 // random order stays far below the threshold (for 40 items one standard deviation is 0.16, so
 // 0.65 is four of them); the order of arrival is 1. The same scan of a copy taken while the bucket
 // is open must see the order (SECURITY.md says so), which proves the scan can fail.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
@@ -24,6 +23,7 @@ import { runMaintenance } from '../../src/server/maintenance.ts';
 import { membersOf } from '../../src/server/sealed-parts.ts';
 import { startTestServer, type TestServer } from '../helpers/fixture.ts';
 import { type DiskFiles, type DiskItem, diskOrderings, type Ordering } from '../helpers/sqlite-file.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const REPORTS = 40;
 const THRESHOLD = 0.65;
@@ -40,7 +40,7 @@ afterAll(async () => server?.close());
 
 /** A copy of the files as they are on disk right now, the server still running. */
 function copyFiles(): DiskFiles {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-disk-copy-'));
+  const dir = tempDir('relais-disk-copy-');
   const read = (suffix: string) => {
     const from = `${server.dbPath}${suffix}`;
     if (!existsSync(from)) return undefined;

@@ -84,7 +84,8 @@ describe('log lines of a server with a clock the test moves', () => {
       'GET /api/v1/config 200 ×',
       'POST /api/v1/reports 201 ×1',
       'POST /api/v1/reports 500 ×1',
-      'POST /api/v1/reports 415 ×1',
+      // no proof of work in its header: refused before anything else is looked at
+      'POST /api/v1/reports 422 ×1',
       'POST /api/v1/followup/messages 201 ×1',
       'GET /api/v1/followup/messages 401 ×1',
       'GET / 200 ×1',

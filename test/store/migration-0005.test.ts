@@ -2,8 +2,7 @@
 // reports move to reply_keys (and out of the reports rows), attachment bytes that no row refers to
 // any more go to the trash and are swept, and every report reads back as before. On SQLite and on
 // D1 in workerd.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMigrations } from '../../src/node.ts';
@@ -14,6 +13,7 @@ import { applyMigrations } from '../../src/store/migrate.ts';
 import { openSqlite } from '../../src/store/sqlite.ts';
 import { Store } from '../../src/store/store.ts';
 import { openPlatform } from '../worker/platform.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const BEFORE = readMigrations().filter((m) => m.name < '0005');
 
@@ -60,7 +60,7 @@ async function migrateAndCheck(db: SqlDriver): Promise<void> {
 
 describe('migration 0005 on a database with reports', () => {
   it('moves the reply keys out of the reports rows and trashes orphaned attachment bytes, on SQLite', async () => {
-    const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'relais-migrate-')), 'old.db'));
+    const db = openSqlite(join(tempDir('relais-migrate-'), 'old.db'));
     try {
       await migrateAndCheck(db);
     } finally {

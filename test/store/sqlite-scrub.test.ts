@@ -6,14 +6,14 @@
 // intact, integrity check passes), a page that does not check out is left alone; and the
 // driver's scrub() leaves no window of deleted rows in the database file, its WAL or its SHM.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from '../../src/core/bytes.ts';
 import { zeroUnusedSpace, zeroUnusedSpaceOf } from '../../src/store/sqlite-pages.ts';
 import { openSqlite } from '../../src/store/sqlite.ts';
 import { parseDatabase } from '../helpers/sqlite-file.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const MARK = Buffer.from('STALE-COPY-OF-A-DELETED-CELL');
 
@@ -29,7 +29,7 @@ function rowsOf(path: string): string[] {
 
 describe('zeroing the unused space of SQLite pages', () => {
   it('clears stale bytes between the cell pointers and the cells of every b-tree page, and nothing SQLite reads', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'relais-pages-')), 'pages.db');
+    const path = join(tempDir('relais-pages-'), 'pages.db');
     const db = new Database(path);
     db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID; CREATE TABLE r (id INTEGER PRIMARY KEY, v BLOB)');
     const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
@@ -86,7 +86,7 @@ describe('zeroing the unused space of SQLite pages', () => {
 
 describe('the driver’s scrub', () => {
   it('leaves no window of deleted rows in the database file, its WAL or its SHM, and keeps every other row', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'relais-scrub-')), 'scrub.db');
+    const path = join(tempDir('relais-scrub-'), 'scrub.db');
     const db = openSqlite(path);
     try {
       await db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID');
