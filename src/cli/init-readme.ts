@@ -22,6 +22,14 @@ export const CONFIG_FIELDS: [path: string, text: string][] = [
   ['limits.maxAttachmentBytes', 'the largest attachment, in bytes (default 20 MiB).'],
   ['limits.maxReportBytes', 'all attachments of one report together, in bytes (default 50 MiB).'],
   ['limits.maxAttachments', 'attachments per report or message (default 10; 0 disables attachments).'],
+  [
+    'limits.concurrentUploads',
+    'request bodies (reports, messages, no-JS forms) the server reads at once (default 256); past it, 503 server_busy with Retry-After, which the Relais clients wait out before trying again.',
+  ],
+  [
+    'limits.uploadMemoryBytes',
+    'the declared sizes of the bodies read at once, together, in bytes (default 128 MiB; one body is always let in): what a flood of uploads can make the server hold.',
+  ],
   ['proofOfWork', 'the cost asked of every client before the server does any work (leading zero bits of SHA-256).'],
   ['proofOfWork.reportBits', 'for a report (default 17: a fraction of a second to a second in a browser).'],
   ['proofOfWork.lookupBits', 'for opening a conversation with a receipt (default 16).'],
