@@ -6,7 +6,6 @@
 // its receipt is in the audit log exactly once, nothing is left in staging, and `relais audit
 // verify` accepts the log.
 import Database from 'better-sqlite3';
-import {} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';

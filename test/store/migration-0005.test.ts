@@ -2,7 +2,6 @@
 // reports move to reply_keys (and out of the reports rows), attachment bytes that no row refers to
 // any more go to the trash and are swept, and every report reads back as before. On SQLite and on
 // D1 in workerd.
-import {} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMigrations } from '../../src/node.ts';
