@@ -135,7 +135,8 @@ async function check(method: string, path: string, input: Input, authorization?:
   if (input.type) headers['Content-Type'] = input.type;
   if (authorization) headers.Authorization = authorization;
   const withBody = method !== 'GET' && method !== 'HEAD' && input.body;
-  const res = await fetch(`${server.url}${path}`, { method, headers, ...(withBody ? { body: input.body?.() } : {}) });
+  // Not followed: the quick exit (/sortie) sends the browser off the site.
+  const res = await fetch(`${server.url}${path}`, { method, headers, redirect: 'manual', ...(withBody ? { body: input.body?.() } : {}) });
   const text = await res.text();
   const what = `${method} ${path.slice(0, 60)} [${input.name}] ${authorization?.split(' ')[0] ?? 'anonymous'} → ${res.status}`;
   const problems: string[] = [];
