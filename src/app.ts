@@ -28,6 +28,7 @@ import { witnessRoutes } from './routes/witness.ts';
 import { Audit } from './server/audit.ts';
 import { type Counters, MemoryCounters } from './core/counters.ts';
 import { BodyGate } from './server/body-gate.ts';
+import { RefusedProofs } from './server/proof.ts';
 import type { Env, Relais } from './server/context.ts';
 import { TransparencyLog } from './server/log.ts';
 import { refreshIfDue } from './server/key-lifecycle.ts';
@@ -93,6 +94,7 @@ export function createRelais(deps: AppDeps): Relais {
     counters: deps.counters ?? new MemoryCounters(clock),
     bodies: new BodyGate(limits.concurrentUploads, limits.uploadMemoryBytes, deps.bodyIdleMs),
     proofsInUse: new Set(),
+    refusedProofs: new RefusedProofs(),
   };
 }
 

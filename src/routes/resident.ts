@@ -46,6 +46,11 @@ export function residentRoutes(relais: Relais): Hono<Env> {
         throw new ApiError(409, 'lookup_key_taken', 'This receipt is already in use; make a new one and ask for a new challenge.');
       if (!outcome.ok) throw new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
       return c.json({ ref: outcome.ref, ...(witness ? { witness: witness.number() } : {}) }, 201);
+    } catch (e) {
+      // Refused for what it carried (4xx): the proof is used up. Busy or failing (5xx): the
+      // resident may send it again.
+      if (e instanceof ApiError && e.status < 500) proof.refuse();
+      throw e;
     } finally {
       proof.release();
     }

@@ -9,6 +9,7 @@ import type { Counters } from '../core/counters.ts';
 import type { BodyGate, Release } from './body-gate.ts';
 import type { TransparencyLog } from './log.ts';
 import type { PublicConfig } from './public-config.ts';
+import type { RefusedProofs } from './proof.ts';
 import type { RequestLog } from './request-log.ts';
 import type { ServerSecrets } from './secrets.ts';
 import type { Site } from './site.ts';
@@ -36,6 +37,8 @@ export interface Relais {
   bodies: BodyGate;
   /** nonces of solved proofs of work whose upload is being read (src/server/proof.ts) */
   proofsInUse: Set<string>;
+  /** nonces of proofs of work whose upload was refused, until they expire (src/server/proof.ts) */
+  refusedProofs: RefusedProofs;
 }
 
 export interface StaffSession {

@@ -3,6 +3,12 @@
 // must start with the challenge's zero bits, src/core/pow.ts). The server verifies it, refuses one
 // already spent, and holds its nonce while the upload is read, so one solved challenge carries at
 // most one body at a time. Only then is a slot of the body gate taken and the body read.
+//
+// A proof is spent in the store only with the report it carried (or a taken lookup key), since a
+// refusal writes nothing. An upload refused for its content still uses its proof up, in memory
+// (RefusedProofs): junk costs a proof of work each, not one proof for a series of junk uploads.
+// The memory holds each nonce until its challenge expires, at most REFUSED_PROOFS_MAX of them; on
+// Workers each isolate has its own.
 
 import { verifySolution, type PowPurpose } from '../core/pow.ts';
 import { bucketCeil, type Relais } from './context.ts';
@@ -15,8 +21,37 @@ export interface HeldProof {
   counter: number;
   /** the challenge's nonce and bucketed expiry, as the store records a spent challenge */
   spent: { nonce: string; expires: number };
-  /** lets another request use the nonce again (the report was refused before being stored) */
+  /** lets another request use the nonce again (the upload ended without using the proof up) */
   release(): void;
+  /** uses the proof up without writing anything: its upload was refused for what it carried */
+  refuse(): void;
+}
+
+/** At most this many refused nonces are kept (about 100 bytes each); the oldest go first. */
+export const REFUSED_PROOFS_MAX = 100_000;
+
+/** Nonces of proofs whose upload was refused, until their challenge expires (memory only). */
+export class RefusedProofs {
+  readonly #expires = new Map<string, number>();
+  constructor(private readonly max = REFUSED_PROOFS_MAX) {}
+
+  has(nonce: string, now: number): boolean {
+    const expires = this.#expires.get(nonce);
+    return expires !== undefined && expires > now;
+  }
+
+  add(nonce: string, expires: number, now: number): void {
+    // Insertion order is expiry order up to the challenge TTL, so the oldest entries go first.
+    for (const [n, e] of this.#expires) {
+      if (e > now && this.#expires.size < this.max) break;
+      this.#expires.delete(n);
+    }
+    this.#expires.set(nonce, expires);
+  }
+
+  get size(): number {
+    return this.#expires.size;
+  }
 }
 
 /** The `Relais-Pow` header's challenge and counter; 422 pow_missing / pow_malformed. */
@@ -35,7 +70,7 @@ export async function holdProof(relais: Relais, req: Request, purpose: PowPurpos
   if (failure) throw new ApiError(422, failure, 'The proof of work is not valid; ask for a new challenge.');
   const [, , expires, , nonce] = challenge.split('.') as [string, string, string, string, string];
   const replayed = () => new ApiError(409, 'pow_replayed', 'This proof of work was already used; ask for a new challenge.');
-  if (relais.proofsInUse.has(nonce)) throw replayed();
+  if (relais.proofsInUse.has(nonce) || relais.refusedProofs.has(nonce, now)) throw replayed();
   relais.proofsInUse.add(nonce);
   const release = () => relais.proofsInUse.delete(nonce);
   try {
@@ -49,5 +84,6 @@ export async function holdProof(relais: Relais, req: Request, purpose: PowPurpos
     counter,
     spent: { nonce, expires: bucketCeil(Number(expires), relais.config.config.timeBucketSeconds) },
     release,
+    refuse: () => relais.refusedProofs.add(nonce, Number(expires) * 1000, now),
   };
 }

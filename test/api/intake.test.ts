@@ -18,6 +18,7 @@ import {
   validSubmission,
   type Submission,
 } from '../helpers/intake.ts';
+import { RefusedProofs } from '../../src/server/proof.ts';
 
 let server: TestServer;
 let outsider: openpgp.PublicKey;
@@ -157,6 +158,20 @@ describe('refusing bad reports without writing anything', () => {
     const second = await validSubmission(server.url);
     second.meta.pow = first.meta.pow;
     await expectRefused(second, 409, 'pow_replayed');
+  });
+
+  it('uses up the proof of work of a refused upload, so that one solved challenge cannot carry junk after junk', async () => {
+    const junk = await validSubmission(server.url);
+    junk.parts[0] = utf8('CANARY-junk-1');
+    await expectRefused(junk, 422, 'part_not_openpgp', {}, 'CANARY');
+    // the same proof with another junk body, then with a valid report: both refused, nothing written
+    junk.parts[0] = utf8('CANARY-junk-2');
+    await expectRefused(junk, 409, 'pow_replayed', {}, 'CANARY');
+    const valid = await validSubmission(server.url);
+    valid.meta.pow = junk.meta.pow;
+    await expectRefused(valid, 409, 'pow_replayed');
+    // a fresh proof of work goes through
+    expect((await send(server.url, await validSubmission(server.url))).status).toBe(201);
   });
 
   it('refuses a counter that does not solve the challenge', async () => {
@@ -315,7 +330,7 @@ describe('refusing bad reports without writing anything', () => {
     // sealed part is refused at its first bytes.
     const s = await validSubmission(server.url);
     const { pow: _, ...meta } = s.meta;
-    const stream = async (first: Uint8Array) => {
+    const stream = async (first: Uint8Array, proof: Record<string, string>) => {
       const head = concatBytes(
         utf8(
           `--xyz\r\nContent-Disposition: form-data; name="meta"\r\n\r\n${JSON.stringify(meta)}\r\n--xyz\r\nContent-Disposition: form-data; name="part-0"; filename="sealed"\r\n\r\n`,
@@ -326,7 +341,7 @@ describe('refusing bad reports without writing anything', () => {
       const chunk = new Uint8Array(64 * 1024).fill(7);
       const res = await fetch(`${server.url}/api/v1/reports`, {
         method: 'POST',
-        headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...powHeaders(s) },
+        headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...proof },
         duplex: 'half',
         body: new ReadableStream({
           pull(controller) {
@@ -337,11 +352,15 @@ describe('refusing bad reports without writing anything', () => {
       } as RequestInit);
       return { status: res.status, body: (await res.json()) as { error: string; part: number } };
     };
-    expect(await stream(s.parts[0] as Uint8Array)).toEqual({
+    expect(await stream(s.parts[0] as Uint8Array, powHeaders(s))).toEqual({
       status: 413,
       body: expect.objectContaining({ error: 'part_too_large', part: 0 }),
     });
-    expect(await stream(new Uint8Array(0))).toEqual({ status: 422, body: expect.objectContaining({ error: 'part_not_openpgp', part: 0 }) });
+    // each refusal uses its proof of work up: the second upload brings its own
+    expect(await stream(new Uint8Array(0), powHeaders(await validSubmission(server.url)))).toEqual({
+      status: 422,
+      body: expect.objectContaining({ error: 'part_not_openpgp', part: 0 }),
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -367,5 +386,22 @@ describe('refusing bad reports without writing anything', () => {
         await res.arrayBuffer();
       }
     }
+  });
+});
+
+describe('the memory of refused proofs of work', () => {
+  it('forgets a nonce once its challenge expired, and holds at most its bound, dropping the oldest first', () => {
+    const refused = new RefusedProofs(3);
+    refused.add('a', 100, 0);
+    expect(refused.has('a', 99)).toBe(true);
+    expect(refused.has('a', 100)).toBe(false);
+    refused.add('b', 200, 0);
+    refused.add('c', 300, 0);
+    refused.add('d', 400, 0);
+    expect(refused.size).toBe(3);
+    expect(['a', 'b', 'c', 'd'].map((n) => refused.has(n, 50))).toEqual([false, true, true, true]);
+    refused.add('e', 500, 350); // b and c expired: both go
+    expect(refused.size).toBe(2);
+    expect(['d', 'e'].map((n) => refused.has(n, 350))).toEqual([true, true]);
   });
 });
