@@ -14,7 +14,7 @@ import { toBase64, randomBytes } from '../../src/core/bytes.ts';
 import { writeWorkerConfig } from '../../src/cli/worker-config.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
 import type { SqlValue } from '../../src/store/driver.ts';
-import { makeFixture, type Fixture } from '../helpers/fixture.ts';
+import { freePort, makeFixture, type Fixture } from '../helpers/fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -131,6 +131,10 @@ export async function startWorker(options: StartOptions = {}): Promise<WorkerUnd
       '127.0.0.1',
       '--port',
       String(fx.port),
+      // wrangler's devtools port is 9229 unless told: two Workers started at once (two test files,
+      // or another run on the machine) would take the same one and the second would stop.
+      '--inspector-port',
+      String(await freePort()),
       '--test-scheduled',
       '--log-level',
       'warn',
