@@ -10,12 +10,12 @@
 // form without the <noscript> marker is refused here.
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { normalizeReceipt, formatReceipt } from '../core/receipt-format.ts';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
 import { REMOVED_CODES, type RemovedCode } from '../core/strip/types.ts';
 import { WITNESS_NUMBER_PATTERN } from '../core/witness-number.ts';
 import type { Env, Relais } from '../server/context.ts';
+import { FormError, readTextFields } from '../server/form-body.ts';
 import { pageKit } from './page-kit.ts';
 import { residentViews } from './resident-views.ts';
 import type { CleanedFile } from '../../web/pages/home.ts';
@@ -48,22 +48,23 @@ export function languagePageRoutes(relais: Relais): Hono<Env> {
   const views = residentViews(relais, kit);
   const { config } = relais.config;
   const maxText = Math.floor(config.limits.maxTextBytes / 4);
-  const formBody = bodyLimit({
-    maxSize: FORM_BODY_MAX,
-    onError: (c) => kit.notice(c, kit.context(c, '/'), kit.officerT('form.error.tooLong'), 413, '/'),
-  });
-
-  app.post('/nojs/langue', formBody, async (c) => {
+  app.post('/nojs/langue', async (c) => {
     const requested = c.req.query('page') ?? '';
     const page = (NOJS_PAGES as readonly string[]).includes(requested) ? (requested as NoJsPage) : null;
     const ctx = kit.context(c, page ? PATHS[page] : '/');
     const back = `${ctx.path}?lang=${ctx.lang}`;
-    const body = page ? await c.req.parseBody({ all: true }).catch(() => null) : null;
-    if (!page || !body || body.nojs !== '1') return kit.notice(c, ctx, ctx.t('nojs.langRefused'), 400, back);
-    const text = (name: string, max = 500) => {
-      const v = body[name];
-      return typeof v === 'string' ? v.slice(0, max) : '';
-    };
+    const refused = () => kit.notice(c, ctx, ctx.t('nojs.langRefused'), 400, back);
+    if (!page) return refused();
+    // Through the body gate like every body (a free route: no unbounded buffering before a check).
+    let body: Record<string, string[]>;
+    try {
+      body = await readTextFields(c, relais, FORM_BODY_MAX);
+    } catch (e) {
+      if (e instanceof FormError) return kit.formRefusal(c, ctx, e.problem, back) ?? refused();
+      throw e;
+    }
+    if (body.nojs?.[0] !== '1') return refused();
+    const text = (name: string, max = 500) => body[name]?.[0]?.slice(0, max) ?? '';
 
     if (page === 'report') {
       const category = relais.publicConfig.categories.find((k) => k.kind === 'tip' && k.id === text('category'))?.id ?? '';
@@ -82,8 +83,7 @@ export function languagePageRoutes(relais: Relais): Hono<Env> {
     const digits = normalizeReceipt(text('receipt', 64));
     const ref = text('ref', 64);
     const number = text('number', 64);
-    const lines = body.file === undefined ? [] : Array.isArray(body.file) ? body.file : [body.file];
-    const files = lines.map((l) => (typeof l === 'string' ? cleanedFile(l) : null));
+    const files = (body.file ?? []).map(cleanedFile);
     const valid =
       digits !== null &&
       REPORT_REF_PATTERN.test(ref) &&

@@ -59,13 +59,24 @@ function utf8Text(bytes: Uint8Array): string {
 }
 
 /** A url-encoded or multipart form of text fields (the first value of each), at most `max` bytes. */
-export function readTextForm(c: Context<Env>, relais: Relais, max: number): Promise<Record<string, string>> {
+export async function readTextForm(c: Context<Env>, relais: Relais, max: number): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  for (const [k, values] of Object.entries(await readTextFields(c, relais, max))) fields[k] = values[0] as string;
+  return fields;
+}
+
+/** Every value of every text field of a url-encoded or multipart form, at most `max` bytes. */
+export function readTextFields(c: Context<Env>, relais: Relais, max: number): Promise<Record<string, string[]>> {
   return asForm(async () => {
     const type = (c.req.header('Content-Type') ?? '').toLowerCase();
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string[]> = {};
+    const add = (k: string, v: string) => {
+      if (Object.hasOwn(fields, k)) fields[k]?.push(v);
+      else fields[k] = [v];
+    };
     if (type.startsWith('application/x-www-form-urlencoded')) {
       const text = utf8Text(await readAll(admitBody(c, relais, max)));
-      for (const [k, v] of new URLSearchParams(text)) if (!(k in fields)) fields[k] = v;
+      for (const [k, v] of new URLSearchParams(text)) add(k, v);
       return fields;
     }
     const boundary = multipartBoundary(c.req.header('Content-Type') ?? null);
@@ -74,7 +85,7 @@ export function readTextForm(c: Context<Env>, relais: Relais, max: number): Prom
     try {
       for (let head = await reader.next(); head; head = await reader.next()) {
         const value = await reader.read(max, undefined, head.filename !== null);
-        if (head.filename === null && !(head.name in fields)) fields[head.name] = utf8Text(value);
+        if (head.filename === null) add(head.name, utf8Text(value));
       }
     } finally {
       reader.release();

@@ -54,6 +54,25 @@ describe('the body gate', () => {
     expect((await send(server.url, s)).status).toBe(201);
   });
 
+  it('holds the no-JS language switch to the same cap: a page that says the server is busy, nothing read', async () => {
+    const hanging = await hangingUpload();
+    try {
+      const res = await fetch(`${server.url}/nojs/langue?lang=en&page=report`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `nojs=1&what=${'CANARY'.repeat(20_000)}`,
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('Retry-After')).toBe('5');
+      const page = await res.text();
+      expect(page).toContain('<html lang="en"');
+      expect(page).not.toContain('CANARY');
+    } finally {
+      hanging.destroy();
+      for (let i = 0; i < 200 && server.relais.bodies.load.bodies > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    }
+  });
+
   it('lets one solved proof of work carry one upload at a time', async () => {
     const s = await validSubmission(server.url);
     const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
