@@ -60,7 +60,7 @@ function utf8Text(bytes: Uint8Array): string {
 
 /** A url-encoded or multipart form of text fields (the first value of each), at most `max` bytes. */
 export async function readTextForm(c: Context<Env>, relais: Relais, max: number): Promise<Record<string, string>> {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string> = Object.create(null);
   for (const [k, values] of Object.entries(await readTextFields(c, relais, max))) fields[k] = values[0] as string;
   return fields;
 }
@@ -69,7 +69,8 @@ export async function readTextForm(c: Context<Env>, relais: Relais, max: number)
 export function readTextFields(c: Context<Env>, relais: Relais, max: number): Promise<Record<string, string[]>> {
   return asForm(async () => {
     const type = (c.req.header('Content-Type') ?? '').toLowerCase();
-    const fields: Record<string, string[]> = {};
+    // No prototype: a field named __proto__ or constructor is a field like any other.
+    const fields: Record<string, string[]> = Object.create(null);
     const add = (k: string, v: string) => {
       if (Object.hasOwn(fields, k)) fields[k]?.push(v);
       else fields[k] = [v];
