@@ -54,7 +54,7 @@ export class ReportRepository {
 
   /** `extra`: statements for the same batch, or a function making them for the report's reference. */
   async insert(report: NewReport, extra: Statement[] | ((ref: string) => Statement[]) = []): Promise<InsertOutcome> {
-    if (await this.isChallengeSpent(report.spentChallenge.nonce)) return { ok: false, reason: 'challenge_spent' };
+    // A spent challenge is refused by its primary key (the route checked it before the body, too).
     // Attachment bytes are staged in the same batch: nothing to clean up if it fails.
     const blobKeys = report.parts.map((p) => (INLINE_ROLES.includes(p.role) ? null : toBase64Url(randomBytes(18))));
     // A reference collision (2^-60 per pair) is retried with a fresh reference.

@@ -6,6 +6,15 @@
 // statements are kept in a small cache keyed by their SQL, so a request does not compile its
 // statements again. A full disk is StorageFullError.
 //
+// Group commit: the durable batches asked for within one turn of the event loop (concurrent
+// reports, say) are committed together, each in a savepoint of one transaction, so that they share
+// one fsync and one copy of the pages they all touch (an index's, a table's last leaf). Each
+// batch is still all or nothing, and one that fails (a constraint) is rolled back to its
+// savepoint without touching the others. No batch's promise settles before the commit that holds
+// it is durable, so a 201 still means on disk (promise 10); statements queued for the next commit
+// are not run, hence not seen by reads, before it. Any other write (run, exec, a redoable batch,
+// scrub, close) first commits what is queued, so writes keep the order they were asked in.
+//
 // scrub() makes what was deleted, and the order pages were written in, gone from the files of a
 // running server (issue 13): a TRUNCATE checkpoint copies the pages into the database file and
 // empties the WAL, which holds their older images; closing the connection deletes the WAL and
@@ -51,6 +60,8 @@ class SqliteDriver implements SqlDriver {
   readonly #wal: string;
   readonly #pageSize: number;
   private readonly statements = new Map<string, Database.Statement>();
+  /** durable batches waiting for the next group commit */
+  #queued: QueuedBatch[] = [];
 
   constructor(
     private readonly path: string,
@@ -102,19 +113,26 @@ class SqliteDriver implements SqlDriver {
   }
 
   async run(sql: string, params: SqlValue[] = []): Promise<RunResult> {
+    this.commitQueued();
     const result = wrap(() => ({ changes: this.prepare(sql).run(...params).changes }));
     this.afterWrite();
     return result;
   }
 
+  private runAll(statements: Statement[]): RunResult[] {
+    return statements.map((s) => ({ changes: this.prepare(s.sql).run(...s.params).changes }));
+  }
+
   async batch(statements: Statement[], options: { redoable?: boolean } = {}): Promise<RunResult[]> {
-    const run = () =>
-      wrap(() => this.db.transaction(() => statements.map((s) => ({ changes: this.prepare(s.sql).run(...s.params).changes })))());
     if (!options.redoable) {
-      const results = run();
-      this.afterWrite();
-      return results;
+      return new Promise((resolve, reject) => {
+        this.#queued.push({ statements, resolve, reject });
+        // After the I/O callbacks of this turn, so that the batches they ask for share the commit.
+        if (this.#queued.length === 1) setImmediate(() => this.commitQueued());
+      });
     }
+    this.commitQueued();
+    const run = () => wrap(() => this.db.transaction(() => this.runAll(statements))());
     // In WAL mode, synchronous=NORMAL commits without an fsync: a power cut may lose this batch
     // (it is redone) but never reorders it after a later durable commit. Set and reset within
     // this synchronous call, so no other batch runs in between.
@@ -127,12 +145,47 @@ class SqliteDriver implements SqlDriver {
     }
   }
 
+  /** Commits the queued batches in one transaction, each in its savepoint; settles each. */
+  private commitQueued(): void {
+    const group = this.#queued;
+    if (group.length === 0) return;
+    this.#queued = [];
+    const outcomes: ({ ok: true; results: RunResult[] } | { ok: false; error: unknown })[] = [];
+    const one = this.db.transaction((statements: Statement[]) => this.runAll(statements));
+    try {
+      this.db.transaction(() => {
+        for (const { statements } of group) {
+          try {
+            outcomes.push({ ok: true, results: one(statements) });
+          } catch (error) {
+            // SQLite rolled the whole transaction back (a full disk can): every batch fails.
+            if (!this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      // Nothing of the group was committed.
+      for (const { reject } of group) reject(driverError(error));
+      this.afterWrite();
+      return;
+    }
+    this.afterWrite();
+    group.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i] as (typeof outcomes)[number];
+      if (outcome.ok) resolve(outcome.results);
+      else reject(driverError(outcome.error));
+    });
+  }
+
   async exec(script: string): Promise<void> {
+    this.commitQueued();
     wrap(() => this.db.transaction(() => this.db.exec(script))());
     this.afterWrite();
   }
 
   async scrub(): Promise<boolean> {
+    this.commitQueued();
     this.noteWal();
     const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     // Synchronous from here to the reopen: no other statement can run in between.
@@ -149,6 +202,7 @@ class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    this.commitQueued();
     this.statements.clear();
     this.db.close();
   }
@@ -158,11 +212,22 @@ function wrap<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    const code = e instanceof Error ? (e as { code?: string }).code : undefined;
-    if (code?.startsWith('SQLITE_CONSTRAINT')) throw new ConstraintError((e as Error).message);
-    if (code === 'SQLITE_FULL') throw new StorageFullError('SQLITE_FULL');
-    throw e;
+    throw driverError(e);
   }
+}
+
+/** better-sqlite3's error as the driver interface names it. */
+function driverError(e: unknown): unknown {
+  const code = e instanceof Error ? (e as { code?: string }).code : undefined;
+  if (code?.startsWith('SQLITE_CONSTRAINT')) return new ConstraintError((e as Error).message);
+  if (code === 'SQLITE_FULL') return new StorageFullError('SQLITE_FULL');
+  return e;
+}
+
+interface QueuedBatch {
+  statements: Statement[];
+  resolve: (results: RunResult[]) => void;
+  reject: (error: unknown) => void;
 }
 
 /** better-sqlite3 returns Buffers for BLOBs; the interface promises plain Uint8Arrays. */
