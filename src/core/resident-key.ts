@@ -8,6 +8,7 @@
 import * as openpgp from 'openpgp';
 import { dearmor } from './armor.ts';
 import { equalBytes } from './bytes.ts';
+import { ALGORITHM, KeyPacketError, readKeyBody, readSignatureBody, type SignatureBody, v4Fingerprint } from './openpgp-key-packets.ts';
 import { type Packet, readPackets } from './openpgp-packets.ts';
 
 export const RESIDENT_KEY_USER_ID = 'Relais';
@@ -53,50 +54,125 @@ function isLockedTwin(publicPackets: Packet[], locked: Packet[]): 'ok' | 'mismat
   return 'ok';
 }
 
-/** Checks a reply key sent by a browser; returns the parsed public key. */
-export async function checkResidentKey(publicArmored: string, lockedArmored: string, now: Date): Promise<openpgp.PublicKey> {
-  let publicKey: openpgp.Key;
+const ED25519_OID = '2b06010401da470f01';
+const CURVE25519_OID = '2b060104019755010501';
+const SUBPACKET = { created: 2, signatureExpires: 3, keyExpires: 9, issuer: 16, keyFlags: 27, issuerFingerprint: 33 } as const;
+/**
+ * The subpackets a self-signature of a reply key may carry (RFC 4880 §5.2.3.1, RFC 9580 §5.2.3.7):
+ * times, preferences, key flags, features, the primary user ID flag, notations and the issuer;
+ * outside the hashed area only the issuer. Anything else (a signature target, an embedded
+ * signature, a revocation key…) is refused rather than read.
+ */
+const HASHED_ALLOWED: ReadonlySet<number> = new Set([2, 3, 9, 11, 16, 20, 21, 22, 23, 25, 27, 30, 33, 34, 39]);
+const UNHASHED_ALLOWED: ReadonlySet<number> = new Set([SUBPACKET.issuer, SUBPACKET.issuerFingerprint]);
+/** The only subpackets a signature of a reply key may mark critical. */
+const CRITICAL_ALLOWED: ReadonlySet<number> = new Set([
+  SUBPACKET.created,
+  SUBPACKET.signatureExpires,
+  SUBPACKET.keyExpires,
+  SUBPACKET.keyFlags,
+]);
+/** SHA-2 and SHA-3 (RFC 9580 §9.5). */
+const HASHES: ReadonlySet<number> = new Set([8, 9, 10, 11, 12, 14]);
+const CERTIFICATIONS: ReadonlySet<number> = new Set([0x10, 0x11, 0x12, 0x13]);
+const SUBKEY_BINDING = 0x18;
+const ENCRYPTS = 0x04 | 0x08;
+
+/** The one hashed subpacket of `type` (null if absent); two of them are refused. */
+function hashedOnce(sig: SignatureBody, type: number): Uint8Array | null {
+  const found = sig.hashed.filter((p) => p.type === type);
+  if (found.length > 1) throw new ResidentKeyProblem('a signature subpacket appears twice');
+  return found[0]?.data ?? null;
+}
+
+function seconds(data: Uint8Array): number {
+  if (data.length !== 4) throw new ResidentKeyProblem('a time subpacket of the wrong length');
+  return (data[0] as number) * 2 ** 24 + (((data[1] as number) << 16) | ((data[2] as number) << 8) | (data[3] as number));
+}
+
+/**
+ * A self-signature of the key whose key ID is `keyId`: of `types`, SHA-2 or SHA-3, issued by that
+ * key, made before `now`, nothing expiring, no critical subpacket Relais does not read.
+ */
+function checkSelfSignature(body: Uint8Array, types: ReadonlySet<number>, keyId: Uint8Array, now: Date): SignatureBody {
+  const sig = readSignatureBody(body);
+  if (!types.has(sig.type)) throw new ResidentKeyProblem('a signature of an unexpected type');
+  if (!HASHES.has(sig.hash)) throw new ResidentKeyProblem('a signature with an unexpected hash');
+  if (sig.hashed.some((p) => !HASHED_ALLOWED.has(p.type)) || sig.unhashed.some((p) => !UNHASHED_ALLOWED.has(p.type)))
+    throw new ResidentKeyProblem('a signature subpacket a reply key does not carry');
+  if (sig.hashed.some((p) => p.critical && !CRITICAL_ALLOWED.has(p.type)) || sig.unhashed.some((p) => p.critical))
+    throw new ResidentKeyProblem('a critical subpacket Relais does not read');
+  const issuers = [...sig.hashed, ...sig.unhashed].flatMap((p) => {
+    if (p.type === SUBPACKET.issuer) return [p.data];
+    if (p.type === SUBPACKET.issuerFingerprint)
+      return p.data.length === 21 && p.data[0] === 4 ? [p.data.subarray(13)] : [new Uint8Array(0)];
+    return [];
+  });
+  if (issuers.length === 0 || !issuers.every((id) => equalBytes(id, keyId))) throw new ResidentKeyProblem('a signature by another key');
+  const created = hashedOnce(sig, SUBPACKET.created);
+  if (created === null || seconds(created) * 1000 > now.getTime()) throw new ResidentKeyProblem('a signature from the future');
+  for (const type of [SUBPACKET.keyExpires, SUBPACKET.signatureExpires]) {
+    const expires = hashedOnce(sig, type);
+    if (expires !== null && seconds(expires) !== 0) throw new ResidentKeyProblem('the key expires');
+  }
+  return sig;
+}
+
+/**
+ * Checks a reply key sent by a browser: the shape of a key generateResidentKey makes, read
+ * packet by packet (src/core/openpgp-key-packets.ts) — a v4 EdDSA primary key of the fixed date,
+ * the one user ID "Relais" with one self-certification, one Curve25519 ECDH subkey of the fixed
+ * date bound for encryption, nothing expiring, nothing else — and a locked key that is its
+ * secret half, locked. Parsing the key with OpenPGP.js was most of the server's time per report
+ * after the commit (issue 16); test/core/resident-key.test.ts checks that nothing accepted here
+ * is refused by that reading. The signatures themselves are checked where the key is used
+ * (sealing to it, src/server/sealed-parts.ts expectedResident): a key whose signatures fail only
+ * makes its own report unreachable.
+ */
+export function checkResidentKey(publicArmored: string, lockedArmored: string, now: Date): void {
   let publicPackets: Packet[];
   let lockedPackets: Packet[];
   try {
-    // Dearmored here (src/core/armor.ts), then parsed: OpenPGP.js's own dearmoring was most of the cost.
-    const publicBinary = dearmor(publicArmored, 'PUBLIC KEY BLOCK');
-    publicPackets = [...readPackets(publicBinary)];
+    publicPackets = [...readPackets(dearmor(publicArmored, 'PUBLIC KEY BLOCK'))];
     lockedPackets = [...readPackets(dearmor(lockedArmored, 'PRIVATE KEY BLOCK'))];
-    publicKey = await openpgp.readKey({ binaryKey: publicBinary });
   } catch {
     throw new ResidentKeyProblem('unreadable key');
   }
-  if (publicKey.isPrivate()) throw new ResidentKeyProblem('the public key is a private key');
+  checkResidentPublicKey(publicPackets, now);
   const twin = isLockedTwin(publicPackets, lockedPackets);
   if (twin === 'unlocked') throw new ResidentKeyProblem('the private key is not locked');
   if (twin === 'mismatch') throw new ResidentKeyProblem('the two keys do not match');
-  if (publicKey.keyPacket.version !== 4) throw new ResidentKeyProblem('not a version 4 key');
-  const uids = publicKey.getUserIDs();
-  if (uids.length !== 1 || uids[0] !== RESIDENT_KEY_USER_ID) throw new ResidentKeyProblem('unexpected user ID');
-  for (const k of [publicKey, ...publicKey.subkeys]) {
-    if (k.getCreationTime().getTime() !== RESIDENT_KEY_DATE.getTime()) throw new ResidentKeyProblem('unexpected creation date');
+}
+
+/** The public half's part of checkResidentKey, on its packets. */
+export function checkResidentPublicKey(packets: Packet[], now: Date): void {
+  const tags = packets.map((p) => p.tag).join(',');
+  if (tags !== [TAG.publicKey, TAG.userId, TAG.signature, TAG.publicSubkey, TAG.signature].join(','))
+    throw new ResidentKeyProblem('not the packets of a reply key');
+  const [primaryPacket, userId, certification, subkeyPacket, binding] = packets as [Packet, Packet, Packet, Packet, Packet];
+  try {
+    const primary = readKeyBody(primaryPacket.body);
+    const subkey = readKeyBody(subkeyPacket.body);
+    if (primary.algorithm !== ALGORITHM.eddsaLegacy || primary.oid !== ED25519_OID || !isNativePoint(primary.point))
+      throw new ResidentKeyProblem('not an EdDSA primary key');
+    if (subkey.algorithm !== ALGORITHM.ecdh || subkey.oid !== CURVE25519_OID || !isNativePoint(subkey.point))
+      throw new ResidentKeyProblem('no Curve25519 encryption subkey');
+    if (!HASHES.has(subkey.kdf?.hash ?? 0) || ![7, 8, 9].includes(subkey.kdf?.cipher ?? 0))
+      throw new ResidentKeyProblem('unexpected ECDH KDF parameters');
+    const date = RESIDENT_KEY_DATE.getTime() / 1000;
+    if (primary.created !== date || subkey.created !== date) throw new ResidentKeyProblem('unexpected creation date');
+    if (!equalBytes(userId.body, new TextEncoder().encode(RESIDENT_KEY_USER_ID))) throw new ResidentKeyProblem('unexpected user ID');
+    const keyId = v4Fingerprint(primaryPacket.body).subarray(12);
+    checkSelfSignature(certification.body, CERTIFICATIONS, keyId, now);
+    const flags = hashedOnce(checkSelfSignature(binding.body, new Set([SUBKEY_BINDING]), keyId, now), SUBPACKET.keyFlags);
+    if (!flags || !((flags[0] ?? 0) & ENCRYPTS)) throw new ResidentKeyProblem('the subkey is not bound for encryption');
+  } catch (e) {
+    if (e instanceof KeyPacketError) throw new ResidentKeyProblem('unreadable key');
+    throw e;
   }
-  // The shape of a key generateResidentKey makes: an EdDSA primary key certified for its one
-  // user ID, one Curve25519 ECDH subkey bound for encryption, nothing expiring. The signatures
-  // themselves are checked where the key is used (sealing to it, src/server/sealed-parts.ts
-  // expectedResident): verifying them here took more time than anything else in taking a report,
-  // and a key whose signatures fail only makes its own report unreachable.
-  if (publicKey.getAlgorithmInfo().algorithm !== 'eddsaLegacy') throw new ResidentKeyProblem('not an EdDSA primary key');
-  const user = publicKey.users[0];
-  if (user?.selfCertifications.length !== 1) throw new ResidentKeyProblem('the user ID is not certified once');
-  const [subkey, ...more] = publicKey.subkeys;
-  const info = subkey?.getAlgorithmInfo();
-  if (!subkey || more.length > 0 || info?.algorithm !== 'ecdh' || !String(info.curve).startsWith('curve25519'))
-    throw new ResidentKeyProblem('no Curve25519 encryption subkey');
-  const binding = subkey.bindingSignatures;
-  const encrypts = openpgp.enums.keyFlags.encryptCommunication | openpgp.enums.keyFlags.encryptStorage;
-  if (binding.length !== 1 || !((binding[0]?.keyFlags?.[0] ?? 0) & encrypts))
-    throw new ResidentKeyProblem('the subkey is not bound for encryption');
-  for (const signature of [...user.selfCertifications, ...binding]) {
-    if (signature.keyNeverExpires === false || (signature.keyExpirationTime ?? 0) !== 0 || signature.signatureNeverExpires === false)
-      throw new ResidentKeyProblem('the key expires');
-    if (!signature.created || signature.created.getTime() > now.getTime()) throw new ResidentKeyProblem('a signature from the future');
-  }
-  return publicKey as openpgp.PublicKey;
+}
+
+/** A 32-octet point in the native encoding (prefix 0x40), as RFC 9580 §5.5.5.5-6 has it. */
+function isNativePoint(point: Uint8Array): boolean {
+  return point.length === 33 && point[0] === 0x40;
 }

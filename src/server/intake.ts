@@ -109,7 +109,7 @@ export async function completeSubmission(
   let followUp: NewReport['followUp'];
   if (meta.followUp) {
     try {
-      await checkResidentKey(meta.followUp.publicKey, meta.followUp.lockedKey, new Date(now));
+      checkResidentKey(meta.followUp.publicKey, meta.followUp.lockedKey, new Date(now));
     } catch (e) {
       if (e instanceof ResidentKeyProblem) throw new ApiError(422, 'reply_key_invalid', 'The reply key is not one Relais accepts.');
       throw e;
