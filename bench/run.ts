@@ -2,9 +2,11 @@
 // Each benchmark measures its floor in the same run, interleaved with what it measures and on the
 // same inputs, and prints ratios against it, so the numbers mean something on any machine;
 // nothing here passes or fails on time. Each benchmark bounds its own rounds in time, and this
-// runner stops the whole run if one still goes past BENCH_MAX_SECONDS (default 600).
+// runner stops the whole run if one still goes past BENCH_MAX_SECONDS (default 600). It builds
+// web/dist first, as the tests do, since the benchmarks start real servers that serve it.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildWeb } from '../src/cli/build-web.ts';
 import { removeTempDirs } from '../test/helpers/temp.ts';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -14,6 +16,7 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.bench\.ts$/, '')))
   .sort();
+await buildWeb({ quiet: true });
 try {
   for (const file of files) {
     const name = file.replace(/\.bench\.ts$/, '');

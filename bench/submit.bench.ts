@@ -17,7 +17,7 @@ import { keysOf, textEnvelope } from '../test/helpers/intake.ts';
 import { ChildServer, deadline, fmt, load, median, type Upload } from './lib.ts';
 
 const CONCURRENCY = [16, 64];
-const ROUNDS = 3;
+const ROUNDS = 5;
 const PER_ROUND: Record<number, number> = { 16: 200, 64: 320 };
 const WARMUP = 64;
 const SECONDS = 240;
