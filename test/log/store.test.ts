@@ -3,7 +3,7 @@
 // and must refuse a stale integration or a bad checkpoint inside one batch as SQLite does
 // (issue 6, DESIGN promise 7). The tree, its proofs and its checkpoint are checked against the
 // plain RFC 9162 reference of test/tlog/reference.ts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   generateSignerKey,
   openCheckpoint,
@@ -32,6 +32,7 @@ describe.each(ADAPTERS)('transparency log on $name', (adapter) => {
     close = opened.close;
   });
   afterEach(async () => close());
+  afterAll(async () => adapter.dispose());
 
   it('integrates in guarded batches, proves from stored hashes and signs the reference tree', async () => {
     const lines: string[] = [];

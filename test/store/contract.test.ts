@@ -1,5 +1,5 @@
 // The store contract: what every adapter must do, tested through the interface only.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConstraintError, sql, type SqlDriver } from '../../src/store/driver.ts';
 import { applyMigrations } from '../../src/store/migrate.ts';
 import type { NewReport } from '../../src/store/reports.ts';
@@ -41,6 +41,7 @@ describe.each(ADAPTERS)('store contract: $name', (adapter) => {
     );
   });
   afterEach(async () => close());
+  afterAll(async () => adapter.dispose());
 
   it('applies migrations once, however often it starts', async () => {
     expect(await applyMigrations(db, readMigrations())).toEqual([]);
