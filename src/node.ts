@@ -20,7 +20,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { relative } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { createApp, siteManifestOf, type AppDeps, type RelaisApp } from './app.ts';
 import type { ResolvedConfig } from './config/resolve.ts';
 import type { NoteSigner } from './core/tlog/index.ts';
@@ -285,20 +285,25 @@ export function nodeNotifier(config: ResolvedConfig, smtpPassword?: string): Not
   const n = config.config.notifications;
   if (!n) return undefined;
   const smtp = n.smtp;
-  const transport = smtp
-    ? nodemailer.createTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.tls === 'implicit',
-        requireTLS: smtp.tls === 'starttls',
-        ignoreTLS: smtp.tls === 'none',
-        ...(smtp.user ? { auth: { user: smtp.user, pass: smtpPassword ?? '' } } : {}),
-      })
-    : null;
+  // nodemailer is loaded with the first notice, not at start: most servers send none for hours.
+  let transport: Promise<Transporter> | null = null;
+  const transportFor = (relay: NonNullable<typeof smtp>): Promise<Transporter> => {
+    transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: relay.host,
+        port: relay.port,
+        secure: relay.tls === 'implicit',
+        requireTLS: relay.tls === 'starttls',
+        ignoreTLS: relay.tls === 'none',
+        ...(relay.user ? { auth: { user: relay.user, pass: smtpPassword ?? '' } } : {}),
+      }),
+    );
+    return transport;
+  };
   return {
     email: async (to, notice) => {
-      if (!transport || !smtp) throw new Error('no smtp relay');
-      await transport.sendMail({ from: smtp.from, to, subject: notice.subject, text: notice.text });
+      if (!smtp) throw new Error('no smtp relay');
+      await (await transportFor(smtp)).sendMail({ from: smtp.from, to, subject: notice.subject, text: notice.text });
     },
     webhook: async (url, notice) => {
       const res = await fetch(url, {

@@ -106,18 +106,29 @@ export async function verifyCaseExport(
   if (!included) fail('the report.received entry is not in the signed tree at that index');
 
   // 3. the entry is this report's and names exactly these sealed parts
-  const logged = JSON.parse(new TextDecoder().decode(entry)) as {
-    action?: string;
-    report?: string;
-    bucket?: string;
-    details?: { category?: string; parts?: string[]; encrypted?: string[] };
+  // The entry is signed, but by the server: read it as untrusted JSON.
+  let logged: {
+    action?: unknown;
+    report?: unknown;
+    bucket?: unknown;
+    details?: { category?: unknown; parts?: unknown; encrypted?: unknown };
   };
+  try {
+    logged = JSON.parse(new TextDecoder().decode(entry)) ?? {};
+  } catch {
+    return fail('the logged entry is not JSON');
+  }
+  if (typeof logged !== 'object' || (logged.details !== undefined && (typeof logged.details !== 'object' || logged.details === null)))
+    fail('the logged entry is not a receipt');
   if (logged.action !== 'report.received' || logged.report !== m.ref) fail('the logged entry is not the receipt of this report');
   if (logged.details?.category !== m.category) fail('the logged category differs from the export’s');
   if (logged.bucket !== new Date(m.receivedBucket * 1000).toISOString().replace('.000Z', 'Z'))
     fail('the logged bucket differs from the export’s');
-  const loggedParts = logged.details?.parts ?? fail('the logged entry carries no part hashes');
-  const regranted = checkLoggedParts(m, files, loggedParts, logged.details?.encrypted);
+  const loggedParts = logged.details?.parts;
+  if (!isStrings(loggedParts)) return fail('the logged entry carries no part hashes');
+  const loggedEncrypted = logged.details?.encrypted;
+  if (loggedEncrypted !== undefined && !isStrings(loggedEncrypted)) fail('the logged entry’s encrypted-packet hashes are not a list');
+  const regranted = checkLoggedParts(m, files, loggedParts, loggedEncrypted as string[] | undefined);
 
   // 4. each sealed file, decrypted with its session key, gives the exported content
   for (const item of [...m.parts, ...m.messages]) await checkDecryption(item, files);
@@ -194,6 +205,10 @@ async function checkDecryption(item: ExportedItem, files: Map<string, Uint8Array
   const envelope = decodeEnvelope(plain);
   if (envelope.kind !== item.kind || envelope.contentType !== item.contentType) fail(`${item.sealed} is not of the kind the manifest says`);
   if (!equal(envelope.content, files.get(item.content) as Uint8Array)) fail(`${item.content} is not what ${item.sealed} decrypts to`);
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
