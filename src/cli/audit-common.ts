@@ -5,8 +5,8 @@
 
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ApiClient } from '../client/api.ts';
-import { login, logout, unlockPrivateKey, type StaffMember } from '../client/staff.ts';
+import type { ApiClient } from '../client/api.ts';
+import type { StaffMember } from '../client/staff.ts';
 import {
   createTreeHasher,
   parseCosignerVerifier,
@@ -18,8 +18,7 @@ import {
 import type { SavedPolicy } from '../client/audit-state.ts';
 import type { TrustPolicy } from '../client/audit-verifier.ts';
 import { say, UsageError } from './args.ts';
-
-import { readPassphrase } from './prompt.ts';
+import { staffSession } from './staff-session.ts';
 
 /** Exit code when the log failed verification (usage errors exit 2, other errors 1). */
 export const EXIT_LOG_FAILED = 3;
@@ -106,16 +105,12 @@ export interface AuditorSession {
 }
 
 export async function auditorSession(server: string, keyFile: string, passphraseFile: string | undefined): Promise<AuditorSession> {
-  const armored = readFileSync(keyFile, 'utf8');
-  const passphrase = await readPassphrase({ file: passphraseFile, prompt: 'Passphrase of your key: ' });
-  const key = await unlockPrivateKey(armored, passphrase);
-  const api = new ApiClient({ server });
-  const { member } = await login(api, key, new URL(server).origin);
+  const { api, member, close } = await staffSession(server, keyFile, passphraseFile);
   if (!member.roles.includes('auditor')) {
-    await logout(api).catch(() => {});
+    await close();
     throw new UsageError(`${member.id} is not an auditor of this Relais`);
   }
-  return { api, member, close: () => logout(api).catch(() => {}) };
+  return { api, member, close };
 }
 
 /** Prints a verification failure the way an auditor must not miss, and returns the exit code. */

@@ -4,15 +4,13 @@
 // saying what the folder holds. The folder is 0700 and its files 0600: it holds the report in
 // clear. Verify it anywhere with `relais verify-export`.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
-import { ApiClient } from '../client/api.ts';
 import { buildCaseExport } from '../client/case-export.ts';
-import { login, logout, unlockPrivateKey } from '../client/staff.ts';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
 import { help, parse, required, say, UsageError } from './args.ts';
-import { readPassphrase } from './prompt.ts';
+import { staffSession } from './staff-session.ts';
 
 const USAGE = `relais export --server URL --key PRIVATE_KEY.asc --ref R-XXXX-XXXX-XXXX --out DIR
               [--zip] [--passphrase-file FILE]
@@ -40,12 +38,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const out = required(values.out, 'out', USAGE);
   const target = join(out, values.zip ? `${ref}.zip` : ref);
   if (existsSync(target)) throw new UsageError(`${target} already exists: choose another --out`);
-  const key = await unlockPrivateKey(
-    readFileSync(required(values.key, 'key', USAGE), 'utf8'),
-    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
-  );
-  const api = new ApiClient({ server });
-  const { member } = await login(api, key, new URL(server).origin);
+  const { api, key, member, close } = await staffSession(server, required(values.key, 'key', USAGE), values['passphrase-file']);
   let files: Map<string, Uint8Array>;
   try {
     const config = await api.config();
@@ -61,7 +54,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       ref,
     );
   } finally {
-    await logout(api).catch(() => {});
+    await close();
   }
   mkdirSync(out, { recursive: true });
   if (values.zip) {

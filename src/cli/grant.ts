@@ -4,13 +4,11 @@
 // sending the server new key packets; nothing is re-encrypted (src/client/grant.ts,
 // src/routes/grant.ts). Members who left lose access through the new key packets.
 
-import { readFileSync } from 'node:fs';
-import { ApiClient } from '../client/api.ts';
 import { grantReport, grantStatus } from '../client/grant.ts';
-import { listReports, login, logout, unlockPrivateKey } from '../client/staff.ts';
+import { listReports } from '../client/staff.ts';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
 import { help, parse, progress, required, say, UsageError } from './args.ts';
-import { readPassphrase } from './prompt.ts';
+import { staffSession } from './staff-session.ts';
 
 const USAGE = `relais grant --server URL --key PRIVATE_KEY.asc (--ref R-XXXX-XXXX-XXXX | --all [--inbox ID])
              [--passphrase-file FILE]
@@ -40,16 +38,10 @@ export async function grantCommand(argv: string[]): Promise<number> {
   if (values.inbox !== undefined && !values.all) throw new UsageError(`--inbox goes with --all\n\n${USAGE}`);
   if (values.ref !== undefined && !REPORT_REF_PATTERN.test(values.ref)) throw new UsageError('--ref is a reference R-XXXX-XXXX-XXXX');
   const server = required(values.server, 'server', USAGE);
-  const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');
-  const key = await unlockPrivateKey(
-    armored,
-    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
-  );
-  const api = new ApiClient({ server });
-  const { member } = await login(api, key, new URL(server).origin);
+  const { api, key, member, close } = await staffSession(server, required(values.key, 'key', USAGE), values['passphrase-file']);
   say(`logged in as ${member.id} (${member.inboxes.join(', ')})`);
   if (values.inbox !== undefined && !member.inboxes.includes(values.inbox)) {
-    await logout(api).catch(() => {});
+    await close();
     throw new UsageError(`you are not a member of inbox ${values.inbox}`);
   }
   let failures = 0;
@@ -79,7 +71,7 @@ export async function grantCommand(argv: string[]): Promise<number> {
     }
     bar.done();
   } finally {
-    await logout(api).catch(() => {});
+    await close();
   }
   say(`${granted} part(s) and message(s) now sealed to the current members`);
   return failures > 0 ? 1 : 0;

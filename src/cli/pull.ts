@@ -10,28 +10,18 @@
 // everything of it was saved (fetches ask `keepUnread`, then PUT …/read), so a report that could
 // not be saved comes again on the next pull. Folders are 0700 and files 0600 (files.ts).
 
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as openpgp from 'openpgp';
-import { ApiClient } from '../client/api.ts';
-import {
-  fetchSealedMessage,
-  fetchSealedPart,
-  getReport,
-  listReports,
-  login,
-  logout,
-  markRead,
-  unlockPrivateKey,
-  type ReportDetail,
-} from '../client/staff.ts';
+import type { ApiClient } from '../client/api.ts';
+import { fetchSealedMessage, fetchSealedPart, getReport, listReports, markRead, type ReportDetail } from '../client/staff.ts';
 import { CONTENT_EXTENSIONS, EnvelopeError } from '../core/envelope.ts';
 import { REPORT_REF_PATTERN } from '../core/refs.ts';
 import { openSealedPart } from '../core/seal.ts';
 import { splitSealed } from '../core/witness-seal.ts';
-import { help, parse, progress, required, say, UsageError } from './args.ts';
+import { help, parse, progress, required, say } from './args.ts';
 import { outputDir, privateDir, serverIndex, serverName, ServerNameError, writePrivateFile } from './files.ts';
-import { readPassphrase } from './prompt.ts';
+import { staffSession } from './staff-session.ts';
 
 const USAGE = `relais pull --server URL --key PRIVATE_KEY.asc --out DIR [--all] [--sealed]
             [--passphrase-file FILE]
@@ -184,11 +174,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
   if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
   const out = required(values.out, 'out', USAGE);
-  const armored = readKeyFile(required(values.key, 'key', USAGE));
-  const passphrase = await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' });
-  const key = await unlockPrivateKey(armored, passphrase);
-  const api = new ApiClient({ server });
-  const { member } = await login(api, key, new URL(server).origin);
+  const { api, key, member, close } = await staffSession(server, required(values.key, 'key', USAGE), values['passphrase-file']);
   say(`logged in as ${member.id} (${member.inboxes.join(', ')})`);
   const warning = outputDir(out);
   if (warning) say(warning);
@@ -235,7 +221,7 @@ export async function pullCommand(argv: string[]): Promise<number> {
     }
   } finally {
     bar.done();
-    await logout(api).catch(() => {});
+    await close();
   }
   say(`${written} new report(s) in ${out}`);
   if (troubled > 0) {
@@ -245,12 +231,4 @@ export async function pullCommand(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-function readKeyFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read the key file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }

@@ -3,12 +3,11 @@
 // status the resident sees (the message is then its explanation).
 
 import { readFileSync } from 'node:fs';
-import { ApiClient } from '../client/api.ts';
-import { login, logout, reply, unlockPrivateKey } from '../client/staff.ts';
+import { reply } from '../client/staff.ts';
 import type { ReportStatus } from '../store/reports.ts';
 import { parse, required, say, UsageError, help } from './args.ts';
-import { readPassphrase } from './prompt.ts';
 import { readAttachment } from './submit.ts';
+import { staffSession } from './staff-session.ts';
 
 const USAGE = `relais reply --server URL --key PRIVATE_KEY.asc --ref R-XXXX-XXXX-XXXX
              [--text TEXT | --file FILE] [--note] [--status received|in-progress|closed]
@@ -46,13 +45,7 @@ export async function replyCommand(argv: string[]): Promise<number> {
   if (values.note && (status || values.attach)) throw new UsageError('a note has no status and no attachments');
   const attachments = [];
   for (const path of values.attach ?? []) attachments.push(await readAttachment(path));
-  const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');
-  const key = await unlockPrivateKey(
-    armored,
-    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
-  );
-  const api = new ApiClient({ server });
-  await login(api, key, new URL(server).origin);
+  const { api, close } = await staffSession(server, required(values.key, 'key', USAGE), values['passphrase-file']);
   try {
     await reply(api, ref, {
       ...(text !== undefined ? { text } : {}),
@@ -61,7 +54,7 @@ export async function replyCommand(argv: string[]): Promise<number> {
       attachments,
     });
   } finally {
-    await logout(api).catch(() => {});
+    await close();
   }
   say(`${ref}: ${values.note ? 'note' : text !== undefined ? 'reply' : 'status'} sent${status ? `, status ${status}` : ''}`);
   return 0;

@@ -2,11 +2,10 @@
 // closed week and month, and per status, small counts suppressed by the server (issue 15 §4) —
 // as CSV (--csv) or JSON, to standard output or a file. The read is logged.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { ApiClient } from '../client/api.ts';
-import { getFigures, getFiguresCsv, login, logout, unlockPrivateKey } from '../client/staff.ts';
+import { writeFileSync } from 'node:fs';
+import { getFigures, getFiguresCsv } from '../client/staff.ts';
 import { help, parse, required, say } from './args.ts';
-import { readPassphrase } from './prompt.ts';
+import { staffSession } from './staff-session.ts';
 
 const USAGE = `relais stats --server URL --key PRIVATE_KEY.asc [--csv] [--out FILE] [--passphrase-file FILE]
 
@@ -27,17 +26,12 @@ export async function statsCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return help(USAGE);
   const server = required(values.server, 'server', USAGE);
-  const key = await unlockPrivateKey(
-    readFileSync(required(values.key, 'key', USAGE), 'utf8'),
-    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
-  );
-  const api = new ApiClient({ server });
-  await login(api, key, new URL(server).origin);
+  const { api, close } = await staffSession(server, required(values.key, 'key', USAGE), values['passphrase-file']);
   let text: string;
   try {
     text = values.csv ? await getFiguresCsv(api) : `${JSON.stringify(await getFigures(api), null, 2)}\n`;
   } finally {
-    await logout(api).catch(() => {});
+    await close();
   }
   if (values.out) {
     writeFileSync(values.out, text, { mode: 0o600 });

@@ -4,9 +4,6 @@
 // review and approve or refuse another custodian's request, withdraw one; investigators fetch an
 // approved identity, decrypted or sealed for `gpg --decrypt`. Every step is logged by the server.
 
-import { readFileSync } from 'node:fs';
-import { ApiClient } from '../client/api.ts';
-import { login, logout, unlockPrivateKey } from '../client/staff.ts';
 import {
   decide,
   fetchDisclosed,
@@ -24,7 +21,7 @@ import { justificationLine } from '../core/witness-text.ts';
 import type { DisclosureState } from '../store/disclosures.ts';
 import { exitWith, help, parse, required, say, UsageError } from './args.ts';
 import { writePrivateFile } from './files.ts';
-import { readPassphrase } from './prompt.ts';
+import { staffSession } from './staff-session.ts';
 
 const USAGE = `relais witness <step> --server URL --key PRIVATE_KEY.asc [--passphrase-file FILE] …
 
@@ -77,13 +74,7 @@ export async function witnessCommand(argv: string[]): Promise<number> {
   if (step === 'request' && (!basis || !decision || !values.to))
     throw new UsageError(`request needs --to, and --basis and --decision-ref of one line each (at most 300 characters)\n\n${USAGE}`);
   const server = required(values.server, 'server', USAGE);
-  const armored = readFileSync(required(values.key, 'key', USAGE), 'utf8');
-  const key = await unlockPrivateKey(
-    armored,
-    await readPassphrase({ file: values['passphrase-file'], prompt: 'Passphrase of your key: ' }),
-  );
-  const api = new ApiClient({ server });
-  const { member } = await login(api, key, new URL(server).origin);
+  const { api, key, member, close } = await staffSession(server, required(values.key, 'key', USAGE), values['passphrase-file']);
   // An identity is written for this user alone (0600), never left readable by others.
   const out = (data: string | Uint8Array) => (values.out ? writePrivateFile(values.out, data) : process.stdout.write(data));
   try {
@@ -163,6 +154,6 @@ export async function witnessCommand(argv: string[]): Promise<number> {
       }
     }
   } finally {
-    await logout(api).catch(() => {});
+    await close();
   }
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toBase64, randomBytes } from '../../src/core/bytes.ts';
 import { followPort } from '../../src/cli/demo.ts';
 import { main } from '../../src/cli/main.ts';
+import { generateSignerKey } from '../../src/core/tlog/index.ts';
 import { freePort, makeFixture } from '../helpers/fixture.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -74,6 +75,31 @@ describe('relais', () => {
       ]);
       expect(stray.code, command.join(' ')).toBe(2);
       expect(stray.stderr, command.join(' ')).toMatch(/unexpected argument "stray-argument"|unknown (step|command)/);
+    }
+  });
+
+  it('says in one line, with exit 2, that a staff command’s key file cannot be read', async () => {
+    const missing = join(tempDir('relais-nokey-'), 'absent.asc');
+    const logKey = join(tempDir('relais-logkey-'), 'log.pub');
+    writeFileSync(logKey, generateSignerKey('relais.test/log').verifierKey);
+    const server = ['--server', 'http://127.0.0.1:9'];
+    const staff: [string[], string[]][] = [
+      [['pull'], ['--out', join(tempDir('relais-out-'), 'o')]],
+      [['reply'], ['--ref', 'R-AAAA-AAAA-AAAA', '--text', 'x']],
+      [['grant'], ['--ref', 'R-AAAA-AAAA-AAAA']],
+      [['witness', 'list'], []],
+      [['export'], ['--ref', 'R-AAAA-AAAA-AAAA', '--out', join(tempDir('relais-out-'), 'o')]],
+      [['stats'], []],
+      [
+        ['audit', 'verify'],
+        ['--state', join(tempDir('relais-state-'), 's.json'), '--log-key', logKey],
+      ],
+    ];
+    for (const [command, extra] of staff) {
+      const res = await run([...command, ...server, '--key', missing, ...extra]);
+      // (audit verify warns first that no cosigner was given)
+      const last = res.stderr.trim().split('\n').at(-1);
+      expect([res.code, last], command.join(' ')).toEqual([2, `cannot read the key file ${missing}: ENOENT`]);
     }
   });
 
