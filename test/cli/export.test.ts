@@ -16,7 +16,7 @@ import { reply, unlockPrivateKey } from '../../src/client/staff.ts';
 import { submitReport } from '../../src/client/submit.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { type CaseManifest, ENTRY, MANIFEST, manifestBytes, PROOF } from '../../src/core/case-files.ts';
-import { verifyCaseExport } from '../../src/core/case-verify.ts';
+import { ExportInvalid, verifyCaseExport } from '../../src/core/case-verify.ts';
 import { sealEnvelope } from '../../src/core/seal.ts';
 import { defaultTreeHasher, generateSignerKey, parseSignerKey, signCheckpoint } from '../../src/core/tlog/index.ts';
 import { formatTlogProof } from '../../src/core/tlog-proof.ts';
@@ -296,5 +296,37 @@ describe('case export after a relais grant', () => {
     await expect(verifyCaseExport(old, { logVerifierKey })).rejects.toThrow(
       /^part 0 is not the sealed part the server logged; if a later `relais grant` replaced its key packets, this receipt is too old/,
     );
+  });
+
+  it('fails with a message, not a crash, against a signed receipt that is not JSON or whose hashes are not lists', async () => {
+    // A hostile server can sign anything into its own log: the verifier reads the entry as untrusted.
+    const proven = (entry: Uint8Array) => {
+      const checkpoint = signCheckpoint(
+        { origin: 'relais.test/log', size: 1, rootHash: defaultTreeHasher.hashLeaf(entry), extensions: [] },
+        parseSignerKey(server.fixture.logSignerKey),
+      );
+      const forged = new Map(files);
+      forged.set(ENTRY, entry);
+      forged.set(PROOF, new TextEncoder().encode(formatTlogProof({ index: 0, proof: [], checkpoint })));
+      const m = JSON.parse(new TextDecoder().decode(files.get(MANIFEST))) as CaseManifest;
+      for (const name of [ENTRY, PROOF]) m.files[name] = toHex(sha256(forged.get(name)!));
+      forged.set(MANIFEST, manifestBytes(m));
+      return forged;
+    };
+    const receipt = JSON.parse(new TextDecoder().decode(files.get(ENTRY)));
+    const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const cases: [Uint8Array, RegExp][] = [
+      [new TextEncoder().encode('{not json'), /^the logged entry is not JSON$/],
+      [encode({ ...receipt, details: { ...receipt.details, parts: 'abc' } }), /^the logged entry carries no part hashes$/],
+      [encode({ ...receipt, details: { ...receipt.details, parts: [1, 2, 3] } }), /^the logged entry carries no part hashes$/],
+      [encode({ ...receipt, details: { ...receipt.details, encrypted: {} } }), /encrypted-packet hashes are not a list/],
+      [encode({ ...receipt, details: 'x' }), /^the logged entry is not a receipt$/],
+      [encode(null), /^the logged entry is not the receipt of this report$/],
+    ];
+    for (const [entry, message] of cases) {
+      const error = await verifyCaseExport(proven(entry), { logVerifierKey }).catch((e: unknown) => e);
+      expect(error, String(message)).toBeInstanceOf(ExportInvalid);
+      expect((error as Error).message).toMatch(message);
+    }
   });
 });
