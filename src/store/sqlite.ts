@@ -167,15 +167,28 @@ class SqliteDriver implements SqlDriver {
     } catch (error) {
       // Nothing of the group was committed.
       for (const { reject } of group) reject(driverError(error));
-      this.afterWrite();
+      this.bookkeep();
       return;
     }
-    this.afterWrite();
     group.forEach(({ resolve, reject }, i) => {
       const outcome = outcomes[i] as (typeof outcomes)[number];
       if (outcome.ok) resolve(outcome.results);
       else reject(driverError(outcome.error));
     });
+    this.bookkeep();
+  }
+
+  /**
+   * afterWrite for a group commit, which runs outside any request: every batch is settled
+   * already, so a failure here (reading the WAL) must not go unhandled; the next write tries again,
+   * and nothing is checkpointed before the WAL's pages are noted.
+   */
+  private bookkeep(): void {
+    try {
+      this.afterWrite();
+    } catch {
+      // see above
+    }
   }
 
   async exec(script: string): Promise<void> {
