@@ -75,7 +75,9 @@ const CRITICAL_ALLOWED: ReadonlySet<number> = new Set([
 /** SHA-2 and SHA-3 (RFC 9580 §9.5). */
 const HASHES: ReadonlySet<number> = new Set([8, 9, 10, 11, 12, 14]);
 const CERTIFICATIONS: ReadonlySet<number> = new Set([0x10, 0x11, 0x12, 0x13]);
-const SUBKEY_BINDING = 0x18;
+const SUBKEY_BINDINGS: ReadonlySet<number> = new Set([0x18]);
+const USER_ID_BYTES = new TextEncoder().encode(RESIDENT_KEY_USER_ID);
+const REPLY_KEY_TAGS = [TAG.publicKey, TAG.userId, TAG.signature, TAG.publicSubkey, TAG.signature].join(',');
 const ENCRYPTS = 0x04 | 0x08;
 
 /** The one hashed subpacket of `type` (null if absent); two of them are refused. */
@@ -146,9 +148,7 @@ export function checkResidentKey(publicArmored: string, lockedArmored: string, n
 
 /** The public half's part of checkResidentKey, on its packets. */
 export function checkResidentPublicKey(packets: Packet[], now: Date): void {
-  const tags = packets.map((p) => p.tag).join(',');
-  if (tags !== [TAG.publicKey, TAG.userId, TAG.signature, TAG.publicSubkey, TAG.signature].join(','))
-    throw new ResidentKeyProblem('not the packets of a reply key');
+  if (packets.map((p) => p.tag).join(',') !== REPLY_KEY_TAGS) throw new ResidentKeyProblem('not the packets of a reply key');
   const [primaryPacket, userId, certification, subkeyPacket, binding] = packets as [Packet, Packet, Packet, Packet, Packet];
   try {
     const primary = readKeyBody(primaryPacket.body);
@@ -161,10 +161,10 @@ export function checkResidentPublicKey(packets: Packet[], now: Date): void {
       throw new ResidentKeyProblem('unexpected ECDH KDF parameters');
     const date = RESIDENT_KEY_DATE.getTime() / 1000;
     if (primary.created !== date || subkey.created !== date) throw new ResidentKeyProblem('unexpected creation date');
-    if (!equalBytes(userId.body, new TextEncoder().encode(RESIDENT_KEY_USER_ID))) throw new ResidentKeyProblem('unexpected user ID');
+    if (!equalBytes(userId.body, USER_ID_BYTES)) throw new ResidentKeyProblem('unexpected user ID');
     const keyId = v4Fingerprint(primaryPacket.body).subarray(12);
     checkSelfSignature(certification.body, CERTIFICATIONS, keyId, now);
-    const flags = hashedOnce(checkSelfSignature(binding.body, new Set([SUBKEY_BINDING]), keyId, now), SUBPACKET.keyFlags);
+    const flags = hashedOnce(checkSelfSignature(binding.body, SUBKEY_BINDINGS, keyId, now), SUBPACKET.keyFlags);
     if (!flags || !((flags[0] ?? 0) & ENCRYPTS)) throw new ResidentKeyProblem('the subkey is not bound for encryption');
   } catch (e) {
     if (e instanceof KeyPacketError) throw new ResidentKeyProblem('unreadable key');

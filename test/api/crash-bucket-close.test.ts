@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api.ts';
 import { submitReport } from '../../src/client/submit.ts';
-import { randomBytes, toBase64 } from '../../src/core/bytes.ts';
+import { randomBytes } from '../../src/core/bytes.ts';
 import { relais } from '../helpers/cli.ts';
 import { makeFixture } from '../helpers/fixture.ts';
-import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { serverProcessArgs, spawnServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { keyFiles } from '../log/helpers.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -65,15 +65,8 @@ async function killMidMove(p: ServerProcess, dbPath: string, before: number, don
 describe('kill -9 during the bucket-close step', () => {
   it('loses no acknowledged report, logs each receipt once, and leaves a log that relais audit verify accepts', async () => {
     const fixture = await makeFixture();
-    const dbPath = join(tempDir('relais-crash-'), 'relais.db');
-    const args = {
-      configPath: fixture.configPath,
-      dbPath,
-      port: fixture.port,
-      secret: toBase64(randomBytes(32)),
-      logKey: fixture.logSignerKey,
-      offset: 0,
-    };
+    const args = serverProcessArgs(fixture, tempDir('relais-crash-'));
+    const { dbPath } = args;
     // Start early in an hour, so that the reports all fall in one bucket.
     const start = Date.now();
     args.offset = Math.ceil(start / HOUR) * HOUR + 60_000 - start;

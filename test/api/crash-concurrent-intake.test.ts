@@ -4,12 +4,10 @@
 // with SIGKILL once 40 have been acknowledged, with more in flight; after a restart every
 // acknowledged report is there exactly once, whole.
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { randomBytes, toBase64 } from '../../src/core/bytes.ts';
 import { makeFixture } from '../helpers/fixture.ts';
 import { formOf, powHeaders, type Submission, validSubmission } from '../helpers/intake.ts';
-import { type ServerProcess, spawnServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, serverProcessArgs, spawnServerProcess } from '../helpers/server-process.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const CLIENTS = 16;
@@ -27,15 +25,8 @@ afterAll(async () => {
 describe('kill -9 during concurrent intake', () => {
   it('loses no acknowledged report of those committed together', async () => {
     const fixture = await makeFixture();
-    const dbPath = join(tempDir('relais-crash-intake-'), 'relais.db');
-    const args = {
-      configPath: fixture.configPath,
-      dbPath,
-      port: fixture.port,
-      secret: toBase64(randomBytes(32)),
-      logKey: fixture.logSignerKey,
-      offset: 0,
-    };
+    const args = serverProcessArgs(fixture, tempDir('relais-crash-intake-'));
+    const { dbPath } = args;
     running = spawnServerProcess(args);
     const url = await running.ready;
     const prepared: Submission[] = [];

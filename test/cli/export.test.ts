@@ -278,21 +278,26 @@ describe('case export after a relais grant', () => {
     await expect(verifyCaseExport(await exportAs('officer-n'), { logVerifierKey })).resolves.toMatchObject({ regranted: [0, 2] });
   });
 
+  /** The export with `entry` as its receipt, proven by a one-leaf log the server's key signs. */
+  const provenBy = (entry: Uint8Array): Map<string, Uint8Array> => {
+    const checkpoint = signCheckpoint(
+      { origin: 'relais.test/log', size: 1, rootHash: defaultTreeHasher.hashLeaf(entry), extensions: [] },
+      parseSignerKey(server.fixture.logSignerKey),
+    );
+    const forged = new Map(files);
+    forged.set(ENTRY, entry);
+    forged.set(PROOF, new TextEncoder().encode(formatTlogProof({ index: 0, proof: [], checkpoint })));
+    const m = JSON.parse(new TextDecoder().decode(files.get(MANIFEST))) as CaseManifest;
+    for (const name of [ENTRY, PROOF]) m.files[name] = toHex(sha256(forged.get(name)!));
+    forged.set(MANIFEST, manifestBytes(m));
+    return forged;
+  };
+
   it('fails against a receipt from before encrypted-packet hashes, naming the grant', async () => {
     // The same export, proven by a log whose receipt carries whole-part hashes only (one leaf).
     const entry = JSON.parse(new TextDecoder().decode(files.get(ENTRY)));
     delete entry.details.encrypted;
-    const oldEntry = new TextEncoder().encode(JSON.stringify(entry));
-    const checkpoint = signCheckpoint(
-      { origin: 'relais.test/log', size: 1, rootHash: defaultTreeHasher.hashLeaf(oldEntry), extensions: [] },
-      parseSignerKey(server.fixture.logSignerKey),
-    );
-    const old = new Map(files);
-    old.set(ENTRY, oldEntry);
-    old.set(PROOF, new TextEncoder().encode(formatTlogProof({ index: 0, proof: [], checkpoint })));
-    const m = JSON.parse(new TextDecoder().decode(files.get(MANIFEST))) as CaseManifest;
-    for (const name of [ENTRY, PROOF]) m.files[name] = toHex(sha256(old.get(name)!));
-    old.set(MANIFEST, manifestBytes(m));
+    const old = provenBy(new TextEncoder().encode(JSON.stringify(entry)));
     await expect(verifyCaseExport(old, { logVerifierKey })).rejects.toThrow(
       /^part 0 is not the sealed part the server logged; if a later `relais grant` replaced its key packets, this receipt is too old/,
     );
@@ -300,19 +305,6 @@ describe('case export after a relais grant', () => {
 
   it('fails with a message, not a crash, against a signed receipt that is not JSON or whose hashes are not lists', async () => {
     // A hostile server can sign anything into its own log: the verifier reads the entry as untrusted.
-    const proven = (entry: Uint8Array) => {
-      const checkpoint = signCheckpoint(
-        { origin: 'relais.test/log', size: 1, rootHash: defaultTreeHasher.hashLeaf(entry), extensions: [] },
-        parseSignerKey(server.fixture.logSignerKey),
-      );
-      const forged = new Map(files);
-      forged.set(ENTRY, entry);
-      forged.set(PROOF, new TextEncoder().encode(formatTlogProof({ index: 0, proof: [], checkpoint })));
-      const m = JSON.parse(new TextDecoder().decode(files.get(MANIFEST))) as CaseManifest;
-      for (const name of [ENTRY, PROOF]) m.files[name] = toHex(sha256(forged.get(name)!));
-      forged.set(MANIFEST, manifestBytes(m));
-      return forged;
-    };
     const receipt = JSON.parse(new TextDecoder().decode(files.get(ENTRY)));
     const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
     const cases: [Uint8Array, RegExp][] = [
@@ -324,7 +316,7 @@ describe('case export after a relais grant', () => {
       [encode(null), /^the logged entry is not the receipt of this report$/],
     ];
     for (const [entry, message] of cases) {
-      const error = await verifyCaseExport(proven(entry), { logVerifierKey }).catch((e: unknown) => e);
+      const error = await verifyCaseExport(provenBy(entry), { logVerifierKey }).catch((e: unknown) => e);
       expect(error, String(message)).toBeInstanceOf(ExportInvalid);
       expect((error as Error).message).toMatch(message);
     }

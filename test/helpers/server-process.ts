@@ -6,11 +6,13 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fromBase64 } from '../../src/core/bytes.ts';
+import { join } from 'node:path';
+import { fromBase64, randomBytes, toBase64 } from '../../src/core/bytes.ts';
 import { parseSignerKey } from '../../src/core/tlog/index.ts';
 import { loadConfigFile } from '../../src/config/load-node.ts';
 import { startNodeServer } from '../../src/node.ts';
 import { runMaintenance } from '../../src/server/maintenance.ts';
+import type { Fixture } from './fixture.ts';
 
 export interface ServerProcessArgs {
   configPath: string;
@@ -19,6 +21,18 @@ export interface ServerProcessArgs {
   secret: string;
   logKey: string;
   offset: number;
+}
+
+/** Arguments for a fixture's server on a fresh SQLite file in `dir`, with a fresh server secret. */
+export function serverProcessArgs(fixture: Fixture, dir: string): ServerProcessArgs {
+  return {
+    configPath: fixture.configPath,
+    dbPath: join(dir, 'relais.db'),
+    port: fixture.port,
+    secret: toBase64(randomBytes(32)),
+    logKey: fixture.logSignerKey,
+    offset: 0,
+  };
 }
 
 export interface ServerProcess {
